@@ -1,0 +1,83 @@
+/* mcubench: does a small network fit a microcontroller, how fast is it, what does it cost in
+ * energy, and is the on-device output right? */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int cmd_help(int argc, char **argv);
+
+int cmd_models(int argc, char **argv);
+extern const char cmd_models_usage[];
+int cmd_data(int argc, char **argv);
+extern const char cmd_data_usage[];
+int cmd_train(int argc, char **argv);
+extern const char cmd_train_usage[];
+int cmd_eval(int argc, char **argv);
+extern const char cmd_eval_usage[];
+int cmd_info(int argc, char **argv);
+extern const char cmd_info_usage[];
+
+const mcb_command mcb_commands[] = {
+    {"help", "show commands, or the help of one command", "usage: mcubench help [COMMAND]\n", cmd_help},
+    {"models", "list the paper family: layers, parameters, MACs", cmd_models_usage, cmd_models},
+    {"data", "check the datasets (sha256) and show what is found", cmd_data_usage, cmd_data},
+    {"train", "train a network of the family in float32 and write .tflite", cmd_train_usage, cmd_train},
+    {"eval", "top-1 accuracy of a .tflite model on a test set", cmd_eval_usage, cmd_eval},
+    {"info", "show a .tflite model: graph, tensors, parameters, MACs", cmd_info_usage, cmd_info},
+    {0, 0, 0, 0},
+};
+
+const mcb_command *cli_find(const char *name)
+{
+    for (const mcb_command *c = mcb_commands; c->name; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    return NULL;
+}
+
+static void list_commands(FILE *f)
+{
+    fprintf(f, "usage: mcubench COMMAND [ARGS]\n\ncommands:\n");
+    for (const mcb_command *c = mcb_commands; c->name; c++)
+        fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\n'mcubench COMMAND --help' shows a command's options.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        list_commands(stdout);
+        return MCB_EXIT_OK;
+    }
+    const mcb_command *c = cli_find(argv[1]);
+    if (!c)
+        return cli_usage_error("help", "unknown command '%s'", argv[1]);
+    fputs(c->usage, stdout);
+    return MCB_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        list_commands(stderr);
+        return MCB_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+        return cmd_help(1, argv + 1);
+    const mcb_command *c = cli_find(argv[1]);
+    if (!c) {
+        fprintf(stderr, "mcubench: unknown command '%s' (see 'mcubench help')\n", argv[1]);
+        return MCB_EXIT_USAGE;
+    }
+    if (cli_wants_help(argc - 1, argv + 1)) {
+        fputs(c->usage, stdout);
+        return MCB_EXIT_OK;
+    }
+    int rc = c->run(argc - 1, argv + 1);
+    if (fflush(stdout) != 0 && rc == 0) {
+        fprintf(stderr, "mcubench: cannot write standard output\n");
+        rc = MCB_EXIT_INPUT;
+    }
+    return rc;
+}

@@ -1,0 +1,18 @@
+/* One-line error reporting.
+ * The lowest layer that knows both the file and the problem reports it, once, as
+ * "mcubench: <what>: <problem>" on stderr; callers only propagate the failure (-1 / NULL).
+ * mcb_err_quiet(1) silences printing (fuzzers, probing); the last message is always kept. */
+#ifndef MCB_ERR_H
+#define MCB_ERR_H
+
+#if defined(__GNUC__)
+#define MCB_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define MCB_PRINTF(a, b)
+#endif
+
+void mcb_error(const char *fmt, ...) MCB_PRINTF(1, 2);
+const char *mcb_last_error(void);
+void mcb_err_quiet(int quiet);
+
+#endif
