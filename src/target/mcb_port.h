@@ -1,0 +1,27 @@
+/* The measurement protocol between a firmware and mcubench (the port API), C99.
+ * Output and exit go through ARM semihosting (BKPT 0xAB); cycle stamps are 32-bit writes to the
+ * marker page, which the simulator maps as MMIO. The page sits just past the nRF52840's 256 KB
+ * of RAM, where the QEMU board mps2-an386 still has RAM, so the same ELF runs on both. */
+#ifndef MCB_PORT_H
+#define MCB_PORT_H
+
+#define MCB_MARKER_ADDR 0x20040000u
+
+/* Marker word: kind in bits 31..24, layer index in bits 23..0. */
+#define MCB_MARK_INFER_BEGIN 0x01u
+#define MCB_MARK_INFER_END 0x02u
+#define MCB_MARK_LAYER_BEGIN 0x03u
+#define MCB_MARK_LAYER_END 0x04u
+#define MCB_MARK_WORD(kind, index) (((unsigned)(kind) << 24) | ((unsigned)(index) & 0xFFFFFFu))
+
+#define MCB_MARK(kind, index)                                                                      \
+    (*(volatile unsigned *)MCB_MARKER_ADDR = MCB_MARK_WORD(kind, index))
+
+/* Semihosting operations (ARM semihosting specification) */
+#define MCB_SYS_WRITEC 0x03
+#define MCB_SYS_WRITE0 0x04
+#define MCB_SYS_EXIT 0x18
+#define MCB_SYS_EXIT_EXTENDED 0x20
+#define MCB_ADP_STOPPED_APPLICATION_EXIT 0x20026
+
+#endif
