@@ -1,0 +1,28 @@
+/* A target: the board a firmware runs on, read from a plain-text file (targets/<name>.target,
+ * "key = value" lines, '#' comments). The simulator takes clock, memory map, flash wait states,
+ * cache and supply figures from here; nothing about a board is hard-coded elsewhere. */
+#ifndef MCB_TARGET_H
+#define MCB_TARGET_H
+
+#include <stdint.h>
+
+typedef struct {
+    char name[32];
+    char core[32];         /* "cortex-m4" */
+    char qemu_machine[32]; /* QEMU board running the same ELF ("mps2-an386"), or "" */
+    uint32_t clock_hz;
+    uint32_t flash_base, flash_size;
+    uint32_t ram_base, ram_size;
+    int flash_wait_states; /* extra cycles per flash access not served by the cache */
+    int icache;            /* 1 if the instruction cache is on */
+    double supply_v;
+    double run_current_dcdc_a; /* CPU running from flash, DC/DC regulator */
+    double run_current_ldo_a;  /* same, LDO regulator */
+    char cflags[256];          /* compiler flags for this core: -mcpu=... -mthumb ... */
+} mcb_target;
+
+/* name_or_path: a file path (contains '/' or ends in .target) or a built-in name, looked up
+ * in $MCUBENCH_TARGETS, then the project's targets/ folder. 0, or -1 after reporting. */
+int mcb_target_load(const char *name_or_path, mcb_target *t);
+
+#endif
