@@ -24,4 +24,16 @@
 #define MCB_SYS_EXIT_EXTENDED 0x20
 #define MCB_ADP_STOPPED_APPLICATION_EXIT 0x20026
 
+/* RAM accounting, agreed between the startup and the simulator: the reset handler fills every
+ * word from the end of .bss (linker symbol __bss_end__) up to the initial stack pointer with
+ * MCB_RAM_FILL before main; the simulator scans for it after the run (peak stack and heap).
+ * Linker symbols the simulator reads when present: __bss_end__ (end of .bss = heap start; a
+ * stack pointer below it is a stack overflow), and mcb_heap_brk (a 32-bit variable holding
+ * the current program break of the _sbrk stub, for the peak heap). */
+#define MCB_RAM_FILL 0xDEADBEEFu
+
+/* Build flags: the build driver records the exact compiler flags as one NUL-terminated string
+ * in a non-allocated section of this name (costs no flash); mcubench run reports them. */
+#define MCB_FLAGS_SECTION ".mcb.flags"
+
 #endif
