@@ -85,6 +85,7 @@ static int run_check(const options *o)
         printf("data directory: %s\n", o->data_dir);
     }
     int all_ok = 1, n_bad = 0, n_files = 0;
+    char absent[96] = "";
     for (int di = 0; mcb_dataset_names[di]; di++) {
         const char *name = mcb_dataset_names[di];
         if (!wanted(o, name))
@@ -94,8 +95,11 @@ static int run_check(const options *o)
         if (installed < 0)
             return MCB_EXIT_INPUT;
         int opt = optional(o, name);
-        if (!installed && !opt)
+        if (!installed && !opt) {
             all_ok = 0;
+            size_t len = strlen(absent);
+            snprintf(absent + len, sizeof absent - len, "%s%s", len ? ", " : "", name);
+        }
         if (o->json) {
             mcb_json_obj_begin(&j);
             mcb_json_key(&j, "name");
@@ -155,7 +159,7 @@ static int run_check(const options *o)
                 }
                 mcb_json_obj_end(&j);
             } else if (v.status == MCB_SUM_MISSING) {
-                printf("  %-8s %s (nor %s)\n", st, v.path, c->file);
+                printf("  %-8s %s (nor %s)\n", st, basename_of(v.path), c->file);
             } else if (v.status == MCB_SUM_OK) {
                 printf("  %-8s %s%s\n", st, basename_of(v.path),
                        v.by_content && ends_with(v.path, ".gz") ? " (uncompressed contents)"
@@ -185,8 +189,10 @@ static int run_check(const options *o)
     } else if (all_ok) {
         printf("all %d files verified\n", n_files);
     } else {
-        printf("FAILED: %d of %d files did not verify%s\n", n_bad, n_files,
-               n_bad == 0 ? " (a required dataset is not installed)" : "");
+        printf("FAILED: %d of %d files did not verify", n_bad, n_files);
+        if (absent[0])
+            printf("; not installed: %s", absent);
+        printf("\n");
     }
     return all_ok ? MCB_EXIT_OK : MCB_EXIT_INPUT;
 }
@@ -316,6 +322,8 @@ static int run_show(const options *o)
         mcb_json_bool(&j, all_ok);
         mcb_json_obj_end(&j);
         mcb_json_end(&j);
+    } else if (!all_ok) {
+        printf("FAILED: a required dataset is not installed or a split did not load\n");
     }
     return all_ok ? MCB_EXIT_OK : MCB_EXIT_INPUT;
 }
