@@ -92,6 +92,10 @@ typedef struct {
 
 void mcb_softmax_s8(const mcb_softmax_params *p, int outer, int depth, const int8_t *input,
                     int8_t *output);
+/* Its building blocks (exposed for tests): gemmlowp exp_on_negative_values for a Q5.26
+ * argument <= 0, result Q0.31; one_over_one_plus_x_for_x_in_0_1, Q0.31 in and out. */
+int32_t mcb_exp_on_negative_values_q5(int32_t a);
+int32_t mcb_one_over_one_plus_x_q0(int32_t a);
 
 /* QUANTIZE float -> int8 (TFLM AffineQuantize): round(x / scale) in float, ties away from
  * zero, plus zero point, clamped to [-128, 127]. */

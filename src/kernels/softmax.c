@@ -23,7 +23,7 @@ static int32_t exp_quarter(int32_t a)
 }
 
 /* exp(a) for a <= 0, a in Q5, result in Q0 (gemmlowp exp_on_negative_values<int32_t, 5>). */
-static int32_t exp_negative_q5(int32_t a)
+int32_t mcb_exp_on_negative_values_q5(int32_t a)
 {
     enum { FRAC = 31 - SCALED_DIFF_BITS };
     const int32_t quarter = 1 << (FRAC - 2);
@@ -41,7 +41,7 @@ static int32_t exp_negative_q5(int32_t a)
 }
 
 /* 1 / (1 + a) for a in [0, 1), Q0 in and out: Newton-Raphson in Q2. */
-static int32_t one_over_one_plus_x(int32_t a)
+int32_t mcb_one_over_one_plus_x_q0(int32_t a)
 {
     /* RoundingHalfSum(a, One) with One = INT32_MAX in Q0 */
     const int64_t sum = (int64_t)a + INT32_MAX;
@@ -77,7 +77,7 @@ static int32_t reciprocal(int32_t x, int x_integer_bits, int *num_bits_over_unit
     *num_bits_over_unit = x_integer_bits - headroom_plus_one;
     const int32_t shifted_minus_one =
         (int32_t)(((uint32_t)x << headroom_plus_one) - (UINT32_C(1) << 31));
-    return one_over_one_plus_x(shifted_minus_one);
+    return mcb_one_over_one_plus_x_q0(shifted_minus_one);
 }
 
 void mcb_softmax_s8(const mcb_softmax_params *p, int outer, int depth, const int8_t *input,
@@ -97,7 +97,7 @@ void mcb_softmax_s8(const mcb_softmax_params *p, int outer, int depth, const int
             if (diff >= p->diff_min) {
                 const int32_t scaled =
                     mcb_mbqm_greater_than_one(diff, p->input_multiplier, p->input_left_shift);
-                sum += mcb_rdbpot(exp_negative_q5(scaled), ACCUM_BITS);
+                sum += mcb_rdbpot(mcb_exp_on_negative_values_q5(scaled), ACCUM_BITS);
             }
         }
 
@@ -115,7 +115,7 @@ void mcb_softmax_s8(const mcb_softmax_params *p, int outer, int depth, const int
             if (diff >= p->diff_min) {
                 const int32_t scaled =
                     mcb_mbqm_greater_than_one(diff, p->input_multiplier, p->input_left_shift);
-                const int32_t e = exp_negative_q5(scaled);
+                const int32_t e = mcb_exp_on_negative_values_q5(scaled);
                 const int32_t v = mcb_rdbpot(mcb_srdhm(scale, e), exponent) + INT8_MIN;
                 out[c] = (int8_t)mcb_clamp_i32(v, INT8_MIN, INT8_MAX);
             } else {
