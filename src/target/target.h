@@ -19,10 +19,14 @@ typedef struct {
     double run_current_dcdc_a; /* CPU running from flash, DC/DC regulator */
     double run_current_ldo_a;  /* same, LDO regulator */
     char cflags[256];          /* compiler flags for this core: -mcpu=... -mthumb ... */
+    char runtime[32];          /* start-up folder under src/target/ ("nrf52840") */
 } mcb_target;
 
 /* name_or_path: a file path (contains '/' or ends in .target) or a built-in name, looked up
- * in $MCUBENCH_TARGETS, then the project's targets/ folder. 0, or -1 after reporting. */
+ * in $MCUBENCH_TARGETS, then the project's targets/ folder. 0, or -1 after reporting.
+ * Strict: every key above is required except qemu_machine; an unknown or repeated key, a bad
+ * number or a missing key is reported as one line naming the file (and line). Numbers are
+ * decimal or 0x hex; a value may be wrapped in double quotes. The format is in docs/targets.md. */
 int mcb_target_load(const char *name_or_path, mcb_target *t);
 
 #endif
