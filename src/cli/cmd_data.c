@@ -265,8 +265,10 @@ static int run_show(const options *o)
                 mcb_json_arr_begin(&j);
                 for (int f = 0; files[f]; f++) {
                     char path[4096];
-                    mcb_dataset_file(dsdir, files[f], path, sizeof path);
-                    mcb_json_str(&j, path);
+                    if (mcb_dataset_file(dsdir, files[f], path, sizeof path) == 1)
+                        mcb_json_str(&j, path);
+                    else
+                        mcb_json_null(&j); /* missing */
                 }
                 mcb_json_arr_end(&j);
                 if (ok) {
@@ -303,8 +305,10 @@ static int run_show(const options *o)
                 printf("        files:");
                 for (int f = 0; files[f]; f++) {
                     char path[4096];
-                    mcb_dataset_file(dsdir, files[f], path, sizeof path);
-                    printf(" %s", basename_of(path));
+                    if (mcb_dataset_file(dsdir, files[f], path, sizeof path) == 1)
+                        printf(" %s", basename_of(path));
+                    else
+                        printf(" %s[.gz] (missing)", files[f]);
                 }
                 printf("\n");
             }
