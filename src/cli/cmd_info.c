@@ -102,10 +102,9 @@ static void quant_text(const mcb_tensor *t, char *s, size_t size)
     if (t->n_quant == 0)
         snprintf(s, size, "-");
     else if (t->n_quant == 1)
-        snprintf(s, size, "scale %.9g zp %lld", t->scale[0], (long long)t->zero_point[0]);
-    else
-        snprintf(s, size, "%d channels (dim %d), scale %.9g.., zp %lld..", t->n_quant, t->quant_dim,
-                 t->scale[0], (long long)t->zero_point[0]);
+        snprintf(s, size, "scale %.6g zp %lld", t->scale[0], (long long)t->zero_point[0]);
+    else /* the values are in --json */
+        snprintf(s, size, "per-channel x%d (dim %d)", t->n_quant, t->quant_dim);
 }
 
 static void print_text(const char *path, const mcb_graph *g, int64_t params, int64_t macs,
@@ -129,13 +128,13 @@ static void print_text(const char *path, const mcb_graph *g, int64_t params, int
         options_text(op, o, sizeof o);
         printf("  %3d  %-18s %-14s %-8s %s\n", i, c, a, b, o);
     }
-    printf("\ntensors (%d)\n  %3s  %-8s %-16s %-6s %10s  %-30s %s\n", g->n_tensors, "#", "type",
+    printf("\ntensors (%d)\n  %3s  %-8s %-16s %-6s %10s  %-26s %s\n", g->n_tensors, "#", "type",
            "shape", "const", "bytes", "quantization", "name");
     for (int i = 0; i < g->n_tensors; i++) {
         const mcb_tensor *t = &g->tensors[i];
         shape_text(t, a, sizeof a);
         quant_text(t, b, sizeof b);
-        printf("  %3d  %-8s %-16s %-6s %10lld  %-30s %s\n", i, mcb_dtype_name(t->type), a,
+        printf("  %3d  %-8s %-16s %-6s %10lld  %-26s %s\n", i, mcb_dtype_name(t->type), a,
                t->data ? "yes" : "no", (long long)mcb_tensor_bytes(t), b, t->name);
     }
     printf("\nparams %lld\nmacs %lld\nmin_activation_bytes %lld\n", (long long)params,
