@@ -101,6 +101,20 @@ int main(void)
         free(out);
     }
 
+    /* The runtime checks itself: RAM fill pattern, heap break, heap limit. */
+    const char *rt_src[] = {"runtime_check.c"};
+    elf = build("runtime_check", rt_src, 1, NULL);
+    CHECK(elf != NULL);
+    if (elf) {
+        CHECK_EQ_INT(mcb_qemu_run(&nrf, elf, 20, &out, &code), 0);
+        CHECK(out && strstr(out, "ok free RAM filled with the pattern\n") != NULL);
+        CHECK(out && strstr(out, "FAIL") == NULL);
+        CHECK_EQ_INT(code, 0);
+        if (out && strstr(out, "FAIL"))
+            fputs(out, stderr);
+        free(out);
+    }
+
     /* A fault is reported by the runtime's handler: HardFault, exit 128 + 3. */
     const char *udf_src[] = {"fault_udf.c"};
     elf = build("fault_udf", udf_src, 1, NULL);
