@@ -32,6 +32,15 @@
  * the current program break of the _sbrk stub, for the peak heap). */
 #define MCB_RAM_FILL 0xDEADBEEFu
 
+/* More symbols of the nrf52840 runtime (src/target/nrf52840/nrf52840.ld):
+ * __mcb_heap_limit (the break never passes it; = __mcb_stack_top - __mcb_stack_size, 16 KB by
+ * default), __mcb_stack_top (end of RAM = initial SP). mcb_heap_brk only grows, so its final
+ * value is the peak. The ELF's .data image sits in flash at its load address (p_paddr): load
+ * segments there; the reset handler copies it to RAM. The reset handler writes CPACR
+ * (0xE000ED88) to enable the FPU: the System Control Space must be writable.
+ * Exit: SYS_EXIT_EXTENDED, r1 -> {MCB_ADP_STOPPED_APPLICATION_EXIT, code}. Faults seen by the
+ * runtime (QEMU only) print "mcubench fault: ..." and exit with 128 + exception number. */
+
 /* Build flags: the build driver records the exact compiler flags as one NUL-terminated string
  * in a non-allocated section of this name (costs no flash); mcubench run reports them. */
 #define MCB_FLAGS_SECTION ".mcb.flags"

@@ -10,7 +10,7 @@
 extern char __bss_end__[];
 extern char __mcb_heap_limit[];
 
-/* The current program break, read by the simulator (mcb_port.h): its peak is the peak heap. */
+/* The program break, read by the simulator (mcb_port.h). */
 char *mcb_heap_brk = __bss_end__;
 
 int _write(int fd, const char *buf, int len);
@@ -56,10 +56,12 @@ int _write(int fd, const char *buf, int len)
     return len;
 }
 
+/* The break never moves down (newlib-nano does not ask it to), so mcb_heap_brk is also the
+ * peak of the heap. */
 void *_sbrk(ptrdiff_t incr)
 {
     char *old = mcb_heap_brk;
-    if (incr > __mcb_heap_limit - old || incr < __bss_end__ - old) {
+    if (incr < 0 || incr > __mcb_heap_limit - old) {
         errno = ENOMEM;
         return (void *)-1;
     }
