@@ -145,7 +145,9 @@ static int write_flags_asm(const char *path, const char *flags)
         mcb_error("%s: cannot write: %s", path, strerror(errno));
         return -1;
     }
-    fprintf(f, "\t.section %s,\"\",%%progbits\n\t.asciz \"", MCB_FLAGS_SECTION);
+    /* .file: a fixed name instead of the temporary's, so that builds are byte-identical. */
+    fprintf(f, "\t.file \"mcb_flags.s\"\n\t.section %s,\"\",%%progbits\n\t.asciz \"",
+            MCB_FLAGS_SECTION);
     for (const char *c = flags; *c; c++) {
         if (*c == '"' || *c == '\\')
             fputc('\\', f);

@@ -74,6 +74,19 @@ int main(void)
     }
     free(flags);
 
+    /* The same build twice gives the same bytes (no temporary names leak into the ELF). */
+    if (elf) {
+        char first[600];
+        snprintf(first, sizeof first, "%s/hello-1.elf", dir);
+        CHECK_EQ_INT(rename(elf, first), 0);
+        CHECK(build("hello", hello_src, 1, NULL) != NULL);
+        size_t n1 = 0, n2 = 0;
+        uint8_t *a = mcb_read_file(first, &n1), *b = mcb_read_file(elf, &n2);
+        CHECK(a && b && n1 == n2 && n1 > 0 && !memcmp(a, b, n1));
+        free(a);
+        free(b);
+    }
+
     /* exit3: the exit code crosses semihosting. */
     const char *exit_src[] = {"exit3.c"};
     elf = build("exit3", exit_src, 1, NULL);

@@ -3,6 +3,7 @@
  * exactly MCB_RAM_FILL, and the host's scan finds the true peaks of stack and heap. */
 #include "mcb_port.h"
 
+    .file "startup.S" /* a fixed name in the symbol table: byte-identical builds */
     .syntax unified
     .thumb
 
