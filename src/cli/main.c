@@ -17,6 +17,8 @@ int cmd_eval(int argc, char **argv);
 extern const char cmd_eval_usage[];
 int cmd_info(int argc, char **argv);
 extern const char cmd_info_usage[];
+int cmd_run(int argc, char **argv);
+extern const char cmd_run_usage[];
 
 const mcb_command mcb_commands[] = {
     {"help", "show commands, or the help of one command", "usage: mcubench help [COMMAND]\n", cmd_help},
@@ -25,6 +27,7 @@ const mcb_command mcb_commands[] = {
     {"train", "train a network of the family in float32 and write .tflite", cmd_train_usage, cmd_train},
     {"eval", "top-1 accuracy of a .tflite model on a test set", cmd_eval_usage, cmd_eval},
     {"info", "show a .tflite model: graph, tensors, parameters, MACs", cmd_info_usage, cmd_info},
+    {"run", "simulate a firmware: cycles, RAM, flash, energy, output", cmd_run_usage, cmd_run},
     {0, 0, 0, 0},
 };
 

@@ -1,0 +1,263 @@
+#include "metrics.h"
+
+#include "err.h"
+#include "json.h"
+#include "mcb_port.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int in_ram(const mcb_target *t, uint32_t a) { return a >= t->ram_base && a - t->ram_base < t->ram_size; }
+
+static void sizes(const mcb_elf *e, const mcb_target *t, uint32_t bss_end, int have_bss_end,
+                  mcb_metrics *m)
+{
+    for (int i = 0; i < e->nsecs; i++) {
+        const mcb_elf_section *s = &e->secs[i];
+        if (!(s->flags & MCB_SHF_ALLOC) || !s->size)
+            continue;
+        if (s->type != MCB_SHT_NOBITS)
+            m->flash_bytes += s->size; /* code, constants, and the initial values of .data */
+        if (!in_ram(t, s->addr))
+            continue;
+        if (s->type != MCB_SHT_NOBITS)
+            m->data_bytes += s->size;
+        else if (!have_bss_end || s->addr + s->size <= bss_end) /* not a heap/stack reserve */
+            m->bss_bytes += s->size;
+    }
+}
+
+static char *flags_of(const mcb_elf *e)
+{
+    const mcb_elf_section *s = mcb_elf_section_named(e, MCB_FLAGS_SECTION);
+    const uint8_t *d = mcb_elf_section_data(e, s);
+    if (d && s->size) {
+        size_t n = strnlen((const char *)d, s->size);
+        char *out = malloc(n + 1);
+        if (out) {
+            memcpy(out, d, n);
+            out[n] = 0;
+        }
+        return out;
+    }
+    /* -frecord-gcc-switches: NUL-separated options, joined with spaces */
+    s = mcb_elf_section_named(e, ".GCC.command.line");
+    d = mcb_elf_section_data(e, s);
+    if (!d || !s->size)
+        return NULL;
+    char *out = malloc(s->size + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (uint32_t i = 0; i < s->size;) {
+        size_t n = strnlen((const char *)d + i, s->size - i);
+        if (n) {
+            if (o)
+                out[o++] = ' ';
+            memcpy(out + o, d + i, n);
+            o += n;
+        }
+        i += (uint32_t)n + 1;
+    }
+    out[o] = 0;
+    return out;
+}
+
+static int add_region(mcb_metrics *m, const char *name, uint64_t cycles, uint64_t insns)
+{
+    if (m->nregions % 16 == 0) {
+        mcb_region *r = realloc(m->regions, (size_t)(m->nregions + 16) * sizeof *r);
+        if (!r)
+            return -1;
+        m->regions = r;
+    }
+    mcb_region *g = &m->regions[m->nregions++];
+    snprintf(g->name, sizeof g->name, "%s", name);
+    g->cycles = cycles;
+    g->insns = insns;
+    return 0;
+}
+
+static int regions(const mcb_sim_result *r, mcb_metrics *m)
+{
+    /* each END closes the latest open BEGIN of the same kind and index */
+    for (int i = 0; i < r->nmarks; i++) {
+        uint32_t kind = r->marks[i].word >> 24, idx = r->marks[i].word & 0xFFFFFF;
+        m->inexact += !r->marks[i].exact;
+        if (kind != MCB_MARK_INFER_BEGIN && kind != MCB_MARK_LAYER_BEGIN) {
+            if (kind != MCB_MARK_INFER_END && kind != MCB_MARK_LAYER_END)
+                m->unmatched++;
+            continue;
+        }
+        uint32_t endword = MCB_MARK_WORD(kind + 1, idx);
+        int j = i + 1;
+        for (; j < r->nmarks && r->marks[j].word != endword; j++)
+            if (r->marks[j].word == r->marks[i].word)
+                j = r->nmarks; /* reopened before it was closed */
+        if (j >= r->nmarks) {
+            m->unmatched++;
+            continue;
+        }
+        char name[32];
+        if (kind == MCB_MARK_INFER_BEGIN)
+            snprintf(name, sizeof name, "inference");
+        else
+            snprintf(name, sizeof name, "layer%u", (unsigned)idx);
+        if (add_region(m, name, r->marks[j].cycles - r->marks[i].cycles,
+                       r->marks[j].insns - r->marks[i].insns) < 0)
+            return -1;
+        if (kind == MCB_MARK_INFER_BEGIN && !m->from_markers) {
+            m->from_markers = 1;
+            m->cycles = m->regions[m->nregions - 1].cycles;
+            m->insns = m->regions[m->nregions - 1].insns;
+        }
+    }
+    return 0;
+}
+
+int mcb_metrics_compute(const mcb_elf *e, const mcb_target *t, const mcb_sim_result *r,
+                        mcb_metrics *m)
+{
+    memset(m, 0, sizeof *m);
+    uint32_t bss_end = 0;
+    int have = !mcb_elf_symbol_value(e, "__bss_end__", &bss_end) ||
+               !mcb_elf_symbol_value(e, "_ebss", &bss_end);
+    sizes(e, t, bss_end, have, m);
+    m->stack_bytes = r->stack_bytes;
+    m->heap_bytes = r->heap_bytes;
+    m->ram_bytes = m->data_bytes + m->bss_bytes + m->stack_bytes + m->heap_bytes;
+    m->total_cycles = r->cycles;
+    m->total_insns = r->insns;
+    m->cycles = r->cycles;
+    m->insns = r->insns;
+    if (regions(r, m) < 0) {
+        mcb_error("%s: out of memory", e->path);
+        return -1;
+    }
+    double seconds = t->clock_hz ? (double)m->cycles / t->clock_hz : 0;
+    m->time_ms = seconds * 1e3;
+    m->energy_dcdc_uj = seconds * t->supply_v * t->run_current_dcdc_a * 1e6;
+    m->energy_ldo_uj = seconds * t->supply_v * t->run_current_ldo_a * 1e6;
+    m->build_flags = flags_of(e);
+    return 0;
+}
+
+void mcb_metrics_free(mcb_metrics *m)
+{
+    free(m->regions);
+    free(m->build_flags);
+    m->regions = NULL;
+    m->build_flags = NULL;
+}
+
+void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
+                            const mcb_target *t, const char *elf_path)
+{
+    mcb_json j;
+    mcb_json_init(&j, f, 1);
+    mcb_json_obj_begin(&j);
+    mcb_json_key(&j, "firmware");
+    mcb_json_str(&j, elf_path);
+    mcb_json_key(&j, "target");
+    mcb_json_str(&j, t->name);
+    mcb_json_key(&j, "clock_hz");
+    mcb_json_int(&j, t->clock_hz);
+    mcb_json_key(&j, "ok");
+    mcb_json_bool(&j, r->exited && !r->fault[0]);
+    mcb_json_key(&j, "fault");
+    if (r->fault[0])
+        mcb_json_str(&j, r->fault);
+    else
+        mcb_json_null(&j);
+    mcb_json_key(&j, "exit_code");
+    if (r->exited)
+        mcb_json_int(&j, r->exit_code);
+    else
+        mcb_json_null(&j);
+    mcb_json_key(&j, "stdout");
+    mcb_json_str(&j, r->out ? r->out : "");
+    mcb_json_key(&j, "stdout_truncated");
+    mcb_json_bool(&j, r->out_truncated);
+    mcb_json_key(&j, "cycles");
+    mcb_json_int(&j, (int64_t)m->cycles);
+    mcb_json_key(&j, "instructions");
+    mcb_json_int(&j, (int64_t)m->insns);
+    mcb_json_key(&j, "measured");
+    mcb_json_str(&j, m->from_markers ? "inference markers" : "whole run");
+    mcb_json_key(&j, "total_cycles");
+    mcb_json_int(&j, (int64_t)m->total_cycles);
+    mcb_json_key(&j, "total_instructions");
+    mcb_json_int(&j, (int64_t)m->total_insns);
+    mcb_json_key(&j, "time_ms");
+    mcb_json_num(&j, m->time_ms);
+    mcb_json_key(&j, "energy_uj");
+    mcb_json_num(&j, m->energy_dcdc_uj);
+    mcb_json_key(&j, "energy_dcdc_uj");
+    mcb_json_num(&j, m->energy_dcdc_uj);
+    mcb_json_key(&j, "energy_ldo_uj");
+    mcb_json_num(&j, m->energy_ldo_uj);
+    mcb_json_key(&j, "energy_model");
+    mcb_json_str(&j, "modelled: time x supply voltage x datasheet run current; energy_uj is DC/DC");
+    mcb_json_key(&j, "supply_v");
+    mcb_json_num(&j, t->supply_v);
+    mcb_json_key(&j, "flash_bytes");
+    mcb_json_int(&j, (int64_t)m->flash_bytes);
+    mcb_json_key(&j, "ram_bytes");
+    mcb_json_int(&j, (int64_t)m->ram_bytes);
+    mcb_json_key(&j, "data_bytes");
+    mcb_json_int(&j, (int64_t)m->data_bytes);
+    mcb_json_key(&j, "bss_bytes");
+    mcb_json_int(&j, (int64_t)m->bss_bytes);
+    mcb_json_key(&j, "stack_bytes");
+    mcb_json_int(&j, (int64_t)m->stack_bytes);
+    mcb_json_key(&j, "heap_bytes");
+    mcb_json_int(&j, (int64_t)m->heap_bytes);
+    mcb_json_key(&j, "regions");
+    mcb_json_arr_begin(&j);
+    for (int i = 0; i < m->nregions; i++) {
+        mcb_json_obj_begin(&j);
+        mcb_json_key(&j, "name");
+        mcb_json_str(&j, m->regions[i].name);
+        mcb_json_key(&j, "cycles");
+        mcb_json_int(&j, (int64_t)m->regions[i].cycles);
+        mcb_json_key(&j, "instructions");
+        mcb_json_int(&j, (int64_t)m->regions[i].insns);
+        mcb_json_obj_end(&j);
+    }
+    mcb_json_arr_end(&j);
+    mcb_json_key(&j, "unmatched_markers");
+    mcb_json_int(&j, m->unmatched);
+    mcb_json_key(&j, "build_flags");
+    if (m->build_flags)
+        mcb_json_str(&j, m->build_flags);
+    else
+        mcb_json_null(&j);
+    mcb_json_obj_end(&j);
+    mcb_json_end(&j);
+}
+
+void mcb_metrics_write_text(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
+                            const mcb_target *t)
+{
+    fprintf(f, "target       %s, %.0f MHz\n", t->name, t->clock_hz / 1e6);
+    if (r->exited)
+        fprintf(f, "exit code    %d\n", r->exit_code);
+    fprintf(f, "cycles       %llu (%s)\n", (unsigned long long)m->cycles,
+            m->from_markers ? "inference markers" : "whole run");
+    fprintf(f, "instructions %llu\n", (unsigned long long)m->insns);
+    fprintf(f, "time         %.4f ms\n", m->time_ms);
+    fprintf(f, "energy       %.3f uJ DC/DC, %.3f uJ LDO (modelled)\n", m->energy_dcdc_uj,
+            m->energy_ldo_uj);
+    fprintf(f, "flash        %llu bytes\n", (unsigned long long)m->flash_bytes);
+    fprintf(f, "RAM          %llu bytes (.data %llu + .bss %llu + stack %llu + heap %llu)\n",
+            (unsigned long long)m->ram_bytes, (unsigned long long)m->data_bytes,
+            (unsigned long long)m->bss_bytes, (unsigned long long)m->stack_bytes,
+            (unsigned long long)m->heap_bytes);
+    for (int i = 0; i < m->nregions; i++)
+        fprintf(f, "  %-11s %llu cycles, %llu instructions\n", m->regions[i].name,
+                (unsigned long long)m->regions[i].cycles, (unsigned long long)m->regions[i].insns);
+    if (m->unmatched)
+        fprintf(f, "warning      %d marker(s) without a partner\n", m->unmatched);
+    if (m->build_flags)
+        fprintf(f, "build flags  %s\n", m->build_flags);
+}

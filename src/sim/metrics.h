@@ -1,0 +1,43 @@
+/* The numbers a run reports (docs/metrics.md): flash, RAM, cycles and instructions between
+ * markers, time at the target clock, modelled energy, and the firmware's exit and output. */
+#ifndef MCB_SIM_METRICS_H
+#define MCB_SIM_METRICS_H
+
+#include "elf.h"
+#include "sim.h"
+#include "target.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+    char name[32]; /* "inference", "layer0", "layer1", ... */
+    uint64_t cycles, insns;
+} mcb_region;
+
+typedef struct {
+    uint64_t flash_bytes, data_bytes, bss_bytes, stack_bytes, heap_bytes, ram_bytes;
+    uint64_t cycles, insns;             /* the first inference region, else the whole run */
+    int from_markers;                   /* 1 if cycles/insns come from inference markers */
+    uint64_t total_cycles, total_insns; /* the whole run */
+    double time_ms, energy_dcdc_uj, energy_ldo_uj;
+    mcb_region *regions; /* malloc'd, in order of their begin markers */
+    int nregions;
+    int unmatched; /* markers without a partner */
+    int inexact;   /* markers that could not be placed on their store instruction */
+    char *build_flags; /* malloc'd or NULL when the ELF does not record them */
+} mcb_metrics;
+
+/* 0, or -1 (out of memory, reported). */
+int mcb_metrics_compute(const mcb_elf *e, const mcb_target *t, const mcb_sim_result *r,
+                        mcb_metrics *m);
+void mcb_metrics_free(mcb_metrics *m);
+
+/* The documented JSON object (one line per key), ending with a newline. */
+void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
+                            const mcb_target *t, const char *elf_path);
+/* A human-readable summary. */
+void mcb_metrics_write_text(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
+                            const mcb_target *t);
+
+#endif
