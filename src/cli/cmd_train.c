@@ -12,8 +12,8 @@
 
 const char cmd_train_usage[] =
     "usage: mcubench train --model NAME [--epochs N] [--batch B] [--seed S] [--threads T]\n"
-    "                      [--lr X] [--augment] [--data DIR] [--limit N] [--checkpoint FILE]\n"
-    "                      [--log] [--json] -o FILE.tflite\n"
+    "                      [--lr X] [--lr-drop E[,E...]] [--augment] [--data DIR] [--limit N]\n"
+    "                      [--checkpoint FILE] [--log] [--json] -o FILE.tflite\n"
     "\n"
     "Trains a network of the paper family ('mcubench models') in float32 on its dataset's\n"
     "training split: inputs pixel/255, Glorot-uniform weights and zero biases from the seed,\n"
@@ -25,7 +25,9 @@ const char cmd_train_usage[] =
     "  --seed S           seed for init, shuffling and augmentation (default 1)\n"
     "  --threads T        OpenBLAS threads (default: the number of CPUs)\n"
     "  --lr X             Adam learning rate (default 0.001)\n"
-    "  --augment          random horizontal flip and +-2 pixel shift of every training image\n"
+    "  --lr-drop E,...    divide the learning rate by 10 from each of these epochs on (1-based)\n"
+    "  --augment          shift every training image by a random +-2 pixels; colour images\n"
+    "                     are also mirrored left-right at random\n"
     "  --data DIR         dataset directory (default $MCUBENCH_DATA, else ./data)\n"
     "  --limit N          train on the first N images only (tests, quick runs)\n"
     "  --checkpoint FILE  save the state after each epoch; if FILE exists, resume from it\n"
@@ -81,6 +83,23 @@ int cmd_train(int argc, char **argv)
                 o.threads = (int)n;
             else
                 o.limit = (int)n;
+        } else if (!strcmp(a, "--lr-drop")) {
+            if (!(v = cli_value(cmd, argc, argv, &i)))
+                return MCB_EXIT_USAGE;
+            int nd = 0;
+            char *p = (char *)v, *end;
+            memset(o.lr_drop, 0, sizeof o.lr_drop);
+            for (;;) {
+                long e = strtol(p, &end, 10);
+                if (end == p || e < 1 || e > 10000 || nd == 4 ||
+                    (nd > 0 && e <= o.lr_drop[nd - 1]) || (*end && *end != ','))
+                    return cli_usage_error(cmd, "--lr-drop wants up to 4 ascending epochs like "
+                                           "'20,30', got '%s'", v);
+                o.lr_drop[nd++] = (int)e;
+                if (!*end)
+                    break;
+                p = end + 1;
+            }
         } else if (!strcmp(a, "--lr")) {
             if (!(v = cli_value(cmd, argc, argv, &i)))
                 return MCB_EXIT_USAGE;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char MAGIC[8] = {'M', 'C', 'B', 'C', 'K', 'P', 'T', '1'};
-#define HEADER_SIZE (8 + 32 + 6 * 4 + 2 * 8 + 4 + 3 * 8 + 2 * 8)
+static const char MAGIC[8] = {'M', 'C', 'B', 'C', 'K', 'P', 'T', '2'};
+#define HEADER_SIZE (8 + 32 + 10 * 4 + 2 * 8 + 4 + 3 * 8 + 2 * 8)
 
 /* Fields are stored little-endian byte by byte, so files move between hosts. */
 static uint8_t *put(uint8_t *p, uint64_t v, int n)
@@ -67,8 +67,10 @@ int mcb_ckpt_save(const char *path, const mcb_ckpt_info *in, const mcb_net *net)
     memcpy(p, MAGIC, 8), p += 8;
     memset(p, 0, 32);
     memcpy(p, in->model, strnlen(in->model, 31)), p += 32;
-    int32_t ints[6] = {in->batch, in->augment, in->limit, in->threads, in->epochs_done, in->images};
-    for (int i = 0; i < 6; i++)
+    int32_t ints[10] = {in->batch,      in->augment,    in->limit,      in->threads,
+                        in->epochs_done, in->images,    in->lr_drop[0], in->lr_drop[1],
+                        in->lr_drop[2], in->lr_drop[3]};
+    for (int i = 0; i < 10; i++)
         p = put(p, (uint32_t)ints[i], 4);
     p = put(p, in->seed, 8);
     p = put(p, in->rng_state, 8);
@@ -106,9 +108,11 @@ int mcb_ckpt_load(const char *path, mcb_ckpt_info *out, mcb_net *net)
     memcpy(out->model, p, 32);
     out->model[31] = 0;
     p += 32;
-    int32_t *ints[6] = {&out->batch,   &out->augment,     &out->limit,
-                        &out->threads, &out->epochs_done, &out->images};
-    for (int i = 0; i < 6; i++)
+    int32_t *ints[10] = {&out->batch,      &out->augment,    &out->limit,
+                         &out->threads,    &out->epochs_done, &out->images,
+                         &out->lr_drop[0], &out->lr_drop[1], &out->lr_drop[2],
+                         &out->lr_drop[3]};
+    for (int i = 0; i < 10; i++)
         *ints[i] = (int32_t)(uint32_t)get(&p, 4);
     out->seed = get(&p, 8);
     out->rng_state = get(&p, 8);

@@ -10,6 +10,7 @@
 typedef struct {
     char model[32];
     int32_t batch, augment, limit, threads, epochs_done, images;
+    int32_t lr_drop[4]; /* epochs at which the learning rate is divided by 10; 0 = unused */
     uint64_t seed, rng_state;
     float lr;
     double seconds, loss, accuracy;

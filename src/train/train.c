@@ -20,6 +20,15 @@ void mcb_train_defaults(mcb_train_opts *o)
     o->lr = 1e-3f;
 }
 
+float mcb_train_lr(const mcb_train_opts *o, int e)
+{
+    float lr = o->lr;
+    for (int i = 0; i < 4; i++)
+        if (o->lr_drop[i] > 0 && e >= o->lr_drop[i])
+            lr *= 0.1f;
+    return lr;
+}
+
 void mcb_train_fill(mcb_net *net, const uint8_t *pixels, const int *idx, int n, int augment,
                     mcb_rng *rng)
 {
@@ -34,9 +43,10 @@ void mcb_train_fill(mcb_net *net, const uint8_t *pixels, const int *idx, int n, 
                 dst[j] = src[j] * s;
             continue;
         }
-        /* one draw per image: flip bit and a shift in [-2, 2] on each axis (zero fill) */
+        /* one draw per image: flip bit and a shift in [-2, 2] on each axis (zero fill); only
+         * colour images are flipped (a mirrored digit is another symbol) */
         uint64_t r = mcb_rng_next(rng);
-        int flip = (int)(r & 1), dy = (int)((r >> 8) % 5) - 2, dx = (int)((r >> 16) % 5) - 2;
+        int flip = c == 3 && (r & 1), dy = (int)((r >> 8) % 5) - 2, dx = (int)((r >> 16) % 5) - 2;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++) {
                 int sy = y + dy, sx = flip ? (w - 1 - x) + dx : x + dx;
@@ -96,12 +106,14 @@ int mcb_train_run(const mcb_train_opts *o, mcb_net *net, mcb_train_result *res)
     snprintf(ck.model, sizeof ck.model, "%s", fn->name);
     ck.batch = o->batch, ck.augment = o->augment, ck.limit = o->limit, ck.threads = o->threads;
     ck.seed = o->seed, ck.lr = o->lr, ck.images = d.n;
+    memcpy(ck.lr_drop, o->lr_drop, sizeof ck.lr_drop);
     if (o->checkpoint) {
         mcb_ckpt_info old;
         int got = mcb_ckpt_load(o->checkpoint, &old, NULL);
         if (got == 1 && (strcmp(old.model, ck.model) || old.batch != ck.batch ||
                          old.augment != ck.augment || old.limit != ck.limit ||
-                         old.seed != ck.seed || old.lr != ck.lr || old.images != ck.images)) {
+                         old.seed != ck.seed || old.lr != ck.lr || old.images != ck.images ||
+                         memcmp(old.lr_drop, ck.lr_drop, sizeof ck.lr_drop))) {
             mcb_error("%s: checkpoint is for another run (%s, batch %d, seed %llu); remove it "
                       "or use the same options",
                       o->checkpoint, old.model, old.batch, (unsigned long long)old.seed);
@@ -136,6 +148,7 @@ int mcb_train_run(const mcb_train_opts *o, mcb_net *net, mcb_train_result *res)
             int tmp = idx[i];
             idx[i] = idx[j], idx[j] = tmp;
         }
+        float lr = mcb_train_lr(o, e + 1);
         double loss_sum = 0.0;
         long correct_sum = 0;
         for (int b = 0; b < nb; b++) {
@@ -147,7 +160,7 @@ int mcb_train_run(const mcb_train_opts *o, mcb_net *net, mcb_train_result *res)
             int correct;
             loss_sum += mcb_net_backward(net, n, labels, &correct) * n;
             correct_sum += correct;
-            mcb_net_adam(net, o->lr, 0.9f, 0.999f, 1e-7f);
+            mcb_net_adam(net, lr, 0.9f, 0.999f, 1e-7f);
             if (mcb_progress_enabled() && (b % 16 == 15 || b == nb - 1)) {
                 double el = mcb_now() - t0, done = start + n;
                 double left = el / done * ((double)(o->epochs - e) * d.n - done);

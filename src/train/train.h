@@ -16,7 +16,9 @@ typedef struct {
     uint64_t seed;
     int threads;            /* OpenBLAS threads */
     float lr;               /* Adam: beta1 0.9, beta2 0.999, eps 1e-7 (Keras defaults) */
-    int augment;            /* 1: random horizontal flip and +-2 pixel shift per image */
+    int lr_drop[4];         /* from these epochs (1-based, ascending; 0 = unused) on, lr / 10 */
+    int augment;            /* 1: random +-2 pixel shift per image, and a random
+                             * horizontal flip of colour (3-channel) images */
     const char *data_dir;   /* NULL: $MCUBENCH_DATA or ./data */
     int limit;              /* > 0: first limit training images only */
     const char *checkpoint; /* NULL: none */
@@ -32,6 +34,8 @@ typedef struct {
 } mcb_train_result;
 
 void mcb_train_defaults(mcb_train_opts *o);
+/* The learning rate of epoch e (1-based) under o's schedule. */
+float mcb_train_lr(const mcb_train_opts *o, int e);
 /* Trains; on success *net holds the trained network (free with mcb_net_free). 0 or -1. */
 int mcb_train_run(const mcb_train_opts *o, mcb_net *net, mcb_train_result *res);
 

@@ -1,0 +1,49 @@
+/* Host graph executor: runs an mcb_graph on one input, operator by operator, in float (and,
+ * once registered, other types) with plain reference kernels.
+ *
+ * mcb_exec_prepare checks the whole graph before anything runs: tensor indices, that every
+ * activation is produced before it is read, and each op against the kernel registered for
+ * (opcode, type of its first input), which checks shapes, types and options. Each problem is
+ * reported as one line naming the op's index and name; then NULL is returned. On success one
+ * buffer per activation tensor is allocated, so mcb_exec_run never allocates or fails.
+ *
+ * Kernels live in a table keyed by (opcode, input type). The float32 reference kernels are built
+ * in; an int8 implementation is plugged in with mcb_exec_register (a later registration for the
+ * same key wins). */
+#ifndef MCB_EXEC_H
+#define MCB_EXEC_H
+
+#include "graph.h"
+
+#include <stddef.h>
+
+typedef struct {
+    int code; /* enum mcb_opcode */
+    int type; /* enum mcb_dtype of the op's first input */
+    /* Shapes, types and options of op in g; on a problem writes a short reason into why and
+     * returns -1. Only ops whose tensor indices are valid are checked. */
+    int (*check)(const mcb_graph *g, const mcb_op *op, char *why, size_t why_size);
+    /* Runs op; data[t] holds tensor t's bytes (constants and activations alike). */
+    void (*run)(const mcb_graph *g, const mcb_op *op, void *const *data);
+} mcb_exec_kernel;
+
+/* Adds or replaces the kernel for (k->code, k->type). 0, or -1 if the table is full. */
+int mcb_exec_register(const mcb_exec_kernel *k);
+const mcb_exec_kernel *mcb_exec_find(int code, int type);
+
+typedef struct mcb_exec mcb_exec;
+
+/* g must outlive the plan. what names the model in errors (a path). */
+mcb_exec *mcb_exec_prepare(const mcb_graph *g, const char *what);
+/* input: the bytes of graph input 0; output: room for the bytes of graph output 0. */
+void mcb_exec_run(mcb_exec *e, const void *input, void *output);
+/* Tensor t's bytes after a run (constants: their data), for tests and tracing. */
+const void *mcb_exec_tensor(const mcb_exec *e, int t);
+void mcb_exec_free(mcb_exec *e);
+
+/* Helpers for kernels: the output size of a windowed op along one axis (TFLite's rule) and
+ * the padding before the first element. */
+int mcb_exec_out_size(int padding, int in, int filter, int stride, int dilation);
+int mcb_exec_pad_before(int padding, int in, int filter, int stride, int dilation, int out);
+
+#endif
