@@ -29,7 +29,6 @@ typedef struct {
     size_t n_codes;
     fb_vec buffers;
     size_t data_total;
-    unsigned char *is_variable;
 } reader;
 
 static int read_opcodes(reader *r, const fb_table *model)
@@ -178,8 +177,14 @@ static int read_tensor(reader *r, const fb_vec *tv, int ti)
     int rc = -1;
     int32_t dims[MCB_MAX_RANK];
     int64_t elems = 1;
+    /* Sparse and variable (stateful) tensors cannot be represented in mcb_graph: say so
+     * rather than lose the property. */
     if (sparsity.present) {
         fb_fail(b, "tensor %d is sparse (unsupported)", ti);
+        goto out;
+    }
+    if (is_var) {
+        fb_fail(b, "tensor %d is a variable tensor (unsupported)", ti);
         goto out;
     }
     if (shape.n > MCB_MAX_RANK) {
@@ -234,7 +239,6 @@ static int read_tensor(reader *r, const fb_vec *tv, int ti)
         fb_fail(b, "out of memory");
         goto out;
     }
-    r->is_variable[ti] = is_var != 0;
     rc = read_quant(r, &tt, ti, &r->g->tensors[ti]);
 out:
     free(name);
@@ -357,12 +361,9 @@ static int check_order(reader *r)
     if (!producer)
         return fb_fail(&r->b, "out of memory");
     for (int t = 0; t < g->n_tensors; t++)
-        producer[t] = -2; /* -2: never written; -1: graph input or variable */
+        producer[t] = -2; /* -2: never written; -1: graph input */
     for (int i = 0; i < g->n_in; i++)
         producer[g->in[i]] = -1;
-    for (int t = 0; t < g->n_tensors; t++)
-        if (r->is_variable[t])
-            producer[t] = -1;
     int rc = 0;
     for (int oi = 0; oi < g->n_ops && !rc; oi++) {
         const mcb_op *op = &g->ops[oi];
@@ -414,9 +415,6 @@ static int parse(reader *r)
         return fb_fail(b, "%zu tensors (at most %d)", tensors.n, MAX_TENSORS);
     if (ops.n > MAX_OPS)
         return fb_fail(b, "%zu operators (at most %d)", ops.n, MAX_OPS);
-    r->is_variable = calloc(tensors.n ? tensors.n : 1, 1);
-    if (!r->is_variable)
-        return fb_fail(b, "out of memory");
     for (size_t i = 0; i < tensors.n; i++)
         if (read_tensor(r, &tensors, (int)i))
             return -1;
@@ -442,7 +440,6 @@ int mcb_tflite_parse(const uint8_t *buf, size_t size, const char *what, mcb_grap
     int rc = parse(&r);
     free(r.codes);
     free(r.versions);
-    free(r.is_variable);
     if (rc) {
         mcb_error("%s: %s", what, r.b.err[0] ? r.b.err : "malformed .tflite file");
         mcb_graph_free(g);
