@@ -105,7 +105,7 @@ int mcb_qemu_run(const mcb_target *t, const char *elf, double timeout_s, char **
             break;
         }
         struct pollfd p[2] = {{o_eof ? -1 : ofd, POLLIN, 0}, {e_eof ? -1 : efd, POLLIN, 0}};
-        int ms = left > 1000 ? 1000000 : (int)(left * 1000) + 1;
+        int ms = left > 60 ? 60000 : (int)(left * 1000) + 1;
         int r = poll(p, 2, ms);
         if (r < 0 && errno != EINTR)
             break;
@@ -121,7 +121,9 @@ int mcb_qemu_run(const mcb_target *t, const char *elf, double timeout_s, char **
         kill(pid, SIGKILL);
     close(ofd);
     close(efd);
-    int st = mcb_spawn_wait(pid, qemu);
+    char what[600];
+    snprintf(what, sizeof what, "%s: QEMU (%s)", elf, qemu);
+    int st = mcb_spawn_wait(pid, what);
     int rc = -1;
     if (timed_out) {
         mcb_error("%s: did not finish on QEMU (%s) within %g s; stopped", elf, t->qemu_machine,
@@ -131,7 +133,8 @@ int mcb_qemu_run(const mcb_target *t, const char *elf, double timeout_s, char **
         mcb_error("%s: printed more than %u MB on QEMU; stopped", elf, MAX_OUTPUT >> 20);
     } else if (st < 0) {
         /* killed by a signal: already reported */
-    } else if (e.n && strstr(e.p, "qemu-system")) {
+    } else if (st != 0 && o.n == 0 && e.n && strstr(e.p, "qemu")) {
+        /* QEMU's own failure (e.g. it cannot load the ELF), not a firmware's exit code */
         mcb_error("%s: QEMU failed (%s)", elf, first_line(&e));
     } else {
         if (e.n)
