@@ -18,4 +18,9 @@ void mcb_error(const char *fmt, ...)
 
 const char *mcb_last_error(void) { return last; }
 
-void mcb_err_quiet(int q) { quiet = q; }
+int mcb_err_quiet(int q)
+{
+    int was = quiet;
+    quiet = q;
+    return was;
+}

@@ -1,7 +1,8 @@
 /* One-line error reporting.
  * The lowest layer that knows both the file and the problem reports it, once, as
  * "mcubench: <what>: <problem>" on stderr; callers only propagate the failure (-1 / NULL).
- * mcb_err_quiet(1) silences printing (fuzzers, probing); the last message is always kept. */
+ * mcb_err_quiet(1) silences printing (fuzzers, probing); the last message is always kept.
+ * It returns the previous setting, so a probe can restore it. */
 #ifndef MCB_ERR_H
 #define MCB_ERR_H
 
@@ -13,6 +14,6 @@
 
 void mcb_error(const char *fmt, ...) MCB_PRINTF(1, 2);
 const char *mcb_last_error(void);
-void mcb_err_quiet(int quiet);
+int mcb_err_quiet(int quiet);
 
 #endif

@@ -11,6 +11,7 @@
 #define MAX_TENSOR_BYTES ((int64_t)1 << 30)
 
 void mcb_exec_register_float(void);
+void mcb_exec_register_int8(void); /* exec_int8.c */
 
 static mcb_exec_kernel table[MAX_KERNELS];
 static int n_table;
@@ -21,6 +22,7 @@ static void builtins(void)
     if (!builtins_done) {
         builtins_done = 1;
         mcb_exec_register_float();
+        mcb_exec_register_int8();
     }
 }
 
