@@ -105,7 +105,7 @@ int cmd_run(int argc, char **argv)
     if (qemu && qemu_compare(&t, path, &r) < 0)
         goto done;
     if (json) {
-        mcb_metrics_write_json(stdout, &m, &r, &t, path);
+        mcb_metrics_write_json(stdout, &m, &r, &t, path, qemu ? t.qemu_machine : NULL);
     } else {
         fputs(r.out, stdout);
         if (r.out_len && r.out[r.out_len - 1] != '\n')

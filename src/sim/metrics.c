@@ -151,7 +151,7 @@ void mcb_metrics_free(mcb_metrics *m)
 }
 
 void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
-                            const mcb_target *t, const char *elf_path)
+                            const mcb_target *t, const char *elf_path, const char *qemu_machine)
 {
     mcb_json j;
     mcb_json_init(&j, f, 1);
@@ -227,6 +227,11 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     mcb_json_arr_end(&j);
     mcb_json_key(&j, "unmatched_markers");
     mcb_json_int(&j, m->unmatched);
+    mcb_json_key(&j, "qemu_match");
+    if (qemu_machine)
+        mcb_json_str(&j, qemu_machine);
+    else
+        mcb_json_null(&j);
     mcb_json_key(&j, "build_flags");
     if (m->build_flags)
         mcb_json_str(&j, m->build_flags);

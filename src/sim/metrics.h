@@ -33,9 +33,10 @@ int mcb_metrics_compute(const mcb_elf *e, const mcb_target *t, const mcb_sim_res
                         mcb_metrics *m);
 void mcb_metrics_free(mcb_metrics *m);
 
-/* The documented JSON object (one line per key), ending with a newline. */
+/* The documented JSON object (one line per key), ending with a newline. qemu_machine: the
+ * QEMU board whose output matched (--qemu), or NULL when QEMU was not run. */
 void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
-                            const mcb_target *t, const char *elf_path);
+                            const mcb_target *t, const char *elf_path, const char *qemu_machine);
 /* A human-readable summary. */
 void mcb_metrics_write_text(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
                             const mcb_target *t);
