@@ -178,11 +178,57 @@ static void shared_buffer(void)
     mcb_graph_free(&g);
 }
 
+
+/* An operator we do not know, with a code above 127: kept by number through write and read,
+ * the byte field saturated at 127 as the converter writes it. */
+static void unknown_operator(void)
+{
+    mcb_graph g, h;
+    mcb_graph_init(&g);
+    int32_t shp[2] = {1, 5};
+    int a = mcb_graph_add_tensor(&g, "a", MCB_FLOAT32, 2, shp, NULL, 0);
+    int o = mcb_graph_add_tensor(&g, "o", MCB_FLOAT32, 2, shp, NULL, 0);
+    mcb_op op = tg_op(150, 1); /* GELU */
+    op.n_in = 1, op.in[0] = a, op.n_out = 1, op.out[0] = o;
+    mcb_graph_add_op(&g, &op);
+    g.n_in = 1, g.in[0] = a, g.n_out = 1, g.out[0] = o;
+    uint8_t *buf;
+    size_t size;
+    CHECK(mcb_tflite_serialize(&g, &buf, &size) == 0);
+    CHECK(mcb_tflite_parse(buf, size, "gelu.tflite", &h) == 0);
+    /* no description in the graph: the writer puts its default */
+    CHECK(h.description && strcmp(h.description, "mcubench") == 0);
+    free(h.description);
+    h.description = NULL;
+    CHECK_EQ_INT(tg_compare(&g, &h), 0);
+    CHECK(h.n_ops == 1 && h.ops[0].code == 150 && strcmp(mcb_op_name(150), "UNKNOWN") == 0);
+    fb_buf b = {buf, size, {0}};
+    fb_table m, oc;
+    fb_vec codes;
+    int8_t dep = 0;
+    int32_t code = 0;
+    CHECK(fb_root(&b, "TFL3", &m) == 0 && fb_get_vec(&b, &m, 1, 4, &codes) == 0 &&
+          fb_vec_table(&b, &codes, 0, &oc) == 0 && fb_get_i8(&b, &oc, 0, 0, &dep) == 0 &&
+          fb_get_i32(&b, &oc, 3, 0, &code) == 0);
+    CHECK(dep == 127 && code == 150);
+    /* A custom operator (code 32) is read but the writer refuses it (no custom code to write). */
+    g.ops[0].code = 32;
+    mcb_err_quiet(1);
+    uint8_t *buf2;
+    size_t size2;
+    CHECK(mcb_tflite_serialize(&g, &buf2, &size2) == -1);
+    mcb_err_quiet(0);
+    free(buf);
+    mcb_graph_free(&g);
+    mcb_graph_free(&h);
+}
+
 int main(void)
 {
     roundtrip(0);
     roundtrip(1);
     activation_memory();
     shared_buffer();
+    unknown_operator();
     return TEST_END();
 }
