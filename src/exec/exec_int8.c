@@ -370,6 +370,8 @@ static int softmax_params(const mcb_graph *g, const mcb_op *op, mcb_softmax_para
                     (double)y->scale[0], (long long)y->zero_point[0]);
     if (x->rank < 1 || x->shape[x->rank - 1] < 1 || mcb_tensor_elems(x) != mcb_tensor_elems(y))
         return fail(why, n, "output must have the input's shape");
+    if (x->shape[x->rank - 1] > 4095)
+        return fail(why, n, "%d classes: the int8 softmax sums at most 4095", x->shape[x->rank - 1]);
     if (!(op->beta > 0))
         return fail(why, n, "beta must be positive");
     const int was_quiet = mcb_err_quiet(1);

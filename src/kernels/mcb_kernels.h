@@ -83,7 +83,8 @@ void mcb_add_s8(const mcb_add_params *p, size_t n, const int8_t *input1, const i
                 int8_t *output);
 
 /* SOFTMAX over the last dimension: int8 in, int8 out with scale 1/256, zero point -128
- * (TFLM reference_ops::Softmax<int8_t, int8_t>, gemmlowp fixed-point exp). */
+ * (TFLM reference_ops::Softmax<int8_t, int8_t>, gemmlowp fixed-point exp).
+ * depth <= 4095: the Q12.19 sum of exps must not overflow (it does not in TFLM either). */
 typedef struct {
     int32_t input_multiplier;
     int input_left_shift;
