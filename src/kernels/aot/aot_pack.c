@@ -1,0 +1,303 @@
+/* Packing of conv and fully connected layers for the aot kernels (host side). */
+#include "mcb_aot_pack.h"
+
+#include "err.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Requantization parameters the kernels' arithmetic reproduces exactly. */
+static int check_quant(const char *what, const int32_t *multiplier, const int32_t *shift, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (multiplier[i] < 0) {
+            mcb_error("%s: channel %d: negative output multiplier %ld", what, i,
+                      (long)multiplier[i]);
+            return -1;
+        }
+        if (shift[i] < -31 || shift[i] > 31) {
+            mcb_error("%s: channel %d: output shift %ld outside -31..31", what, i,
+                      (long)shift[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Word position of patch value t (docs/aot-kernels.md): natural pairs, or per group of 4
+ * the SXTB16 order (a0,a2),(a1,a3). */
+static void position(int perm4, int t, int *word, int *half)
+{
+    if (perm4) {
+        *word = 2 * (t >> 2) + (t & 1);
+        *half = (t >> 1) & 1;
+    } else {
+        *word = t >> 1;
+        *half = t & 1;
+    }
+}
+
+static void put16(int32_t *w, int half, int32_t v)
+{
+    uint32_t u = (uint32_t)*w;
+    const int sh = 16 * half;
+    u = (u & ~(0xFFFFu << sh)) | ((uint32_t)(uint16_t)(int16_t)v << sh);
+    *w = (int32_t)u;
+}
+
+static int32_t clamp(int32_t v, int32_t lo, int32_t hi)
+{
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+void mcb_aot_conv_free(mcb_aot_conv_packed *pk)
+{
+    free(pk->weights);
+    free(pk->bias);
+    free(pk->multiplier);
+    free(pk->shift);
+    memset(pk, 0, sizeof *pk);
+}
+
+int mcb_aot_conv_pack(const char *what, const mcb_conv_params *p, const mcb_pool_params *pool,
+                      const int8_t *filter, const int32_t *bias, mcb_aot_conv_packed *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->batches != 1) {
+        mcb_error("%s: %d batches (the aot conv kernel takes 1)", what, p->batches);
+        return -1;
+    }
+    if (p->dilation_h != 1 || p->dilation_w != 1) {
+        mcb_error("%s: dilation %dx%d (the aot conv kernel takes 1)", what, p->dilation_h,
+                  p->dilation_w);
+        return -1;
+    }
+    if (p->in_h <= 0 || p->in_w <= 0 || p->in_c <= 0 || p->out_h <= 0 || p->out_w <= 0 ||
+        p->out_c <= 0 || p->filter_h <= 0 || p->filter_w <= 0 || p->stride_h <= 0 ||
+        p->stride_w <= 0) {
+        mcb_error("%s: empty or invalid conv shape", what);
+        return -1;
+    }
+    if ((int64_t)p->filter_h * p->filter_w * p->in_c > (1 << 24)) {
+        mcb_error("%s: filter of %d values is too large", what,
+                  p->filter_h * p->filter_w * p->in_c);
+        return -1;
+    }
+    if (check_quant(what, p->multiplier, p->shift, p->out_c) != 0)
+        return -1;
+    mcb_aot_conv *k = &out->k;
+    k->in_h = p->in_h, k->in_w = p->in_w, k->in_c = p->in_c;
+    k->conv_h = p->out_h, k->conv_w = p->out_w, k->out_c = p->out_c;
+    k->filter_h = p->filter_h, k->filter_w = p->filter_w;
+    k->stride_h = p->stride_h, k->stride_w = p->stride_w;
+    k->pad_h = p->pad_h, k->pad_w = p->pad_w;
+    k->input_zero_point = -p->input_offset;
+    k->output_offset = p->output_offset;
+    k->act_min = p->act_min, k->act_max = p->act_max;
+    k->out_h = p->out_h, k->out_w = p->out_w;
+    if (pool) {
+        if (pool->filter_h != 2 || pool->filter_w != 2 || pool->stride_h != 2 ||
+            pool->stride_w != 2 || pool->pad_h != 0 || pool->pad_w != 0) {
+            mcb_error("%s: fused pool must be 2x2 stride 2 VALID (got %dx%d stride %dx%d)",
+                      what, pool->filter_h, pool->filter_w, pool->stride_h, pool->stride_w);
+            return -1;
+        }
+        if (pool->batches != 1 || pool->depth != p->out_c || pool->in_h != p->out_h ||
+            pool->in_w != p->out_w || pool->out_h != p->out_h / 2 ||
+            pool->out_w != p->out_w / 2 || pool->out_h <= 0 || pool->out_w <= 0) {
+            mcb_error("%s: pool shape %dx%dx%d -> %dx%d does not follow the conv output "
+                      "%dx%dx%d", what, pool->in_h, pool->in_w, pool->depth, pool->out_h,
+                      pool->out_w, p->out_h, p->out_w, p->out_c);
+            return -1;
+        }
+        k->pool = 1;
+        k->out_h = pool->out_h, k->out_w = pool->out_w;
+        /* pool clamp after conv clamp = one clamp to the pool's image of the conv range */
+        k->act_min = clamp(p->act_min, pool->act_min, pool->act_max);
+        k->act_max = clamp(p->act_max, pool->act_min, pool->act_max);
+    }
+    const int run = p->filter_w * p->in_c;
+    const int total = p->filter_h * run;
+    k->perm4 = run % 4 == 0;
+    k->kw = (total + 1) / 2;
+    k->n_blocks = (p->out_c + MCB_AOT_CONV_BLOCK - 1) / MCB_AOT_CONV_BLOCK;
+    const size_t nch = (size_t)k->n_blocks * MCB_AOT_CONV_BLOCK;
+    out->weights = calloc(nch * k->kw, sizeof(int32_t));
+    out->bias = calloc(nch, sizeof(int32_t));
+    out->multiplier = calloc(nch, sizeof(int32_t));
+    out->shift = calloc(nch, sizeof(int32_t));
+    if (!out->weights || !out->bias || !out->multiplier || !out->shift) {
+        mcb_error("%s: out of memory packing %zu weights", what, nch * k->kw * 2);
+        mcb_aot_conv_free(out);
+        return -1;
+    }
+    for (int oc = 0; oc < p->out_c; oc++) {
+        const int8_t *f = filter + (size_t)oc * total;
+        const int blk = oc / MCB_AOT_CONV_BLOCK, n = oc % MCB_AOT_CONV_BLOCK;
+        int32_t *wb = out->weights + (size_t)blk * k->kw * MCB_AOT_CONV_BLOCK;
+        int64_t sum = 0;
+        for (int t = 0; t < total; t++) {
+            const int32_t v = (int32_t)f[t] + p->filter_offset; /* fits int16 */
+            int word, half;
+            position(k->perm4, t, &word, &half);
+            put16(&wb[(size_t)word * MCB_AOT_CONV_BLOCK + n], half, v);
+            sum += v;
+        }
+        /* sum (w+fo)(x+io) + b = sum (w+fo) x + (b + io sum (w+fo)), modulo 2^32 like the
+         * accumulator; exact for VALID taps and for padding taps, which the kernel fills
+         * with the zero point. */
+        const int64_t folded = (bias ? bias[oc] : 0) + (int64_t)p->input_offset * sum;
+        out->bias[oc] = (int32_t)(uint32_t)(uint64_t)folded;
+        out->multiplier[oc] = p->multiplier[oc];
+        out->shift[oc] = p->shift[oc];
+    }
+    k->weights = out->weights, k->bias = out->bias;
+    k->multiplier = out->multiplier, k->shift = out->shift;
+    return 0;
+}
+
+void mcb_aot_fc_free(mcb_aot_fc_packed *pk)
+{
+    free(pk->weights);
+    free(pk->bias);
+    free(pk->multiplier);
+    free(pk->shift);
+    memset(pk, 0, sizeof *pk);
+}
+
+int mcb_aot_fc_pack(const char *what, const mcb_fc_params *p, const int8_t *filter,
+                    const int32_t *bias, mcb_aot_fc_packed *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->batches != 1) {
+        mcb_error("%s: %d batches (the aot fully connected kernel takes 1)", what, p->batches);
+        return -1;
+    }
+    if (p->in_depth <= 0 || p->out_depth <= 0 || p->in_depth > (1 << 24)) {
+        mcb_error("%s: invalid fully connected shape %d -> %d", what, p->in_depth,
+                  p->out_depth);
+        return -1;
+    }
+    const int nq = p->per_channel ? p->out_depth : 1;
+    if (check_quant(what, p->multiplier, p->shift, nq) != 0)
+        return -1;
+    mcb_aot_fc *k = &out->k;
+    k->in_depth = p->in_depth, k->out_depth = p->out_depth;
+    k->kw = (p->in_depth + 3) / 4 * 2;
+    k->n_blocks = (p->out_depth + MCB_AOT_FC_BLOCK - 1) / MCB_AOT_FC_BLOCK;
+    k->output_offset = p->output_offset;
+    k->act_min = p->act_min, k->act_max = p->act_max;
+    const size_t nch = (size_t)k->n_blocks * MCB_AOT_FC_BLOCK;
+    out->weights = calloc(nch * k->kw, sizeof(int32_t));
+    out->bias = calloc(nch, sizeof(int32_t));
+    out->multiplier = calloc(nch, sizeof(int32_t));
+    out->shift = calloc(nch, sizeof(int32_t));
+    if (!out->weights || !out->bias || !out->multiplier || !out->shift) {
+        mcb_error("%s: out of memory packing %zu weights", what, nch * k->kw * 2);
+        mcb_aot_fc_free(out);
+        return -1;
+    }
+    /* TFLM's per-channel variant ignores the filter offset (mcb_kernels.h) */
+    const int32_t foff = p->per_channel ? 0 : p->filter_offset;
+    for (int oc = 0; oc < p->out_depth; oc++) {
+        const int8_t *f = filter + (size_t)oc * p->in_depth;
+        const int blk = oc / MCB_AOT_FC_BLOCK, n = oc % MCB_AOT_FC_BLOCK;
+        int32_t *wb = out->weights + (size_t)blk * k->kw * MCB_AOT_FC_BLOCK;
+        int64_t sum = 0;
+        for (int t = 0; t < p->in_depth; t++) {
+            const int32_t v = (int32_t)f[t] + foff;
+            int word, half;
+            position(1, t, &word, &half);
+            put16(&wb[(size_t)word * MCB_AOT_FC_BLOCK + n], half, v);
+            sum += v;
+        }
+        const int64_t folded = (bias ? bias[oc] : 0) + (int64_t)p->input_offset * sum;
+        out->bias[oc] = (int32_t)(uint32_t)(uint64_t)folded;
+        const int q = p->per_channel ? oc : 0;
+        out->multiplier[oc] = p->multiplier[q];
+        out->shift[oc] = p->shift[q];
+    }
+    k->weights = out->weights, k->bias = out->bias;
+    k->multiplier = out->multiplier, k->shift = out->shift;
+    return 0;
+}
+
+static size_t arrays_bytes(size_t weight_words, size_t channels)
+{
+    return 4 * (weight_words + 3 * channels);
+}
+
+size_t mcb_aot_conv_flash_bytes(const mcb_aot_conv *k)
+{
+    const size_t nch = (size_t)k->n_blocks * MCB_AOT_CONV_BLOCK;
+    return arrays_bytes(nch * k->kw, nch);
+}
+
+size_t mcb_aot_conv_plain_bytes(const mcb_conv_params *p)
+{
+    return (size_t)p->out_c * p->filter_h * p->filter_w * p->in_c + 12 * (size_t)p->out_c;
+}
+
+size_t mcb_aot_fc_flash_bytes(const mcb_aot_fc *k)
+{
+    const size_t nch = (size_t)k->n_blocks * MCB_AOT_FC_BLOCK;
+    return arrays_bytes(nch * k->kw, nch);
+}
+
+/* One const int32 array, 8 values per line. */
+static int emit_array(FILE *f, const char *name, const char *suffix, const int32_t *v,
+                      size_t n)
+{
+    if (fprintf(f, "static const int32_t %s_%s[%zu] = {", name, suffix, n) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", (long)v[i]) < 0)
+            return -1;
+    return fprintf(f, "\n};\n") < 0 ? -1 : 0;
+}
+
+int mcb_aot_conv_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_conv *k)
+{
+    const size_t nch = (size_t)k->n_blocks * MCB_AOT_CONV_BLOCK;
+    if (emit_array(f, name, "w", k->weights, nch * k->kw) || emit_array(f, name, "b", k->bias, nch) ||
+        emit_array(f, name, "m", k->multiplier, nch) || emit_array(f, name, "s", k->shift, nch))
+        return -1;
+    if (fprintf(f,
+                "%sconst mcb_aot_conv %s = {\n"
+                "    .in_h = %d, .in_w = %d, .in_c = %d,\n"
+                "    .out_h = %d, .out_w = %d, .out_c = %d,\n"
+                "    .conv_h = %d, .conv_w = %d,\n"
+                "    .filter_h = %d, .filter_w = %d, .stride_h = %d, .stride_w = %d,\n"
+                "    .pad_h = %d, .pad_w = %d, .pool = %d, .perm4 = %d, .kw = %d, .n_blocks = %d,\n"
+                "    .input_zero_point = %ld, .output_offset = %ld,\n"
+                "    .act_min = %ld, .act_max = %ld,\n"
+                "    .weights = %s_w, .bias = %s_b, .multiplier = %s_m, .shift = %s_s,\n"
+                "};\n",
+                is_static ? "static " : "", name, k->in_h, k->in_w, k->in_c, k->out_h, k->out_w,
+                k->out_c, k->conv_h, k->conv_w, k->filter_h, k->filter_w, k->stride_h,
+                k->stride_w, k->pad_h, k->pad_w, k->pool, k->perm4, k->kw, k->n_blocks,
+                (long)k->input_zero_point, (long)k->output_offset, (long)k->act_min,
+                (long)k->act_max, name, name, name, name) < 0)
+        return -1;
+    return 0;
+}
+
+int mcb_aot_fc_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_fc *k)
+{
+    const size_t nch = (size_t)k->n_blocks * MCB_AOT_FC_BLOCK;
+    if (emit_array(f, name, "w", k->weights, nch * k->kw) || emit_array(f, name, "b", k->bias, nch) ||
+        emit_array(f, name, "m", k->multiplier, nch) || emit_array(f, name, "s", k->shift, nch))
+        return -1;
+    if (fprintf(f,
+                "%sconst mcb_aot_fc %s = {\n"
+                "    .in_depth = %d, .out_depth = %d, .kw = %d, .n_blocks = %d,\n"
+                "    .output_offset = %ld, .act_min = %ld, .act_max = %ld,\n"
+                "    .weights = %s_w, .bias = %s_b, .multiplier = %s_m, .shift = %s_s,\n"
+                "};\n",
+                is_static ? "static " : "", name, k->in_depth, k->out_depth, k->kw, k->n_blocks,
+                (long)k->output_offset, (long)k->act_min, (long)k->act_max, name, name, name,
+                name) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,78 @@
+/* The aot engine's fast int8 kernels (docs/aot-kernels.md), C99, for the host and Cortex-M.
+ * With __ARM_FEATURE_DSP they run on SMLAD/SXTB16 (ACLE, <arm_acle.h>); otherwise a portable
+ * path with the same data flow runs. Every output is bit-exact with the reference kernels
+ * (mcb_conv2d_s8 [+ mcb_max_pool2d_s8], mcb_fully_connected_s8).
+ *
+ * Weights are used in a packed form made on the host by mcb_aot_conv_pack /
+ * mcb_aot_fc_pack (mcb_aot_pack.h): widened to int16 pairs (filter offset added), arranged
+ * in the order the inner loop reads them, output channels padded to whole register blocks,
+ * and the input offset folded into the bias. The structs below hold only plain numbers and
+ * const pointers, so generated code can define them as const data in flash. Kernels do not
+ * validate: the pack functions did. */
+#ifndef MCB_AOT_H
+#define MCB_AOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Output channels per register block of the conv micro-kernel (2 pixels x 3 channels). */
+#define MCB_AOT_CONV_BLOCK 3
+/* Output channels per block of the fully connected kernel. */
+#define MCB_AOT_FC_BLOCK 2
+
+/* CONV_2D (+ fused activation) with an optional fused MAX_POOL_2D 2x2 stride 2 VALID.
+ * Input NHWC int8 [in_h][in_w][in_c]; output NHWC int8, [out_h][out_w][out_c] of the conv,
+ * or of the pool when pool is set (pooled size floor(conv/2); the conv rows and columns the
+ * pool drops are never computed).
+ * Packed weights: for block b = 0..n_blocks-1, for k-word j = 0..kw-1, for channel
+ * n = 0..MCB_AOT_CONV_BLOCK-1: one word holding two int16 weights. The patch (im2col) order
+ * is filter row, filter column, input channel: value t = fy*filter_w*in_c + fx*in_c + c,
+ * padded with zero weights to 2*kw values. Without perm4, value t sits in word t/2, half
+ * t%2 (low first). With perm4 (filter_w*in_c % 4 == 0) each group of 4 values a0..a3 is
+ * stored as the words (a0,a2),(a1,a3): what SXTB16 and SXTB16-ROR8 make of 4 input bytes,
+ * so a filter row of the input is widened with one load and two SXTB16 per 4 bytes. */
+typedef struct {
+    int in_h, in_w, in_c;
+    int out_h, out_w, out_c;   /* of the whole op (pooled when pool is set) */
+    int conv_h, conv_w;        /* conv output size before pooling */
+    int filter_h, filter_w;
+    int stride_h, stride_w;
+    int pad_h, pad_w;
+    int pool;                  /* 1: fused 2x2/2 max-pool */
+    int perm4;                 /* 1: values permuted per group of 4 (see above) */
+    int kw;                    /* 32-bit words per patch: ceil(filter_h*filter_w*in_c / 2) */
+    int n_blocks;              /* ceil(out_c / MCB_AOT_CONV_BLOCK) */
+    int32_t input_zero_point;  /* fills padded taps (the folded bias assumes it) */
+    int32_t output_offset;
+    int32_t act_min, act_max;  /* conv activation composed with the pool's clamp */
+    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_CONV_BLOCK words */
+    const int32_t *bias;       /* n_blocks * MCB_AOT_CONV_BLOCK: bias + sum(w) * input_offset */
+    const int32_t *multiplier; /* n_blocks * MCB_AOT_CONV_BLOCK */
+    const int32_t *shift;      /* n_blocks * MCB_AOT_CONV_BLOCK */
+} mcb_aot_conv;
+
+/* Bytes of scratch mcb_aot_conv_s8 needs (the widened patches of 4 pixels), a multiple of 4. */
+size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c);
+/* scratch: mcb_aot_conv_scratch_bytes(c) bytes, 4-byte aligned. */
+void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                     int32_t *scratch);
+
+/* FULLY_CONNECTED, one batch: input int8 [in_depth], output int8 [out_depth].
+ * Packed weights: for block b, for k-word j = 0..kw-1, for n = 0..MCB_AOT_FC_BLOCK-1: the
+ * int16 pair of inputs (4i, 4i+2) or (4i+1, 4i+3) (perm4 order over groups of 4 inputs;
+ * in_depth padded with zero weights to a multiple of 4). */
+typedef struct {
+    int in_depth, out_depth;
+    int kw;                    /* in_depth rounded up to 4, / 2 */
+    int n_blocks;
+    int32_t output_offset;
+    int32_t act_min, act_max;
+    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_FC_BLOCK words */
+    const int32_t *bias;       /* n_blocks * MCB_AOT_FC_BLOCK */
+    const int32_t *multiplier;
+    const int32_t *shift;
+} mcb_aot_fc;
+
+void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output);
+
+#endif

@@ -1,0 +1,334 @@
+/* The aot kernels against the reference kernels: random shapes and quantization parameters
+ * (fixed seed), odd sizes, zero points at the range ends, saturation, positive shifts (the
+ * requantize-then-pool path), SAME padding, the paper family's layer shapes; the packers'
+ * refusals; the C emitter's output. Every output byte must be equal. */
+#include "err.h"
+#include "mcb_aot.h"
+#include "mcb_aot_pack.h"
+#include "mcb_kernels.h"
+#include "test.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static uint32_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+static int uniform(int lo, int hi) /* inclusive */
+{
+    return lo + (int)(next() % (uint32_t)(hi - lo + 1));
+}
+
+static int8_t rand_s8(void)
+{
+    return (int8_t)uniform(-128, 127);
+}
+
+/* A zero point, often at the ends of the range. */
+static int32_t rand_zp(void)
+{
+    switch (uniform(0, 4)) {
+    case 0:
+        return -128;
+    case 1:
+        return 127;
+    default:
+        return uniform(-128, 127);
+    }
+}
+
+static void rand_quant(int n, int32_t *mult, int32_t *shift, int positive_shifts)
+{
+    for (int i = 0; i < n; i++) {
+        mult[i] = (int32_t)((1u << 30) + (next() & 0x3FFFFFFFu));
+        if (uniform(0, 4) == 0)
+            mult[i] = 1 << 30; /* x/2 exactly: rounding ties of the high multiply */
+        if (uniform(0, 19) == 0)
+            mult[i] = 0;
+        shift[i] = uniform(-13, positive_shifts ? 3 : -4);
+        if (uniform(0, 29) == 0)
+            shift[i] = positive_shifts && uniform(0, 1) ? 31 : -31;
+    }
+}
+
+static void rand_act(int32_t *lo, int32_t *hi, int32_t zp)
+{
+    switch (uniform(0, 3)) {
+    case 0:
+        *lo = -128, *hi = 127;
+        break;
+    case 1: /* RELU */
+        *lo = zp, *hi = 127;
+        break;
+    default:
+        *lo = uniform(-128, 0), *hi = uniform(*lo, 127);
+        break;
+    }
+}
+
+typedef struct {
+    int in_h, in_w, in_c, out_c, fh, fw, stride, same, pool, pos_shifts;
+} conv_case;
+
+/* Runs one conv case; returns the number of mismatching bytes (or -1 if packing failed). */
+static long run_conv(const conv_case *cc)
+{
+    mcb_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_h = cc->in_h, p.in_w = cc->in_w, p.in_c = cc->in_c, p.out_c = cc->out_c;
+    p.filter_h = cc->fh, p.filter_w = cc->fw;
+    p.stride_h = p.stride_w = cc->stride;
+    p.dilation_h = p.dilation_w = 1;
+    p.out_h = mcb_compute_padding(cc->same ? 0 : 1, p.in_h, p.filter_h, p.stride_h, 1, &p.pad_h);
+    p.out_w = mcb_compute_padding(cc->same ? 0 : 1, p.in_w, p.filter_w, p.stride_w, 1, &p.pad_w);
+    if (p.out_h <= 0 || p.out_w <= 0 || (cc->pool && (p.out_h < 2 || p.out_w < 2)))
+        return 0;
+    const int32_t in_zp = rand_zp(), out_zp = rand_zp();
+    p.input_offset = -in_zp;
+    p.output_offset = out_zp;
+    p.filter_offset = uniform(0, 5) == 0 ? uniform(-128, 127) : 0;
+    rand_act(&p.act_min, &p.act_max, out_zp);
+    int32_t *mult = malloc(sizeof(int32_t) * p.out_c), *shift = malloc(sizeof(int32_t) * p.out_c);
+    rand_quant(p.out_c, mult, shift, cc->pos_shifts);
+    p.multiplier = mult, p.shift = shift;
+
+    const size_t n_in = (size_t)p.in_h * p.in_w * p.in_c;
+    const size_t n_f = (size_t)p.out_c * p.filter_h * p.filter_w * p.in_c;
+    const size_t n_conv = (size_t)p.out_h * p.out_w * p.out_c;
+    int8_t *in = malloc(n_in), *filter = malloc(n_f), *conv = malloc(n_conv);
+    int32_t *bias = malloc(sizeof(int32_t) * p.out_c);
+    /* sometimes saturated inputs and weights, to reach the accumulator's extremes */
+    const int extreme = uniform(0, 7) == 0;
+    for (size_t i = 0; i < n_in; i++)
+        in[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -128) : rand_s8();
+    for (size_t i = 0; i < n_f; i++)
+        filter[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -127) : rand_s8();
+    for (int i = 0; i < p.out_c; i++)
+        bias[i] = uniform(0, 3) == 0 ? (int32_t)next() / 64 : uniform(-5000, 5000);
+    const int with_bias = uniform(0, 9) != 0;
+    mcb_conv2d_s8(&p, in, filter, with_bias ? bias : NULL, conv);
+
+    mcb_pool_params pool;
+    memset(&pool, 0, sizeof pool);
+    const int8_t *want = conv;
+    int8_t *pooled = NULL;
+    size_t n_out = n_conv;
+    if (cc->pool) {
+        pool.batches = 1, pool.depth = p.out_c;
+        pool.in_h = p.out_h, pool.in_w = p.out_w;
+        pool.out_h = p.out_h / 2, pool.out_w = p.out_w / 2;
+        pool.filter_h = pool.filter_w = pool.stride_h = pool.stride_w = 2;
+        pool.act_min = -128, pool.act_max = 127;
+        if (uniform(0, 3) == 0)
+            rand_act(&pool.act_min, &pool.act_max, out_zp);
+        n_out = (size_t)pool.out_h * pool.out_w * pool.depth;
+        pooled = malloc(n_out);
+        mcb_max_pool2d_s8(&pool, conv, pooled);
+        want = pooled;
+    }
+
+    long bad = -1;
+    mcb_aot_conv_packed pk;
+    if (mcb_aot_conv_pack("test", &p, cc->pool ? &pool : NULL, filter, with_bias ? bias : NULL,
+                          &pk) == 0) {
+        int8_t *got = malloc(n_out + 1);
+        got[n_out] = 0x5A; /* guard */
+        int32_t *scratch = malloc(mcb_aot_conv_scratch_bytes(&pk.k));
+        mcb_aot_conv_s8(&pk.k, in, got, scratch);
+        bad = got[n_out] != 0x5A;
+        for (size_t i = 0; i < n_out; i++)
+            bad += got[i] != want[i];
+        if (bad)
+            fprintf(stderr,
+                    "conv %dx%dx%d -> %d, filter %dx%d stride %d %s pool %d perm4 %d: %ld bad\n",
+                    p.in_h, p.in_w, p.in_c, p.out_c, p.filter_h, p.filter_w, p.stride_h,
+                    cc->same ? "SAME" : "VALID", cc->pool, pk.k.perm4, bad);
+        free(scratch);
+        free(got);
+        mcb_aot_conv_free(&pk);
+    }
+    free(pooled);
+    free(in), free(filter), free(conv), free(bias), free(mult), free(shift);
+    return bad;
+}
+
+static long run_fc(int in_depth, int out_depth, int per_channel)
+{
+    mcb_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1, p.in_depth = in_depth, p.out_depth = out_depth;
+    p.per_channel = per_channel;
+    const int32_t out_zp = rand_zp();
+    p.input_offset = -rand_zp();
+    p.output_offset = out_zp;
+    p.filter_offset = uniform(0, 2) == 0 ? uniform(-128, 127) : 0;
+    rand_act(&p.act_min, &p.act_max, out_zp);
+    int32_t mult[64], shift[64];
+    rand_quant(per_channel ? out_depth : 1, mult, shift, 1);
+    p.multiplier = mult, p.shift = shift;
+    int8_t *in = malloc((size_t)in_depth), *f = malloc((size_t)in_depth * out_depth);
+    int32_t bias[64];
+    for (int i = 0; i < in_depth; i++)
+        in[i] = rand_s8();
+    for (int i = 0; i < in_depth * out_depth; i++)
+        f[i] = rand_s8();
+    for (int i = 0; i < out_depth; i++)
+        bias[i] = uniform(-100000, 100000);
+    int8_t want[64], got[65];
+    mcb_fully_connected_s8(&p, in, f, bias, want);
+    long bad = -1;
+    mcb_aot_fc_packed pk;
+    if (mcb_aot_fc_pack("test", &p, f, bias, &pk) == 0) {
+        got[out_depth] = 0x5A;
+        mcb_aot_fc_s8(&pk.k, in, got);
+        bad = got[out_depth] != 0x5A;
+        for (int i = 0; i < out_depth; i++)
+            bad += got[i] != want[i];
+        if (bad)
+            fprintf(stderr, "fc %d -> %d per_channel %d: %ld bad\n", in_depth, out_depth,
+                    per_channel, bad);
+        mcb_aot_fc_free(&pk);
+    }
+    free(in), free(f);
+    return bad;
+}
+
+static void test_refusals(void)
+{
+    mcb_conv_params p;
+    memset(&p, 0, sizeof p);
+    int32_t mult[4] = {1 << 30, 1 << 30, 1 << 30, 1 << 30}, shift[4] = {0, 0, 0, 0};
+    int8_t filter[4 * 9 * 2] = {0};
+    p.batches = 1, p.in_h = 6, p.in_w = 6, p.in_c = 2, p.out_h = 4, p.out_w = 4, p.out_c = 4;
+    p.filter_h = p.filter_w = 3, p.stride_h = p.stride_w = 1;
+    p.dilation_h = p.dilation_w = 1;
+    p.act_min = -128, p.act_max = 127;
+    p.multiplier = mult, p.shift = shift;
+    mcb_aot_conv_packed pk;
+    mcb_err_quiet(1);
+    CHECK_EQ_INT(mcb_aot_conv_pack("ok", &p, NULL, filter, NULL, &pk), 0);
+    mcb_aot_conv_free(&pk);
+    p.dilation_w = 2;
+    CHECK_EQ_INT(mcb_aot_conv_pack("dil", &p, NULL, filter, NULL, &pk), -1);
+    CHECK(strstr(mcb_last_error(), "dilation") != NULL);
+    p.dilation_w = 1;
+    shift[2] = 40;
+    CHECK_EQ_INT(mcb_aot_conv_pack("shift", &p, NULL, filter, NULL, &pk), -1);
+    CHECK(strstr(mcb_last_error(), "channel 2") != NULL);
+    shift[2] = 0;
+    mult[1] = -5;
+    CHECK_EQ_INT(mcb_aot_conv_pack("mult", &p, NULL, filter, NULL, &pk), -1);
+    mult[1] = 1 << 30;
+    mcb_pool_params pool;
+    memset(&pool, 0, sizeof pool);
+    pool.batches = 1, pool.depth = 4, pool.in_h = 4, pool.in_w = 4, pool.out_h = 2;
+    pool.out_w = 2, pool.filter_h = pool.filter_w = 2, pool.stride_h = pool.stride_w = 2;
+    pool.act_min = -128, pool.act_max = 127;
+    CHECK_EQ_INT(mcb_aot_conv_pack("pool", &p, &pool, filter, NULL, &pk), 0);
+    mcb_aot_conv_free(&pk);
+    pool.filter_h = 3;
+    CHECK_EQ_INT(mcb_aot_conv_pack("pool3", &p, &pool, filter, NULL, &pk), -1);
+    pool.filter_h = 2, pool.out_h = 3;
+    CHECK_EQ_INT(mcb_aot_conv_pack("poolshape", &p, &pool, filter, NULL, &pk), -1);
+    p.batches = 2;
+    CHECK_EQ_INT(mcb_aot_conv_pack("batches", &p, NULL, filter, NULL, &pk), -1);
+    mcb_fc_params fp;
+    memset(&fp, 0, sizeof fp);
+    fp.batches = 1, fp.in_depth = 0, fp.out_depth = 3;
+    fp.multiplier = mult, fp.shift = shift;
+    mcb_aot_fc_packed fk;
+    CHECK_EQ_INT(mcb_aot_fc_pack("fc", &fp, filter, NULL, &fk), -1);
+    mcb_err_quiet(0);
+}
+
+/* The emitter writes the packed numbers and the struct fields. */
+static void test_emit(void)
+{
+    conv_case cc = {5, 5, 4, 4, 3, 3, 1, 0, 1, 0};
+    (void)cc;
+    mcb_conv_params p;
+    memset(&p, 0, sizeof p);
+    int32_t mult[2] = {1 << 30, 1 << 30}, shift[2] = {-3, -3};
+    int8_t filter[2 * 9 * 4];
+    for (int i = 0; i < 2 * 9 * 4; i++)
+        filter[i] = (int8_t)(i - 40);
+    p.batches = 1, p.in_h = 5, p.in_w = 5, p.in_c = 4, p.out_h = 3, p.out_w = 3, p.out_c = 2;
+    p.filter_h = p.filter_w = 3, p.stride_h = p.stride_w = 1;
+    p.dilation_h = p.dilation_w = 1;
+    p.input_offset = 7, p.act_min = -128, p.act_max = 127;
+    p.multiplier = mult, p.shift = shift;
+    mcb_aot_conv_packed pk;
+    CHECK_EQ_INT(mcb_aot_conv_pack("emit", &p, NULL, filter, NULL, &pk), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_EQ_INT(mcb_aot_conv_emit_c(f, "layer0", 1, &pk.k), 0);
+    fclose(f);
+    CHECK(strstr(buf, "static const mcb_aot_conv layer0 = {") != NULL);
+    CHECK(strstr(buf, "static const int32_t layer0_w[54] = {") != NULL); /* 1 block x 18 x 3 */
+    CHECK(strstr(buf, ".perm4 = 1, .kw = 18, .n_blocks = 1,") != NULL);
+    char first[64];
+    snprintf(first, sizeof first, "{\n    %ld,", (long)pk.k.weights[0]);
+    CHECK(strstr(buf, first) != NULL);
+    /* value 0 and 2 of the first group of channel 0: -40 and -38, (a0,a2) order */
+    CHECK_EQ_INT(pk.k.weights[0], (int32_t)((uint32_t)(uint16_t)-40 | (uint32_t)(uint16_t)-38 << 16));
+    free(buf);
+    mcb_aot_conv_free(&pk);
+}
+
+int main(void)
+{
+    long bad = 0;
+    int cases = 0;
+    /* The paper family's layers (reduced channel counts keep the test fast; the 128-channel
+     * layer runs in the firmware test). */
+    const conv_case family[] = {
+        {28, 28, 1, 16, 3, 3, 1, 0, 1, 0},  {32, 32, 3, 16, 3, 3, 1, 0, 1, 0},
+        {13, 13, 16, 16, 3, 3, 1, 0, 1, 0}, {15, 15, 32, 32, 3, 3, 1, 0, 1, 0},
+        {13, 13, 64, 8, 3, 3, 1, 0, 1, 0},  {28, 28, 1, 5, 3, 3, 1, 0, 1, 1},
+    };
+    for (size_t i = 0; i < sizeof family / sizeof family[0]; i++, cases++)
+        bad += run_conv(&family[i]) != 0;
+    /* Random shapes: 3x3 stride 1 mostly, any in_c (perm4 and natural layouts), odd sizes. */
+    for (int i = 0; i < 400; i++, cases++) {
+        conv_case cc;
+        cc.in_c = uniform(0, 3) == 0 ? 4 * uniform(1, 12) : uniform(1, 9);
+        cc.out_c = uniform(1, 11);
+        const int general = uniform(0, 3) == 0;
+        cc.fh = general ? uniform(1, 4) : 3;
+        cc.fw = general ? uniform(1, 4) : 3;
+        cc.stride = general ? uniform(1, 2) : 1;
+        cc.same = general && uniform(0, 1);
+        cc.in_h = uniform(cc.fh, 12);
+        cc.in_w = uniform(cc.fw, 12);
+        cc.pool = uniform(0, 2) != 0;
+        cc.pos_shifts = uniform(0, 3) == 0;
+        const long r = run_conv(&cc);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    for (int i = 0; i < 200; i++, cases++) {
+        const long r = run_fc(uniform(1, 300), uniform(1, 21), uniform(0, 1));
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    cases++;
+    bad += run_fc(3200, 10, 1) != 0; /* mnist-conv128's dense layer */
+    CHECK_EQ_INT(bad, 0);
+    printf("%d cases, %ld with a mismatch\n", cases, bad);
+    test_refusals();
+    test_emit();
+    return TEST_END();
+}
