@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unicorn/unicorn.h>
 
 /* QEMU's AArch32 exception numbers, as Unicorn passes them to UC_HOOK_INTR */
@@ -25,6 +26,8 @@
 typedef struct blk {
     mcb_cm_block b;
     struct blk *succ[2]; /* recently seen successors: skips the hash lookup */
+    uint32_t pen[2];     /* the branch penalty of each of those edges */
+    int check_sp;        /* writes SP and the stack check is on */
 } blk;
 
 typedef struct {
@@ -35,17 +38,20 @@ typedef struct {
     mcb_sim_result *r;
 
     /* hot state, touched by every block */
-    blk *prev;
+    blk *prev; /* the block executing now */
     uint64_t cycles, insns, budget;
-    uint64_t blk_cycles, blk_insns; /* at the start of the current block */
-    uint64_t div_extra;             /* division cycles charged inside the current block */
+    /* per execution of the current block, valid while *_at == insns (the count after the
+     * block's instructions identifies one execution): no bookkeeping on the hot path */
+    uint64_t div_extra, div_at;     /* division cycles charged inside the block */
     int store_next;                 /* next store of the block a marker may belong to */
+    uint64_t store_at;
     uint32_t stack_limit;
     int check_stack;
 
     blk **table; /* open addressing on the block address */
     size_t table_cap, nblocks;
     blk entry; /* the "block" before the first one */
+    blk none;  /* an address no block has: the initial successor of every block */
 
     mcb_cm_div *divs; /* division sites found in executable sections, sorted by pc */
     int ndivs, cap_divs;
@@ -157,6 +163,8 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
     }
     if (code != buf)
         free(code);
+    b->succ[0] = b->succ[1] = &s->none;
+    b->check_sp = b->b.writes_sp && s->check_stack;
     for (int i = 0; i < b->b.ndivs; i++)
         if (!div_hooked(s, b->b.divs[i].pc))
             b->b.cycles += 12; /* not seen by the load-time scan: charge the worst case */
@@ -192,32 +200,34 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     (void)uc;
     sim *s = ud;
     blk *p = s->prev, *b;
-    uint32_t addr = (uint32_t)address;
-    if (p->succ[0] && p->succ[0]->b.addr == addr && p->succ[0]->b.size == size) {
+    uint32_t addr = (uint32_t)address, pen;
+    if (p->succ[0]->b.addr == addr && p->succ[0]->b.size == size) {
         b = p->succ[0];
-    } else if (p->succ[1] && p->succ[1]->b.addr == addr && p->succ[1]->b.size == size) {
+        pen = p->pen[0];
+    } else if (p->succ[1]->b.addr == addr && p->succ[1]->b.size == size) {
         b = p->succ[1];
+        pen = p->pen[1];
         p->succ[1] = p->succ[0];
+        p->pen[1] = p->pen[0];
         p->succ[0] = b;
+        p->pen[0] = pen;
     } else {
         b = lookup(s, addr, size);
         if (!b) {
             fault(s, addr, "simulator out of memory");
             return;
         }
+        pen = mcb_cm_taken_penalty(&p->b, &b->b);
         p->succ[1] = p->succ[0];
+        p->pen[1] = p->pen[0];
         p->succ[0] = b;
+        p->pen[0] = pen;
     }
-    s->cycles += mcb_cm_taken_penalty(&p->b, &b->b);
-    if (p->b.writes_sp && s->check_stack)
-        check_stack(s, p);
-    s->blk_cycles = s->cycles;
-    s->blk_insns = s->insns;
-    s->div_extra = 0;
-    s->store_next = 0;
-    s->cycles += b->b.cycles;
+    s->cycles += pen + b->b.cycles;
     s->insns += b->b.ninsn;
     s->prev = b;
+    if (p->check_sp)
+        check_stack(s, p);
     if (s->insns > s->budget)
         fault(s, addr, "instruction budget of %llu exceeded", (unsigned long long)s->budget);
 }
@@ -233,6 +243,10 @@ static void on_div(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
         const mcb_cm_div *d = &s->divs[mid];
         if (d->pc == (uint32_t)address) {
             uint32_t c = mcb_cm_div_cycles(d->is_signed, reg(s, d->rn), reg(s, d->rm));
+            if (s->div_at != s->insns) {
+                s->div_at = s->insns;
+                s->div_extra = 0;
+            }
             s->cycles += c;
             s->div_extra += c;
             return;
@@ -277,6 +291,12 @@ static void on_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v
     /* Which store of the current block wrote it: registers are up to date at a memory access,
      * so the store whose address evaluates to the marker page is the one. */
     const blk *b = s->prev;
+    uint64_t extra = s->div_at == s->insns ? s->div_extra : 0;
+    uint64_t blk_cycles = s->cycles - b->b.cycles - extra, blk_insns = s->insns - b->b.ninsn;
+    if (s->store_at != s->insns) {
+        s->store_at = s->insns;
+        s->store_next = 0;
+    }
     for (int k = s->store_next; k < b->b.nstores; k++) {
         const mcb_cm_store *st = &b->b.stores[k];
         if (st->rn < 0 || !st->is_store)
@@ -293,8 +313,8 @@ static void on_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v
         if (a != MCB_MARKER_ADDR)
             continue;
         s->store_next = k + 1;
-        m->cycles = s->blk_cycles + s->div_extra + (begin ? st->cyc_after : st->cyc_before);
-        m->insns = s->blk_insns + st->index + (begin ? 1u : 0u);
+        m->cycles = blk_cycles + extra + (begin ? st->cyc_after : st->cyc_before);
+        m->insns = blk_insns + st->index + (begin ? 1u : 0u);
         m->exact = 1;
         break;
     }
@@ -677,6 +697,14 @@ static int setup(sim *s, const mcb_sim_opts *o)
     return 0;
 }
 
+static double cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return mcb_now();
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 static int div_cmp(const void *a, const void *b)
 {
     uint32_t x = ((const mcb_cm_div *)a)->pc, y = ((const mcb_cm_div *)b)->pc;
@@ -692,6 +720,9 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
     s.r = r;
     s.budget = o->budget ? o->budget : MCB_SIM_DEFAULT_BUDGET;
     s.prev = &s.entry;
+    s.none.b.addr = 0xFFFFFFFFu; /* odd: never a Thumb block address */
+    s.entry.succ[0] = s.entry.succ[1] = &s.none;
+    s.div_at = s.store_at = ~0ull;
     int rc = -1;
     r->out = malloc(OUT_MAX + 1);
     if (!r->out) {
@@ -709,11 +740,11 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
 
     uint32_t sp = r->initial_sp;
     uc_reg_write(s.uc, UC_ARM_REG_SP, &sp);
-    double t0 = mcb_now();
-    /* without the block hook nothing enforces the budget: a wall-clock guard instead */
-    uint64_t timeout_us = o->no_model ? 600ull * 1000000ull : 0;
-    uc_err err = uc_emu_start(s.uc, r->initial_pc, 0xFFFFFFFFull, timeout_us, 0);
+    double t0 = mcb_now(), c0 = cpu_now();
+    /* no uc_emu_start timeout: Unicorn's timeout makes every block slower */
+    uc_err err = uc_emu_start(s.uc, r->initial_pc, 0xFFFFFFFFull, 0, 0);
     r->host_seconds = mcb_now() - t0;
+    r->cpu_seconds = cpu_now() - c0;
     if (s.mem_fault[0] && !r->fault[0] && !r->exited) { /* the state is restored now */
         uint32_t sp = reg(&s, 13);
         if (s.check_stack && sp < s.stack_limit)

@@ -19,7 +19,8 @@ typedef struct {
     const mcb_target *target;
     uint64_t budget; /* instructions; 0 = MCB_SIM_DEFAULT_BUDGET */
     int no_model;    /* 1: plain Unicorn, no block/code hooks (benchmark baseline); cycles,
-                        instructions, markers' stamps and the stack check are then all 0 */
+                        instructions, markers' stamps, the stack check and the budget are then
+                        all off: for trusted firmwares only */
 } mcb_sim_opts;
 
 typedef struct {
@@ -43,7 +44,8 @@ typedef struct {
     uint32_t heap_start;  /* end of .bss */
     uint32_t stack_bytes; /* peak, from the fill pattern */
     uint32_t heap_bytes;  /* peak program break (mcb_heap_brk) or pattern scan */
-    double host_seconds;  /* time inside uc_emu_start */
+    double host_seconds;  /* wall time inside uc_emu_start */
+    double cpu_seconds;   /* CPU time of this thread inside uc_emu_start (steadier on a busy host) */
 } mcb_sim_result;
 
 /* 0 after a run (look at r->exited and r->fault), -1 if the firmware cannot be set up
