@@ -1,6 +1,7 @@
 /* mcubench info: what a .tflite holds (operators, tensors, quantization) and what it costs
  * (parameters, MACs, the least activation memory any plan needs). */
 #include "cli.h"
+#include "exec.h"
 #include "graph_mem.h"
 #include "json.h"
 #include "tflite.h"
@@ -314,11 +315,16 @@ int cmd_info(int argc, char **argv)
         mcb_graph_free(&g);
         return MCB_EXIT_INPUT;
     }
+    /* What the executor cannot run is named on stderr, one line per problem; the graph is
+     * still shown, and the exit code says the model is not supported. */
+    mcb_exec *e = mcb_exec_prepare(&g, path);
     int64_t params = mcb_graph_params(&g), macs = mcb_graph_macs(&g);
     if (json)
         print_json(path, &g, params, macs, act);
     else
         print_text(path, &g, params, macs, act);
+    int rc = e ? MCB_EXIT_OK : MCB_EXIT_INPUT;
+    mcb_exec_free(e);
     mcb_graph_free(&g);
-    return MCB_EXIT_OK;
+    return rc;
 }

@@ -17,6 +17,10 @@ int cmd_eval(int argc, char **argv);
 extern const char cmd_eval_usage[];
 int cmd_info(int argc, char **argv);
 extern const char cmd_info_usage[];
+int cmd_quantize(int argc, char **argv);
+extern const char cmd_quantize_usage[];
+int cmd_infer(int argc, char **argv);
+extern const char cmd_infer_usage[];
 int cmd_run(int argc, char **argv);
 extern const char cmd_run_usage[];
 
@@ -27,6 +31,8 @@ const mcb_command mcb_commands[] = {
     {"train", "train a network of the family in float32 and write .tflite", cmd_train_usage, cmd_train},
     {"eval", "top-1 accuracy of a .tflite model on a test set", cmd_eval_usage, cmd_eval},
     {"info", "show a .tflite model: graph, tensors, parameters, MACs", cmd_info_usage, cmd_info},
+    {"quantize", "post-training int8 quantization (TFLite scheme) of a float model", cmd_quantize_usage, cmd_quantize},
+    {"infer", "one host inference on raw input bytes (optionally dumping every tensor)", cmd_infer_usage, cmd_infer},
     {"run", "simulate a firmware: cycles, RAM, flash, energy, output", cmd_run_usage, cmd_run},
     {0, 0, 0, 0},
 };

@@ -159,6 +159,21 @@ static int quantize_bias(mcb_tensor *t, float in_scale, const float *wscale, int
     return rc;
 }
 
+/* Operator versions TFLite's converter writes for int8 kernels (lite/tools/versioning). */
+static int int8_op_version(int code)
+{
+    switch (code) {
+    case MCB_OP_CONV_2D: return 3;
+    case MCB_OP_DEPTHWISE_CONV_2D: return 3;
+    case MCB_OP_FULLY_CONNECTED: return 4;
+    case MCB_OP_MAX_POOL_2D: return 2;
+    case MCB_OP_AVERAGE_POOL_2D: return 2;
+    case MCB_OP_SOFTMAX: return 2;
+    case MCB_OP_ADD: return 2;
+    default: return 1;
+    }
+}
+
 int mcb_quantize_graph(const mcb_graph *f, const mcb_calib *c, const char *what, mcb_graph *q)
 {
     if (mcb_graph_clone(q, f) != 0) {
@@ -240,5 +255,7 @@ int mcb_quantize_graph(const mcb_graph *f, const mcb_calib *c, const char *what,
         mcb_graph_free(q);
         return -1;
     }
+    for (int i = 0; i < q->n_ops; i++)
+        q->ops[i].version = int8_op_version(q->ops[i].code);
     return 0;
 }
