@@ -1,0 +1,248 @@
+/* aot_fwgen NET OUT.c: writes the data of the aot kernel firmware (fw/aot_fw.h) for a network
+ * of the paper family: its two conv(+ReLU)+max-pool layers and its dense layer, each with
+ * random input, weights and quantization (fixed seed), the reference parameters, the packed
+ * aot form (mcb_aot_*_emit_c) and the host reference output. Deterministic output. */
+#include "err.h"
+#include "family.h"
+#include "kernel_prep.h"
+#include "mcb_aot_pack.h"
+#include "mcb_kernels.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+
+static uint32_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+static int uniform(int lo, int hi)
+{
+    return lo + (int)(next() % (uint32_t)(hi - lo + 1));
+}
+
+static void emit_s8(FILE *f, const char *name, const int8_t *v, size_t n)
+{
+    fprintf(f, "static const int8_t %s[%zu] = {", name, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", v[i]);
+    fprintf(f, "\n};\n");
+}
+
+static void emit_s32(FILE *f, const char *name, const int32_t *v, size_t n)
+{
+    fprintf(f, "static const int32_t %s[%zu] = {", name, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", (long)v[i]);
+    fprintf(f, "\n};\n");
+}
+
+/* Per-channel multipliers that map an accumulator of n_terms random products to a useful
+ * output range (a few saturate, most do not). */
+static int quant(int n, int n_terms, int32_t *mult, int32_t *shift)
+{
+    for (int i = 0; i < n; i++) {
+        const double spread = sqrt((double)n_terms) * 74.0 * 74.0;
+        const double m = 60.0 / spread * (0.6 + 0.8 * (next() % 1000) / 1000.0);
+        int sh;
+        if (mcb_quantize_multiplier(m, &mult[i], &sh) != 0)
+            return -1;
+        shift[i] = sh;
+    }
+    return 0;
+}
+
+typedef struct {
+    size_t in, conv, out, scratch;
+} sizes;
+
+static void grow(size_t *a, size_t b)
+{
+    if (b > *a)
+        *a = b;
+}
+
+static int conv_layer(FILE *f, int idx, const mcb_family_layer *cl, const mcb_family_layer *pl,
+                      sizes *sz)
+{
+    mcb_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1;
+    p.in_h = cl->in_h, p.in_w = cl->in_w, p.in_c = cl->in_c;
+    p.out_h = cl->out_h, p.out_w = cl->out_w, p.out_c = cl->out_c;
+    p.filter_h = p.filter_w = 3, p.stride_h = p.stride_w = 1;
+    p.dilation_h = p.dilation_w = 1;
+    const int32_t in_zp = uniform(-128, 20), out_zp = uniform(-128, -100);
+    p.input_offset = -in_zp, p.output_offset = out_zp;
+    p.act_min = out_zp, p.act_max = 127; /* ReLU */
+    const int n = p.out_c, taps = 9 * p.in_c;
+    int32_t *mult = malloc(4 * (size_t)n), *shift = malloc(4 * (size_t)n);
+    int32_t *bias = malloc(4 * (size_t)n);
+    const size_t n_in = (size_t)p.in_h * p.in_w * p.in_c, n_f = (size_t)n * taps;
+    const size_t n_conv = (size_t)p.out_h * p.out_w * n;
+    int8_t *in = malloc(n_in), *filt = malloc(n_f), *conv = malloc(n_conv);
+    mcb_pool_params pool;
+    memset(&pool, 0, sizeof pool);
+    pool.batches = 1, pool.depth = n, pool.in_h = pl->in_h, pool.in_w = pl->in_w;
+    pool.out_h = pl->out_h, pool.out_w = pl->out_w;
+    pool.filter_h = pool.filter_w = pool.stride_h = pool.stride_w = 2;
+    pool.act_min = -128, pool.act_max = 127;
+    const size_t n_out = (size_t)pool.out_h * pool.out_w * n;
+    int8_t *out = malloc(n_out);
+    if (quant(n, taps, mult, shift) != 0)
+        return -1;
+    p.multiplier = mult, p.shift = shift;
+    for (size_t i = 0; i < n_in; i++)
+        in[i] = (int8_t)uniform(-128, 127);
+    for (size_t i = 0; i < n_f; i++)
+        filt[i] = (int8_t)uniform(-127, 127);
+    for (int i = 0; i < n; i++)
+        bias[i] = uniform(-20000, 20000);
+    mcb_conv2d_s8(&p, in, filt, bias, conv);
+    mcb_max_pool2d_s8(&pool, conv, out);
+    mcb_aot_conv_packed pk;
+    char what[64], name[64];
+    snprintf(what, sizeof what, "layer %d", idx);
+    if (mcb_aot_conv_pack(what, &p, &pool, filt, bias, &pk) != 0)
+        return -1;
+    snprintf(name, sizeof name, "l%d_aot", idx);
+    mcb_aot_conv_emit_c(f, name, 1, &pk.k);
+    char nm[64];
+    snprintf(nm, sizeof nm, "l%d_in", idx), emit_s8(f, nm, in, n_in);
+    snprintf(nm, sizeof nm, "l%d_filter", idx), emit_s8(f, nm, filt, n_f);
+    snprintf(nm, sizeof nm, "l%d_bias", idx), emit_s32(f, nm, bias, (size_t)n);
+    snprintf(nm, sizeof nm, "l%d_mult", idx), emit_s32(f, nm, mult, (size_t)n);
+    snprintf(nm, sizeof nm, "l%d_shift", idx), emit_s32(f, nm, shift, (size_t)n);
+    snprintf(nm, sizeof nm, "l%d_expect", idx), emit_s8(f, nm, out, n_out);
+    fprintf(f,
+            "static const mcb_conv_params l%d_conv = {\n"
+            "    .batches = 1, .in_h = %d, .in_w = %d, .in_c = %d, .out_h = %d, .out_w = %d,\n"
+            "    .out_c = %d, .filter_h = 3, .filter_w = 3, .stride_h = 1, .stride_w = 1,\n"
+            "    .dilation_h = 1, .dilation_w = 1, .input_offset = %ld, .output_offset = %ld,\n"
+            "    .act_min = %ld, .act_max = %ld, .multiplier = l%d_mult, .shift = l%d_shift,\n"
+            "};\n",
+            idx, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, p.out_c, (long)p.input_offset,
+            (long)p.output_offset, (long)p.act_min, (long)p.act_max, idx, idx);
+    fprintf(f,
+            "static const mcb_pool_params l%d_pool = {\n"
+            "    .batches = 1, .depth = %d, .in_h = %d, .in_w = %d, .out_h = %d, .out_w = %d,\n"
+            "    .filter_h = 2, .filter_w = 2, .stride_h = 2, .stride_w = 2,\n"
+            "    .act_min = -128, .act_max = 127,\n"
+            "};\n",
+            idx, n, pool.in_h, pool.in_w, pool.out_h, pool.out_w);
+    fprintf(stderr, "layer %d: conv %dx%dx%d -> %dx%dx%d + pool -> %dx%d: packed %zu bytes "
+                    "(plain int8 %zu)\n",
+            idx, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, n, pool.out_h, pool.out_w,
+            mcb_aot_conv_flash_bytes(&pk.k), mcb_aot_conv_plain_bytes(&p));
+    grow(&sz->in, n_in), grow(&sz->conv, n_conv), grow(&sz->out, n_out);
+    grow(&sz->scratch, mcb_aot_conv_scratch_bytes(&pk.k));
+    mcb_aot_conv_free(&pk);
+    free(mult), free(shift), free(bias), free(in), free(filt), free(conv), free(out);
+    return 0;
+}
+
+static int fc_layer(FILE *f, int idx, const mcb_family_layer *dl, sizes *sz)
+{
+    mcb_fc_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1, p.in_depth = dl->in_c, p.out_depth = dl->out_c, p.per_channel = 1;
+    const int32_t out_zp = uniform(-20, 20);
+    p.input_offset = 128; /* a ReLU+pool output: zero point -128 */
+    p.output_offset = out_zp, p.act_min = -128, p.act_max = 127;
+    const int n = p.out_depth;
+    int32_t mult[64], shift[64], bias[64];
+    if (n > 64 || quant(n, p.in_depth, mult, shift) != 0)
+        return -1;
+    p.multiplier = mult, p.shift = shift;
+    int8_t *in = malloc((size_t)p.in_depth), *filt = malloc((size_t)p.in_depth * n);
+    int8_t out[64];
+    for (int i = 0; i < p.in_depth; i++)
+        in[i] = (int8_t)uniform(-128, 127);
+    for (int i = 0; i < p.in_depth * n; i++)
+        filt[i] = (int8_t)uniform(-127, 127);
+    for (int i = 0; i < n; i++)
+        bias[i] = uniform(-20000, 20000);
+    mcb_fully_connected_s8(&p, in, filt, bias, out);
+    mcb_aot_fc_packed pk;
+    if (mcb_aot_fc_pack("dense", &p, filt, bias, &pk) != 0)
+        return -1;
+    char nm[64];
+    snprintf(nm, sizeof nm, "l%d_aot", idx);
+    mcb_aot_fc_emit_c(f, nm, 1, &pk.k);
+    snprintf(nm, sizeof nm, "l%d_in", idx), emit_s8(f, nm, in, (size_t)p.in_depth);
+    snprintf(nm, sizeof nm, "l%d_filter", idx), emit_s8(f, nm, filt, (size_t)p.in_depth * n);
+    snprintf(nm, sizeof nm, "l%d_bias", idx), emit_s32(f, nm, bias, (size_t)n);
+    snprintf(nm, sizeof nm, "l%d_mult", idx), emit_s32(f, nm, mult, (size_t)n);
+    snprintf(nm, sizeof nm, "l%d_shift", idx), emit_s32(f, nm, shift, (size_t)n);
+    snprintf(nm, sizeof nm, "l%d_expect", idx), emit_s8(f, nm, out, (size_t)n);
+    fprintf(f,
+            "static const mcb_fc_params l%d_fc = {\n"
+            "    .batches = 1, .in_depth = %d, .out_depth = %d, .input_offset = %ld,\n"
+            "    .output_offset = %ld, .act_min = -128, .act_max = 127, .per_channel = 1,\n"
+            "    .multiplier = l%d_mult, .shift = l%d_shift,\n"
+            "};\n",
+            idx, p.in_depth, n, (long)p.input_offset, (long)p.output_offset, idx, idx);
+    grow(&sz->in, (size_t)p.in_depth), grow(&sz->out, (size_t)n);
+    mcb_aot_fc_free(&pk);
+    free(in), free(filt);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: aot_fwgen NET OUT.c\n");
+        return 2;
+    }
+    const mcb_family_net *net = mcb_family_find(argv[1]);
+    if (!net) {
+        fprintf(stderr, "aot_fwgen: %s: not a family network\n", argv[1]);
+        return 1;
+    }
+    mcb_family_layer l[MCB_FAMILY_LAYERS];
+    mcb_family_layers(net, l);
+    FILE *f = fopen(argv[2], "w");
+    if (!f) {
+        perror(argv[2]);
+        return 1;
+    }
+    fprintf(f, "/* Generated by aot_fwgen %s: do not edit. */\n#include \"aot_fw.h\"\n\n",
+            net->name);
+    sizes sz = {0, 0, 0, 0};
+    if (conv_layer(f, 0, &l[0], &l[1], &sz) || conv_layer(f, 1, &l[2], &l[3], &sz) ||
+        fc_layer(f, 2, &l[5], &sz)) {
+        fclose(f);
+        remove(argv[2]);
+        return 1;
+    }
+    fprintf(f, "const char aot_fw_net[] = \"%s\";\n", net->name);
+    fprintf(f, "const aot_fw_layer aot_fw_layers[] = {\n");
+    for (int i = 0; i < 2; i++) {
+        const mcb_family_layer *c = &l[2 * i], *p = &l[2 * i + 1];
+        fprintf(f,
+                "    {\"conv3x3+relu+maxpool %dx%dx%d\", %lld, &l%d_conv, &l%d_pool, &l%d_aot, "
+                "0, 0, l%d_in, %d, l%d_filter, l%d_bias, l%d_expect, %d},\n",
+                c->in_h, c->in_w, c->in_c, (long long)c->macs, i, i, i, i,
+                c->in_h * c->in_w * c->in_c, i, i, i, p->out_h * p->out_w * p->out_c);
+    }
+    fprintf(f,
+            "    {\"dense %d->%d\", %lld, 0, 0, 0, &l2_fc, &l2_aot, l2_in, %d, l2_filter, "
+            "l2_bias, l2_expect, %d},\n};\n",
+            l[5].in_c, l[5].out_c, (long long)l[5].macs, l[5].in_c, l[5].out_c);
+    fprintf(f, "const int aot_fw_n_layers = 3;\n");
+    fprintf(f, "int8_t aot_fw_in[%zu];\nint8_t aot_fw_conv[%zu];\nint8_t aot_fw_ref[%zu];\n"
+               "int8_t aot_fw_out[%zu];\nint32_t aot_fw_scratch[%zu];\n",
+            sz.in, sz.conv, sz.out, sz.out, sz.scratch / 4);
+    if (fclose(f) != 0) {
+        perror(argv[2]);
+        return 1;
+    }
+    return 0;
+}
