@@ -17,6 +17,7 @@ static mcb_target tgt;
 static int run(const char *name, uint64_t budget, mcb_sim_result *r, mcb_elf **e)
 {
     char path[4096];
+    memset(r, 0, sizeof *r);
     snprintf(path, sizeof path, "%s/%s.elf", dir, name);
     *e = mcb_elf_load(path);
     CHECK(*e != NULL);
@@ -70,7 +71,8 @@ int main(int argc, char **argv)
     mcb_elf_free(e);
 
     /* the CNN workload: inference and five layers, deterministic */
-    if (run("cnn", 0, &r, &e) == 0 && run("cnn", 0, &r2, &e) == 0) {
+    mcb_elf *e2 = NULL;
+    if (run("cnn", 0, &r, &e) == 0 && run("cnn", 0, &r2, &e2) == 0) {
         mcb_metrics m;
         CHECK(r.exited && r.exit_code == 0);
         CHECK(strstr(r.out, "checksum: 0x") != NULL);
@@ -99,6 +101,7 @@ int main(int argc, char **argv)
     }
     mcb_sim_result_free(&r);
     mcb_elf_free(e);
+    mcb_elf_free(e2);
 
     /* the heap peak is the program break the runtime leaves in mcb_heap_brk */
     if (run("runtime_check", 0, &r, &e) == 0) {
