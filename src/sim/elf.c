@@ -204,7 +204,14 @@ const mcb_elf_symbol *mcb_elf_symbol_at(const mcb_elf *e, uint32_t addr)
         if (!fallback && s->is_func && s->size == 0)
             fallback = s;
     }
-    return fallback;
+    /* a sizeless function (assembly) only counts inside the same allocated section */
+    for (int i = 0; fallback && i < e->nsecs; i++) {
+        const mcb_elf_section *sec = &e->secs[i];
+        if ((sec->flags & MCB_SHF_ALLOC) && addr - sec->addr < sec->size &&
+            fallback->value - sec->addr < sec->size)
+            return fallback;
+    }
+    return NULL;
 }
 
 int mcb_elf_symbol_value(const mcb_elf *e, const char *name, uint32_t *value)

@@ -430,6 +430,14 @@ static void semihost(sim *s, uint32_t pc)
  * does not decode is an invalid instruction */
 static void undefined(sim *s, uint32_t pc)
 {
+    uint32_t cpsr = 0;
+    uc_reg_read(s->uc, UC_ARM_REG_CPSR, &cpsr);
+    if (!(cpsr & (1u << 5))) { /* left Thumb state: a BX/BLX/POP to an even address */
+        fault(s, pc,
+              "jump to an address without the Thumb bit (a Cortex-M4 takes an INVSTATE "
+              "UsageFault)");
+        return;
+    }
     uint8_t h[4] = {0};
     uc_mem_read(s->uc, pc, h, 4);
     uint16_t hw = (uint16_t)(h[0] | h[1] << 8), hw2 = (uint16_t)(h[2] | h[3] << 8);
@@ -697,6 +705,15 @@ static int setup(sim *s, const mcb_sim_opts *o)
     return 0;
 }
 
+/* WFI or WFE (16-bit encodings) at pc */
+static int is_wait(sim *s, uint32_t pc)
+{
+    uint8_t h[2];
+    if (uc_mem_read(s->uc, pc, h, 2) != UC_ERR_OK)
+        return 0;
+    return h[1] == 0xBF && (h[0] == 0x30 || h[0] == 0x20);
+}
+
 static double cpu_now(void)
 {
     struct timespec ts;
@@ -759,6 +776,8 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
             undefined(&s, pc);
         else if (err != UC_ERR_OK)
             fault(&s, pc, "emulation stopped: %s", uc_strerror(err));
+        else if (pc >= 2 && read_u32(&s, pc - 2, &(uint32_t){0}) == 0 && is_wait(&s, pc - 2))
+            fault(&s, pc - 2, "WFI/WFE with no interrupt or event to wake the core");
         else
             fault(&s, pc, "the firmware stopped without SYS_EXIT");
     }
