@@ -81,6 +81,10 @@ int mcb_train_run(const mcb_train_opts *o, mcb_net *net, mcb_train_result *res)
         mcb_error("%s: not a network of the paper family (see 'mcubench models')", o->model);
         return -1;
     }
+    if (o->batch < 1 || o->batch > 4096 || o->epochs < 0 || o->threads < 1) {
+        mcb_error("%s: batch must be 1..4096, epochs >= 0 and threads >= 1", o->model);
+        return -1;
+    }
     openblas_set_num_threads(o->threads);
     mcb_dataset d;
     if (mcb_dataset_load(&d, fn->dataset, "train", mcb_data_dir(o->data_dir), o->limit) != 0)
