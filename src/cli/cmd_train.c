@@ -116,7 +116,7 @@ int cmd_train(int argc, char **argv)
     if (!out)
         return cli_usage_error(cmd, "-o FILE.tflite is required");
     if (!mcb_family_find(o.model))
-        return cli_usage_error(cmd, "unknown model '%s' (see 'mcubench models')", o.model);
+        return cli_usage_error(cmd, "unknown model '%s', not in 'mcubench models'", o.model);
 
     mcb_net net;
     mcb_train_result r;
