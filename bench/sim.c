@@ -1,7 +1,7 @@
 /* Simulation speed: simulated instructions per host second with the cycle model on, next to
  * plain Unicorn (no block or code hooks) in the same run, for a tight SMLAD loop and for the
  * CNN-like workload repeated 200 times. Goals (issue 4): ratio >= 0.6 on the tight loop and
- * >= 0.8 on the CNN. Each mode runs 5 times, alternating; the run with the least CPU time of
+ * >= 0.8 on the CNN. Each mode runs 7 times, alternating; the run with the least CPU time of
  * the simulating thread counts (steadier than wall time on a shared host). The last
  * line is one JSON object for the CNN workload (mips_model, mips_nohook, ratio), plus the
  * loop's figures under smlad_*.
@@ -26,7 +26,7 @@ static int measure(const mcb_target *t, const char *path, speed *sp)
         return -1;
     double best[2] = {1e30, 1e30};
     unsigned long long insns = 0;
-    for (int rep = 0; rep < 5; rep++)
+    for (int rep = 0; rep < 7; rep++)
         for (int mode = 0; mode < 2; mode++) {
             mcb_sim_opts o = {.target = t, .no_model = mode};
             mcb_sim_result r;

@@ -23,11 +23,15 @@
 #define PPB_BASE 0xE0000000u /* System Control Space etc.: plain scratch memory here */
 #define PPB_SIZE 0x00100000u
 
+/* A decoded block and a memo of its two most recent successors: on the hot path one load of
+ * the current block gives the successor's key and everything to charge for the edge. */
 typedef struct blk {
-    mcb_cm_block b;
-    struct blk *succ[2]; /* recently seen successors: skips the hash lookup */
-    uint32_t pen[2];     /* the branch penalty of each of those edges */
+    uint64_t key[2];     /* size << 32 | address of each recent successor; 0 = none */
+    uint32_t cyc[2];     /* branch penalty of the edge + the successor's static cycles */
+    uint32_t nins[2];    /* the successor's instructions */
+    struct blk *succ[2];
     int check_sp;        /* writes SP and the stack check is on */
+    mcb_cm_block b;
 } blk;
 
 typedef struct {
@@ -51,7 +55,6 @@ typedef struct {
     blk **table; /* open addressing on the block address */
     size_t table_cap, nblocks;
     blk entry; /* the "block" before the first one */
-    blk none;  /* an address no block has: the initial successor of every block */
 
     mcb_cm_div *divs; /* division sites found in executable sections, sorted by pc */
     int ndivs, cap_divs;
@@ -163,7 +166,6 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
     }
     if (code != buf)
         free(code);
-    b->succ[0] = b->succ[1] = &s->none;
     b->check_sp = b->b.writes_sp && s->check_stack;
     for (int i = 0; i < b->b.ndivs; i++)
         if (!div_hooked(s, b->b.divs[i].pc))
@@ -199,37 +201,40 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
 {
     (void)uc;
     sim *s = ud;
-    blk *p = s->prev, *b;
-    uint32_t addr = (uint32_t)address, pen;
-    if (p->succ[0]->b.addr == addr && p->succ[0]->b.size == size) {
-        b = p->succ[0];
-        pen = p->pen[0];
-    } else if (p->succ[1]->b.addr == addr && p->succ[1]->b.size == size) {
-        b = p->succ[1];
-        pen = p->pen[1];
-        p->succ[1] = p->succ[0];
-        p->pen[1] = p->pen[0];
-        p->succ[0] = b;
-        p->pen[0] = pen;
-    } else {
-        b = lookup(s, addr, size);
-        if (!b) {
-            fault(s, addr, "simulator out of memory");
-            return;
+    blk *p = s->prev;
+    uint64_t key = (uint64_t)size << 32 | (uint32_t)address;
+    if (p->key[0] != key) {
+        if (p->key[1] == key) { /* swap the memo's two entries */
+            uint64_t k = p->key[0];
+            uint32_t c = p->cyc[0], n = p->nins[0];
+            blk *x = p->succ[0];
+            p->key[0] = p->key[1], p->cyc[0] = p->cyc[1], p->nins[0] = p->nins[1];
+            p->succ[0] = p->succ[1];
+            p->key[1] = k, p->cyc[1] = c, p->nins[1] = n, p->succ[1] = x;
+        } else {
+            blk *b = lookup(s, (uint32_t)address, size);
+            if (!b) {
+                fault(s, (uint32_t)address, "simulator out of memory");
+                return;
+            }
+            p->key[1] = p->key[0], p->cyc[1] = p->cyc[0], p->nins[1] = p->nins[0];
+            p->succ[1] = p->succ[0];
+            p->key[0] = key;
+            p->cyc[0] = mcb_cm_taken_penalty(&p->b, &b->b) + b->b.cycles;
+            p->nins[0] = b->b.ninsn;
+            p->succ[0] = b;
         }
-        pen = mcb_cm_taken_penalty(&p->b, &b->b);
-        p->succ[1] = p->succ[0];
-        p->pen[1] = p->pen[0];
-        p->succ[0] = b;
-        p->pen[0] = pen;
     }
-    s->cycles += pen + b->b.cycles;
-    s->insns += b->b.ninsn;
-    s->prev = b;
+    /* the new count stays in a register for the budget check */
+    uint64_t insns = s->insns + p->nins[0];
+    s->cycles += p->cyc[0];
+    s->insns = insns;
+    s->prev = p->succ[0];
     if (p->check_sp)
         check_stack(s, p);
-    if (s->insns > s->budget)
-        fault(s, addr, "instruction budget of %llu exceeded", (unsigned long long)s->budget);
+    if (insns > s->budget)
+        fault(s, (uint32_t)address, "instruction budget of %llu exceeded",
+              (unsigned long long)s->budget);
 }
 
 static void on_div(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
@@ -737,8 +742,6 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
     s.r = r;
     s.budget = o->budget ? o->budget : MCB_SIM_DEFAULT_BUDGET;
     s.prev = &s.entry;
-    s.none.b.addr = 0xFFFFFFFFu; /* odd: never a Thumb block address */
-    s.entry.succ[0] = s.entry.succ[1] = &s.none;
     s.div_at = s.store_at = ~0ull;
     int rc = -1;
     r->out = malloc(OUT_MAX + 1);
