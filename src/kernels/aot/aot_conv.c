@@ -11,13 +11,16 @@
 #include "mcb_aot.h"
 #include "mcb_fixedpoint.h"
 
-/* Pixels per micro-kernel call and words of scratch per pixel pair. */
-#define PAIR 2
+#if defined(__GNUC__)
+#define AOT_INLINE static inline __attribute__((always_inline))
+#else
+#define AOT_INLINE static inline
+#endif
 
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
 {
-    const size_t pixels = c->pool ? 4 : 2;
-    return pixels * (size_t)c->kw * 4;
+    const size_t pairs = c->pool ? 2 : 1; /* each: 2 widened patches + 2 accumulators/channel */
+    return pairs * 4 * (2 * (size_t)c->kw + 2 * (size_t)c->n_blocks * MCB_AOT_CONV_BLOCK);
 }
 
 /* One input value of the patch: row iy, column ix, channel ch, or the zero point outside the
@@ -27,6 +30,12 @@ static int32_t tap(const mcb_aot_conv *c, const int8_t *in, int iy, int ix, int 
     if (iy < 0 || iy >= c->in_h || ix < 0 || ix >= c->in_w)
         return c->input_zero_point;
     return in[((size_t)iy * c->in_w + ix) * c->in_c + ch];
+}
+
+static inline void put16(uint8_t *db, int t, int32_t v)
+{
+    const int16_t h = (int16_t)v;
+    memcpy(db + 8 * (size_t)(t >> 1) + 2 * (t & 1), &h, 2);
 }
 
 /* Writes the widened patch of conv pixel (oy, ox) into d[0], d[2], d[4], ... (one lane of a
@@ -63,25 +72,24 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
         }
         return;
     }
-    /* Natural order, pairs of consecutive values (first layers: 1 or 3 input channels). */
+    /* Natural order (the first layers: 1 or 3 input channels): value t is halfword t%2 of
+     * lane word t/2, i.e. byte 8*(t/2) + 2*(t%2) of the pair buffer. */
+    uint8_t *db = (uint8_t *)d;
     int t = 0;
-    uint32_t pending = 0;
     for (int fy = 0; fy < c->filter_h; fy++) {
         const int iy = iy0 + fy;
-        const int row_inside = cols_inside && iy >= 0 && iy < c->in_h;
-        const int8_t *s = row_inside ? in + ((size_t)iy * c->in_w + ix0) * c->in_c : NULL;
-        for (int fx = 0; fx < c->filter_w; fx++) {
-            for (int ch = 0; ch < c->in_c; ch++, t++) {
-                const int32_t v = s ? s[fx * c->in_c + ch] : tap(c, in, iy, ix0 + fx, ch);
-                if (t & 1)
-                    d[2 * (t >> 1)] = pending | aot_pack16(0, v);
-                else
-                    pending = aot_pack16(v, 0);
-            }
+        if (cols_inside && iy >= 0 && iy < c->in_h) {
+            const int8_t *s = in + ((size_t)iy * c->in_w + ix0) * c->in_c;
+            for (int r = 0; r < run; r++, t++)
+                put16(db, t, s[r]);
+        } else {
+            for (int fx = 0; fx < c->filter_w; fx++)
+                for (int ch = 0; ch < c->in_c; ch++, t++)
+                    put16(db, t, tap(c, in, iy, ix0 + fx, ch));
         }
     }
     if (t & 1)
-        d[2 * (t >> 1)] = pending;
+        put16(db, t, 0); /* the pad value (its weight is zero) */
 }
 
 /* The micro-kernel: acc[p*3 + n] = bias[n] + dot(patch of pixel p, weights of channel n) for
@@ -100,7 +108,9 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
  * GCC's own schedule of the same C interleaves loads with SMLADs (each load then costs 2
  * cycles) and spills the end pointer: 1.58 cycles/MAC measured on its output. Hence the
  * inline assembly on the DSP path; the portable path below is the same arithmetic. */
-#if MCB_AOT_DSP
+/* The assembly needs 13 free registers, which GCC finds when optimizing (with or without a
+ * frame pointer) but not at -O0; there the same loop runs in C on the intrinsics. */
+#if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 #define AOT_GROUP                                                                              \
     "ldr %[b], [%[x], #4]\n\t"                                                                 \
     "ldr %[a], [%[x]], #8\n\t"                                                                 \
@@ -113,13 +123,14 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
     "smlad %[s12], %[b], %[w2], %[s12]\n\t"                                                    \
     "smlad %[s00], %[a], %[w0], %[s00]\n\t"                                                    \
     "smlad %[s10], %[b], %[w0], %[s10]\n\t"
+#define AOT_GROUP4 AOT_GROUP AOT_GROUP AOT_GROUP AOT_GROUP
 #define AOT_OUTS                                                                               \
     [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s10] "+r"(s10), [s11] "+r"(s11),       \
         [s12] "+r"(s12), [x] "+r"(xp), [w] "+r"(wp), [a] "=&r"(a), [b] "=&r"(b),              \
         [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2)
 
-static inline void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
-                             int32_t acc[6])
+AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
+                          int32_t acc[6])
 {
     int32_t s00 = bias[0], s01 = bias[1], s02 = bias[2];
     int32_t s10 = bias[0], s11 = bias[1], s12 = bias[2];
@@ -131,22 +142,28 @@ static inline void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const 
     if (kw & 2)
         __asm__ volatile(AOT_GROUP AOT_GROUP : AOT_OUTS : : "memory");
     if (kw & 4)
-        __asm__ volatile(AOT_GROUP AOT_GROUP AOT_GROUP AOT_GROUP : AOT_OUTS : : "memory");
-    if (kw >= 8) {
-        const uint32_t *end = xp + 2 * (size_t)(kw & ~7);
-        __asm__ volatile(".p2align 2\n1:\n\t" AOT_GROUP AOT_GROUP AOT_GROUP AOT_GROUP AOT_GROUP AOT_GROUP
-                             AOT_GROUP AOT_GROUP "cmp %[x], %[end]\n\t"
-                                                 "bne 1b\n\t"
+        __asm__ volatile(AOT_GROUP4 : AOT_OUTS : : "memory");
+    if (kw & 8)
+        __asm__ volatile(AOT_GROUP4 AOT_GROUP4 : AOT_OUTS : : "memory");
+    if (kw >= 16) {
+        /* the end pointer stays in memory: all 13 registers are in use; it is reloaded
+         * into a free one after the last SMLAD that reads it */
+        const uint32_t *end = xp + 2 * (size_t)(kw & ~15);
+        __asm__ volatile(".p2align 2\n"
+                         "1:\n\t" AOT_GROUP4 AOT_GROUP4 AOT_GROUP4 AOT_GROUP4
+                         "ldr %[a], %[end]\n\t"
+                         "cmp %[x], %[a]\n\t"
+                         "bne 1b\n\t"
                          : AOT_OUTS
-                         : [end] "r"(end)
+                         : [end] "m"(end)
                          : "cc", "memory");
     }
     acc[0] = s00, acc[1] = s01, acc[2] = s02;
     acc[3] = s10, acc[4] = s11, acc[5] = s12;
 }
 #else
-static inline void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
-                             int32_t acc[6])
+AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
+                          int32_t acc[6])
 {
     int32_t s00 = bias[0], s01 = bias[1], s02 = bias[2];
     int32_t s10 = bias[0], s11 = bias[1], s12 = bias[2];
@@ -165,16 +182,160 @@ static inline void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const 
 }
 #endif
 
-/* TFLM MultiplyByQuantizedMultiplier for a multiplier >= 0 (all TFLite produces): the high
- * multiply is floor((x*m + 2^30) / 2^31), which equals gemmlowp's
- * SaturatingRoundingDoublingHighMul whenever not both operands are INT32_MIN; one SMULL and
- * a few ALU ops on the target instead of a 64-bit division. */
-static inline int32_t requant(int32_t acc, int32_t multiplier, int32_t shift)
+/* The micro-kernel over every channel block for one pixel pair: acc[6b + p*3 + n]. Not
+ * inlined, so the assembly sees the same small register context wherever it is called, and
+ * the call overhead is paid once per pixel pair, not per block (it matters for the first
+ * layers, where a block is only kw = 5 or 14 k-words). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
+                            int n_blocks, int32_t *acc)
 {
-    const int32_t x = mcb_shl_wrap(acc, shift > 0 ? (int)shift : 0);
-    const int64_t ab = (int64_t)x * multiplier + (1LL << 30);
-    const int32_t hi = (int32_t)(ab >> 31);
-    return mcb_rdbpot(hi, shift > 0 ? 0 : (int)-shift);
+    /* the first layers' patch lengths get their own copy of the loop, so the tests on kw
+     * in the micro-kernel fold away (kw = 5: MNIST, 14: CIFAR-10) */
+#define AOT_BLOCKS(KW)                                                                         \
+    for (int b = 0; b < n_blocks; b++) {                                                       \
+        micro_2x3(x, w, KW, bias, acc);                                                        \
+        w += (size_t)(KW) * MCB_AOT_CONV_BLOCK;                                                \
+        bias += MCB_AOT_CONV_BLOCK;                                                            \
+        acc += 2 * MCB_AOT_CONV_BLOCK;                                                         \
+    }
+    switch (kw) {
+    case 5:
+        AOT_BLOCKS(5)
+        break;
+    case 14:
+        AOT_BLOCKS(14)
+        break;
+    default:
+        AOT_BLOCKS(kw)
+        break;
+    }
+#undef AOT_BLOCKS
+}
+
+/* x / 2^e rounded to nearest, ties away from zero (mcb_rdbpot) with a 32-bit mask: a 64-bit
+ * variable shift costs a branch on the M4. 0 <= e <= 31. */
+AOT_INLINE int32_t rdbpot(int32_t x, int e)
+{
+    const uint32_t mask = ((uint32_t)1 << e) - 1u;
+    const int32_t rem = (int32_t)((uint32_t)x & mask);
+    const int32_t thr = (int32_t)(mask >> 1) + (x < 0);
+    return (x >> e) + (rem > thr);
+}
+
+/* floor((x*m + 2^30) / 2^31): gemmlowp's SaturatingRoundingDoublingHighMul for a multiplier
+ * m >= 0 (all TFLite produces; the two differ only for x = m = INT32_MIN). One SMLAL and two
+ * ALU ops on the target instead of a 64-bit division. */
+AOT_INLINE int32_t high_mul(int32_t x, int32_t m)
+{
+    return (int32_t)(((int64_t)x * m + (1LL << 30)) >> 31);
+}
+
+/* TFLM MultiplyByQuantizedMultiplier for m >= 0. */
+AOT_INLINE int32_t requant(int32_t acc, int32_t m, int32_t shift)
+{
+    if (shift > 0)
+        return high_mul(mcb_shl_wrap(acc, (int)shift), m);
+    return rdbpot(high_mul(acc, m), (int)-shift);
+}
+
+AOT_INLINE int32_t max32(int32_t a, int32_t b)
+{
+    return a > b ? a : b;
+}
+
+/* The rare left-shift case (multiplier > 1): the shift may wrap, so requantization is not
+ * monotonic; requantize each of the 4 accumulators, then pool. Kept out of line so the
+ * compiler does not speculate it into the common path. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int32_t pool_wrapping(const int32_t *at, const int32_t *ab, int32_t m, int32_t s)
+{
+    return max32(max32(requant(at[0], m, s), requant(at[3], m, s)),
+                 max32(requant(ab[0], m, s), requant(ab[3], m, s)));
+}
+
+/* The pooled outputs of one pixel from the accumulators at/ab ([block][pixel][3]): for a
+ * right shift requantization is monotonic, so the max of the 4 accumulators is requantized
+ * once (docs/aot-kernels.md). Out of line with few live values, so its loop stays in
+ * registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pool_epilogue(const int32_t *at, const int32_t *ab, int out_c, const int32_t *M,
+                          const int32_t *S, int32_t off, int32_t lo, int32_t hi, int8_t *out)
+{
+    for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK) {
+        const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
+        for (int n = 0; n < nn; n++) {
+            const int32_t s = S[base + n];
+            const int32_t v = pool_wrapping(at + n, ab + n, M[base + n], s);
+            out[base + n] = (int8_t)mcb_clamp_i32(v + off, lo, hi);
+        }
+        at += 2 * MCB_AOT_CONV_BLOCK;
+        ab += 2 * MCB_AOT_CONV_BLOCK;
+    }
+}
+
+/* The same when every shift is <= 0 (the usual case): requantization is then monotonic, so
+ * the max of the 4 accumulators is requantized once (docs/aot-kernels.md). A leaf with few
+ * live values, so its loop stays in registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pool_epilogue_monotonic(const int32_t *at, const int32_t *ab, int out_c,
+                                    const int32_t *M, const int32_t *S, int32_t off, int32_t lo,
+                                    int32_t hi, int8_t *out)
+{
+    for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK) {
+        /* the 12 accumulators of a block first, so the loads issue back to back */
+        const int32_t t0 = at[0], t1 = at[1], t2 = at[2], t3 = at[3], t4 = at[4], t5 = at[5];
+        const int32_t b0 = ab[0], b1 = ab[1], b2 = ab[2], b3 = ab[3], b4 = ab[4], b5 = ab[5];
+        const int32_t m[3] = {max32(max32(t0, t3), max32(b0, b3)),
+                              max32(max32(t1, t4), max32(b1, b4)),
+                              max32(max32(t2, t5), max32(b2, b5))};
+        const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
+        for (int n = 0; n < nn; n++) {
+            const int32_t v = rdbpot(high_mul(m[n], M[base + n]), (int)-S[base + n]);
+            out[base + n] = (int8_t)mcb_clamp_i32(v + off, lo, hi);
+        }
+        at += 2 * MCB_AOT_CONV_BLOCK;
+        ab += 2 * MCB_AOT_CONV_BLOCK;
+    }
+}
+
+/* Conv + activation + 2x2/2 max-pool, one pooled pixel per step. The struct's fields are read
+ * once into locals: stores through int8_t pointers would otherwise force reloads. */
+static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                      int32_t *scratch)
+{
+    const int kw = c->kw, out_c = c->out_c, out_h = c->out_h, out_w = c->out_w;
+    const int32_t *const W = c->weights, *const B = c->bias;
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
+    const int nb = c->n_blocks;
+    uint32_t *top = (uint32_t *)scratch;
+    uint32_t *bot = top + 2 * (size_t)kw;
+    int32_t *at = (int32_t *)(bot + 2 * (size_t)kw); /* [block][pixel][3] */
+    int32_t *ab = at + 2 * (size_t)nb * MCB_AOT_CONV_BLOCK;
+    int monotonic = 1;
+    for (int ch = 0; ch < out_c; ch++)
+        monotonic &= S[ch] <= 0;
+    for (int py = 0; py < out_h; py++) {
+        for (int px = 0; px < out_w; px++) {
+            patch(c, input, 2 * py, 2 * px, top);
+            patch(c, input, 2 * py, 2 * px + 1, top + 1);
+            patch(c, input, 2 * py + 1, 2 * px, bot);
+            patch(c, input, 2 * py + 1, 2 * px + 1, bot + 1);
+            pair_all_blocks(top, W, kw, B, nb, at);
+            pair_all_blocks(bot, W, kw, B, nb, ab);
+            (monotonic ? pool_epilogue_monotonic : pool_epilogue)(
+                at, ab, out_c, M, S, off, lo, hi, output + ((size_t)py * out_w + px) * out_c);
+        }
+    }
 }
 
 static inline int8_t finish(const mcb_aot_conv *c, int32_t v)
@@ -182,73 +343,25 @@ static inline int8_t finish(const mcb_aot_conv *c, int32_t v)
     return (int8_t)mcb_clamp_i32(v + c->output_offset, c->act_min, c->act_max);
 }
 
-/* Conv + activation + 2x2/2 max-pool, one pooled pixel per step. */
-static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
-                      int32_t *scratch)
-{
-    uint32_t *top = (uint32_t *)scratch;
-    uint32_t *bot = top + 2 * (size_t)c->kw;
-    int32_t at[6], ab[6];
-    for (int py = 0; py < c->out_h; py++) {
-        for (int px = 0; px < c->out_w; px++) {
-            patch(c, input, 2 * py, 2 * px, top);
-            patch(c, input, 2 * py, 2 * px + 1, top + 1);
-            patch(c, input, 2 * py + 1, 2 * px, bot);
-            patch(c, input, 2 * py + 1, 2 * px + 1, bot + 1);
-            int8_t *out = output + ((size_t)py * c->out_w + px) * c->out_c;
-            for (int b = 0; b < c->n_blocks; b++) {
-                const int32_t *w = c->weights + (size_t)b * c->kw * MCB_AOT_CONV_BLOCK;
-                const int base = b * MCB_AOT_CONV_BLOCK;
-                micro_2x3(top, w, c->kw, c->bias + base, at);
-                micro_2x3(bot, w, c->kw, c->bias + base, ab);
-                for (int n = 0; n < MCB_AOT_CONV_BLOCK && base + n < c->out_c; n++) {
-                    const int32_t m = c->multiplier[base + n], s = c->shift[base + n];
-                    int32_t v;
-                    if (s <= 0) {
-                        /* requantization is monotonic here: pool the accumulators */
-                        int32_t a = at[n] > at[3 + n] ? at[n] : at[3 + n];
-                        const int32_t d = ab[n] > ab[3 + n] ? ab[n] : ab[3 + n];
-                        a = a > d ? a : d;
-                        v = requant(a, m, s);
-                    } else {
-                        /* a left shift may wrap: requantize each, then pool */
-                        v = requant(at[0 + n], m, s);
-                        const int32_t v1 = requant(at[3 + n], m, s);
-                        const int32_t v2 = requant(ab[0 + n], m, s);
-                        const int32_t v3 = requant(ab[3 + n], m, s);
-                        v = v > v1 ? v : v1;
-                        v = v > v2 ? v : v2;
-                        v = v > v3 ? v : v3;
-                    }
-                    out[base + n] = finish(c, v);
-                }
-            }
-        }
-    }
-}
-
 /* Conv + activation without pooling: conv pixels in raster order, two per step. */
 static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                        int32_t *scratch)
 {
     uint32_t *pair = (uint32_t *)scratch;
-    int32_t acc[6];
-    const int npix = c->out_h * c->out_w;
+    int32_t *acc = (int32_t *)(pair + 2 * (size_t)c->kw); /* [block][pixel][3] */
+    const int npix = c->out_h * c->out_w, out_c = c->out_c;
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
         patch(c, input, t / c->out_w, t % c->out_w, pair);
         patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
-        int8_t *out0 = output + (size_t)t * c->out_c;
-        int8_t *out1 = output + (size_t)t1 * c->out_c;
-        for (int b = 0; b < c->n_blocks; b++) {
-            const int base = b * MCB_AOT_CONV_BLOCK;
-            micro_2x3(pair, c->weights + (size_t)b * c->kw * MCB_AOT_CONV_BLOCK, c->kw,
-                      c->bias + base, acc);
-            for (int n = 0; n < MCB_AOT_CONV_BLOCK && base + n < c->out_c; n++) {
-                const int32_t m = c->multiplier[base + n], s = c->shift[base + n];
-                out0[base + n] = finish(c, requant(acc[n], m, s));
-                out1[base + n] = finish(c, requant(acc[3 + n], m, s));
-            }
+        pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc);
+        int8_t *out0 = output + (size_t)t * out_c;
+        int8_t *out1 = output + (size_t)t1 * out_c;
+        for (int ch = 0; ch < out_c; ch++) {
+            const int i = ch / MCB_AOT_CONV_BLOCK * 6 + ch % MCB_AOT_CONV_BLOCK;
+            const int32_t m = c->multiplier[ch], s = c->shift[ch];
+            out0[ch] = finish(c, requant(acc[i], m, s));
+            out1[ch] = finish(c, requant(acc[i + 3], m, s));
         }
     }
 }
