@@ -103,6 +103,27 @@ int main(int argc, char **argv)
     mcb_elf_free(e);
     mcb_elf_free(e2);
 
+    /* the target's wait states and cache: cold misses only with the nrf52840's cache on */
+    if (argc > 3) {
+        mcb_target zero = tgt;
+        CHECK(mcb_target_load(argv[3], &tgt) == 0);
+        CHECK_EQ_INT(tgt.flash_wait_states, 0);
+        uint64_t c0 = 0, c1 = 0;
+        if (run("cnn", 0, &r, &e) == 0)
+            c0 = r.cycles;
+        mcb_sim_result_free(&r);
+        mcb_elf_free(e);
+        tgt = zero;
+        if (run("cnn", 0, &r, &e) == 0)
+            c1 = r.cycles;
+        mcb_sim_result_free(&r);
+        mcb_elf_free(e);
+        printf("cnn: %llu cycles without wait states, %llu on %s\n", (unsigned long long)c0,
+               (unsigned long long)c1, tgt.name);
+        if (tgt.icache && tgt.flash_wait_states > 0)
+            CHECK(c1 > c0 && c1 < c0 + c0 / 20);
+    }
+
     /* the heap peak is the program break the runtime leaves in mcb_heap_brk */
     if (run("runtime_check", 0, &r, &e) == 0) {
         CHECK(r.exited && r.exit_code == 0);

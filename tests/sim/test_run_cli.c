@@ -48,6 +48,8 @@ int main(int argc, char **argv)
             CHECK(0);
         }
 
+    CHECK_EQ_INT(sh("%s run %s/cnn.elf --json | python3 -m json.tool >/dev/null 2>&1", bin, dir), 0);
+
     /* a fault: exit 1 and exactly one line on stderr */
     CHECK_EQ_INT(sh("%s run %s/fault_udf.elf 2>&1 >/dev/null", bin, dir), 1);
     CHECK(strstr(out, "fault_udf.elf: unexpected UDF #0x42 at PC 0x") != NULL);
