@@ -150,6 +150,38 @@ void mcb_metrics_free(mcb_metrics *m)
     m->build_flags = NULL;
 }
 
+/* The firmware's bytes as valid UTF-8: already valid text is kept, anything else is read
+ * as Latin-1, so the JSON stays parseable whatever a firmware prints. malloc'd or NULL. */
+static char *as_utf8(const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    int valid = 1;
+    while (i < n && valid) {
+        unsigned char c = (unsigned char)s[i];
+        int len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (!len || i + (size_t)len > n)
+            valid = 0;
+        for (int k = 1; valid && k < len; k++)
+            valid = ((unsigned char)s[i + (size_t)k] & 0xC0) == 0x80;
+        i += (size_t)(len ? len : 1);
+    }
+    char *out = malloc(2 * n + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (valid || c < 0x80) {
+            out[o++] = (char)c;
+        } else {
+            out[o++] = (char)(0xC0 | c >> 6);
+            out[o++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
 void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
                             const mcb_target *t, const char *elf_path, const char *qemu_machine)
 {
@@ -175,7 +207,9 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     else
         mcb_json_null(&j);
     mcb_json_key(&j, "stdout");
-    mcb_json_str(&j, r->out ? r->out : "");
+    char *text = as_utf8(r->out ? r->out : "");
+    mcb_json_str(&j, text ? text : "");
+    free(text);
     mcb_json_key(&j, "stdout_truncated");
     mcb_json_bool(&j, r->out_truncated);
     mcb_json_key(&j, "cycles");
