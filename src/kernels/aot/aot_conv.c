@@ -2,7 +2,7 @@
  * 2x2/2 max-pool, for the aot engine. Data flow per pooled output pixel: the four conv pixels
  * under the pool window are widened to int16 once (im2col, two pixel pairs interleaved word by
  * word), then for each block of 3 output channels a 2-pixel x 3-channel micro-kernel runs over
- * the patch on SMLAD, twice (top and bottom pair); the epilogue takes the max of the four
+ * the patch on SMLAD, for the top and the bottom pair; the epilogue takes the max of the four
  * accumulators, requantizes once and stores one pooled byte per channel. The conv output
  * never exists in memory, and conv rows/columns the pool drops are never computed.
  * Bit-exact with mcb_conv2d_s8 followed by mcb_max_pool2d_s8: see docs/aot-kernels.md for why
@@ -95,21 +95,22 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
 /* The micro-kernel: acc[p*3 + n] = bias[n] + dot(patch of pixel p, weights of channel n) for
  * the 2 pixels interleaved in x and the 3 channels interleaved in w, over kw k-words.
  *
- * Register budget (Cortex-M4 has 14 usable registers, r0-r12 and lr): 6 accumulators, the 2
- * pixel words and 3 weight words of one k-word, and 3 pointers (x, w, end) = 14; this is why
- * the block is 2 pixels x 3 channels. One k-word ("group", 12 MACs):
+ * Register budget: 6 accumulators, the 2 pixel words and 3 weight words of one k-word, and the
+ * 2 stream pointers = 13 registers (r0-r12 and lr are 14; with a frame pointer 13), which is
+ * why the block is 2 pixels x 3 channels. One k-word ("group", 12 MACs), Cortex-M4 timings:
  *     ldr b,[x,#4]; ldr a,[x],#8; ldr w1,[w,#4]; ldr w2,[w,#8]; ldr w0,[w],#12
  *         5 loads back to back: 2 + 1+1+1+1 = 6 cycles (the post-increments are free, and
  *         no load uses a base register written by the load just before it)
- *     6 x smlad (the first ones use the registers loaded earliest)       = 6 cycles
- *   = 12 cycles per 12 MACs. The loop body is 8 groups plus cmp + bne (1 + 1+2):
- *   96 + 4 = 100 cycles per 96 MACs = 1.04 cycles/MAC. kw % 8 is done first as 1, 2 and 4
- *   straight groups (the first layers have kw = 5 and 14).
+ *     6 x smlad, the first ones reading the registers loaded earliest   = 6 cycles
+ *   = 12 cycles per 12 MACs. The loop body is 16 groups, then the end pointer is reloaded
+ *   from the stack into a free register (ldr 2), cmp 1, bne 1+2: 192 + 6 = 198 cycles per
+ *   192 MACs = 1.03 cycles/MAC (measured in the simulator: 199). kw % 16 runs first as 1, 2,
+ *   4 and 8 straight groups.
  * GCC's own schedule of the same C interleaves loads with SMLADs (each load then costs 2
- * cycles) and spills the end pointer: 1.58 cycles/MAC measured on its output. Hence the
- * inline assembly on the DSP path; the portable path below is the same arithmetic. */
-/* The assembly needs 13 free registers, which GCC finds when optimizing (with or without a
- * frame pointer) but not at -O0; there the same loop runs in C on the intrinsics. */
+ * cycles) and spills the end pointer: about 1.6 cycles/MAC counted on its output. Hence the
+ * inline assembly on the DSP path; the portable path below is the same arithmetic.
+ * The assembly needs 13 free registers, which GCC finds when optimizing (with or without a
+ * frame pointer) but not at -O0; there the C loop runs on the intrinsics. */
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 #define AOT_GROUP                                                                              \
     "ldr %[b], [%[x], #4]\n\t"                                                                 \
