@@ -53,10 +53,20 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
             if (cols_inside && iy >= 0 && iy < c->in_h) {
                 /* The common case: a filter row is run contiguous bytes of the input. */
                 const int8_t *s = in + ((size_t)iy * c->in_w + ix0) * c->in_c;
-                for (int g = 0; g < run / 4; g++) {
-                    const uint32_t x = aot_load32(s + 4 * g);
-                    dr[4 * g] = aot_sxtb16(x);
-                    dr[4 * g + 2] = aot_sxtb16_ror8(x);
+                const int8_t *const end = s + run;
+                uint32_t *o = dr;
+                /* two groups per step, loads first: ldr, ldr, 4 sxtb16, 4 str */
+                for (; s + 8 <= end; s += 8, o += 8) {
+                    const uint32_t x0 = aot_load32(s), x1 = aot_load32(s + 4);
+                    o[0] = aot_sxtb16(x0);
+                    o[2] = aot_sxtb16_ror8(x0);
+                    o[4] = aot_sxtb16(x1);
+                    o[6] = aot_sxtb16_ror8(x1);
+                }
+                if (s < end) {
+                    const uint32_t x = aot_load32(s);
+                    o[0] = aot_sxtb16(x);
+                    o[2] = aot_sxtb16_ror8(x);
                 }
             } else {
                 for (int g = 0; g < run / 4; g++) {
@@ -291,21 +301,29 @@ static void pool_epilogue_monotonic(const int32_t *at, const int32_t *ab, int ou
                                     const int32_t *M, const int32_t *S, int32_t off, int32_t lo,
                                     int32_t hi, int8_t *out)
 {
-    for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK) {
+#define AOT_RQ(A, N)                                                                           \
+    do {                                                                                       \
+        int32_t v_ = rdbpot(high_mul((A), M[N]), (int)-S[N]) + off;                            \
+        v_ = v_ < lo ? lo : v_;                                                                \
+        out[N] = (int8_t)(v_ > hi ? hi : v_);                                                  \
+    } while (0)
+    int base = 0;
+    for (; base + MCB_AOT_CONV_BLOCK <= out_c; base += MCB_AOT_CONV_BLOCK) {
         /* the 12 accumulators of a block first, so the loads issue back to back */
         const int32_t t0 = at[0], t1 = at[1], t2 = at[2], t3 = at[3], t4 = at[4], t5 = at[5];
         const int32_t b0 = ab[0], b1 = ab[1], b2 = ab[2], b3 = ab[3], b4 = ab[4], b5 = ab[5];
-        const int32_t m[3] = {max32(max32(t0, t3), max32(b0, b3)),
-                              max32(max32(t1, t4), max32(b1, b4)),
-                              max32(max32(t2, t5), max32(b2, b5))};
-        const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
-        for (int n = 0; n < nn; n++) {
-            const int32_t v = rdbpot(high_mul(m[n], M[base + n]), (int)-S[base + n]);
-            out[base + n] = (int8_t)mcb_clamp_i32(v + off, lo, hi);
-        }
-        at += 2 * MCB_AOT_CONV_BLOCK;
-        ab += 2 * MCB_AOT_CONV_BLOCK;
+        const int32_t m0 = max32(max32(t0, t3), max32(b0, b3));
+        const int32_t m1 = max32(max32(t1, t4), max32(b1, b4));
+        const int32_t m2 = max32(max32(t2, t5), max32(b2, b5));
+        AOT_RQ(m0, 0);
+        AOT_RQ(m1, 1);
+        AOT_RQ(m2, 2);
+        at += 2 * MCB_AOT_CONV_BLOCK, ab += 2 * MCB_AOT_CONV_BLOCK;
+        M += MCB_AOT_CONV_BLOCK, S += MCB_AOT_CONV_BLOCK, out += MCB_AOT_CONV_BLOCK;
     }
+    for (int n = 0; n < out_c - base; n++)
+        AOT_RQ(max32(max32(at[n], at[n + 3]), max32(ab[n], ab[n + 3])), n);
+#undef AOT_RQ
 }
 
 /* Conv + activation + 2x2/2 max-pool, one pooled pixel per step. The struct's fields are read

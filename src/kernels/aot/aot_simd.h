@@ -40,8 +40,11 @@ static inline uint32_t aot_sxtb16(uint32_t x)
 /* Bytes 1 and 3 of x sign-extended into the two halves (SXTB16 with ROR #8). */
 static inline uint32_t aot_sxtb16_ror8(uint32_t x)
 {
-#if MCB_AOT_DSP && defined(__ARM_ACLE) && __ARM_ACLE >= 200
-    return __sxtb16(__ror(x, 8));
+#if MCB_AOT_DSP && defined(__GNUC__)
+    /* one instruction; GCC does not fold __ror into SXTB16's rotation */
+    uint32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
 #else
     return aot_sxtb16(x >> 8 | x << 24);
 #endif
