@@ -271,6 +271,43 @@ static int is_mem(int kind)
            kind == K_MULTI || kind == K_TABLE || kind == K_VMEM || kind == K_VMULTI;
 }
 
+/* Cost of ii after prev (NULL: first of a block): the rules between neighbours. */
+static uint32_t neighbour_cost(const insn_info *prev, int prev16, const insn_info *ii)
+{
+    uint32_t c = ii->base;
+    if (prev) {
+        int prev_load = prev->kind == K_LOAD && !(prev->wr & BIT_PC);
+        int prev_dp = !is_mem(prev->kind) && prev->kind != K_BRANCH && prev->kind != K_IT;
+        if (is_mem(ii->kind) && prev_dp && (ii->addr & prev->wr & 0xFFFF))
+            c += 1; /* address from the instruction just before: no forwarding path */
+        else if ((ii->kind == K_LOAD || ii->kind == K_STORE_REG || ii->kind == K_STORE_IMM) &&
+                 prev_load && !(ii->addr & prev->wr) && c > 1)
+            c -= 1; /* pipelined behind the previous load */
+        if ((prev->kind == K_VFP1 || prev->kind == K_VFP3) &&
+            (ii->rd & prev->wr & 0xFFFFFFFF0000ull))
+            c += 1; /* consumes the VFP result of the instruction just before */
+    }
+    if (ii->kind == K_IT)
+        c = prev && prev16 ? 0 : 1; /* folded onto a preceding 16-bit instruction */
+    return c;
+}
+
+int mcb_cm_fall_adjust(const mcb_cm_block *from, const mcb_cm_block *to)
+{
+    if (from->branch != MCB_BR_NONE || !from->ninsn || !to->ninsn ||
+        to->addr != from->addr + from->size)
+        return 0;
+    insn_info prev = {0}, head = {0};
+    prev.kind = from->tail_kind;
+    prev.wr = from->tail_wr;
+    head.kind = to->head_kind;
+    head.base = to->head_base;
+    head.rd = to->head_rd;
+    head.addr = to->head_addr;
+    /* the head's static cost was neighbour_cost(NULL, ...) */
+    return (int)neighbour_cost(&prev, from->tail16, &head) - (int)neighbour_cost(NULL, 0, &head);
+}
+
 mcb_cm *mcb_cm_new(uint32_t flash_base, uint32_t flash_size, int flash_ws, int icache)
 {
     mcb_cm *m = calloc(1, sizeof *m);
@@ -355,21 +392,13 @@ int mcb_cm_decode(mcb_cm *m, uint32_t addr, const uint8_t *code, uint32_t size, 
     for (size_t i = 0; i < n; i++) {
         insn_info ii;
         classify(m->cs, &in[i], &ii);
-        uint32_t c = ii.base;
-        if (have_prev) {
-            int prev_load = prev.kind == K_LOAD && !(prev.wr & BIT_PC);
-            int prev_dp = !is_mem(prev.kind) && prev.kind != K_BRANCH && prev.kind != K_IT;
-            if (is_mem(ii.kind) && prev_dp && (ii.addr & prev.wr & 0xFFFF))
-                c += 1; /* address from the instruction just before: no forwarding path */
-            else if ((ii.kind == K_LOAD || ii.kind == K_STORE_REG || ii.kind == K_STORE_IMM) &&
-                     prev_load && !(ii.addr & prev.wr) && c > 1)
-                c -= 1; /* pipelined behind the previous load */
-            if ((prev.kind == K_VFP1 || prev.kind == K_VFP3) &&
-                (ii.rd & prev.wr & 0xFFFFFFFF0000ull))
-                c += 1; /* consumes the VFP result of the instruction just before */
+        uint32_t c = neighbour_cost(have_prev ? &prev : NULL, prev16, &ii);
+        if (i == 0) {
+            b->head_rd = ii.rd;
+            b->head_addr = ii.addr;
+            b->head_kind = (uint8_t)ii.kind;
+            b->head_base = (uint8_t)ii.base;
         }
-        if (ii.kind == K_IT)
-            c = have_prev && prev16 ? 0 : 1; /* folded onto a preceding 16-bit instruction */
 
         if (is_mem(ii.kind) && ii.kind != K_TABLE && b->nstores < nstores) {
             unsigned id = in[i].id;
@@ -419,6 +448,9 @@ int mcb_cm_decode(mcb_cm *m, uint32_t addr, const uint8_t *code, uint32_t size, 
         prev.mem = NULL;
         have_prev = 1;
         prev16 = in[i].size == 2;
+        b->tail_wr = ii.wr;
+        b->tail_kind = (uint8_t)ii.kind;
+        b->tail16 = (uint8_t)prev16;
     }
     b->ninsn = (uint32_t)n;
     if (decoded < size) { /* undecodable tail: 1 per halfword; the CPU will fault on it */

@@ -43,6 +43,10 @@ typedef struct {
     uint8_t writes_sp;          /* some instruction writes SP (stack check after it) */
     uint8_t entry_ws;           /* flash wait states paid when a branch lands here uncached */
     uint32_t sp_pc;             /* last instruction writing SP */
+    /* the first and last instruction, for the neighbour rules across a fall-through into
+     * the next block when Unicorn splits straight-line code (1 KB pages, 512 instructions) */
+    uint64_t head_rd, head_addr, tail_wr;
+    uint8_t head_kind, head_base, tail_kind, tail16;
     int nstores, ndivs;
     mcb_cm_store *stores; /* malloc'd, nstores */
     mcb_cm_div *divs;     /* malloc'd, ndivs */
@@ -71,6 +75,11 @@ static inline uint32_t mcb_cm_taken_penalty(const mcb_cm_block *from, const mcb_
     uint32_t p = (uint32_t)from->refill + to->unaligned32;
     return (p > 3 ? 3 : p) + to->entry_ws;
 }
+
+/* Correction (negative or positive) when `to` follows `from` by falling through a split that
+ * is not a branch: the neighbour rules between from's last and to's first instruction, which
+ * their static costs could not see. 0 for any other transition. */
+int mcb_cm_fall_adjust(const mcb_cm_block *from, const mcb_cm_block *to);
 
 /* SDIV/UDIV cycles (2..12) for these operands; see docs/cycle-model.md for the formula. */
 uint32_t mcb_cm_div_cycles(int is_signed, uint32_t n, uint32_t d);

@@ -220,7 +220,8 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
             p->key[1] = p->key[0], p->cyc[1] = p->cyc[0], p->nins[1] = p->nins[0];
             p->succ[1] = p->succ[0];
             p->key[0] = key;
-            p->cyc[0] = mcb_cm_taken_penalty(&p->b, &b->b) + b->b.cycles;
+            p->cyc[0] = (uint32_t)((int)(mcb_cm_taken_penalty(&p->b, &b->b) + b->b.cycles) +
+                                   mcb_cm_fall_adjust(&p->b, &b->b));
             p->nins[0] = b->b.ninsn;
             p->succ[0] = b;
         }

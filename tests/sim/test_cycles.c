@@ -66,6 +66,30 @@ int main(void)
     CHECK_EQ_INT(mcb_cm_taken_penalty(&b, &next), 2);
     mcb_cm_block_release(&next);
     mcb_cm_block_release(&b);
+    /* a split without a branch keeps the neighbour rules: ldr | ldr pipelines, 16-bit | it folds */
+    b = BLOCK(m, 0x100, 0x6808);         /* ldr r0,[r1] */
+    next = BLOCK(m, 0x102, 0x684A);      /* ldr r2,[r1,#4] */
+    CHECK_EQ_INT(mcb_cm_fall_adjust(&b, &next), -1);
+    mcb_cm_block_release(&next);
+    next = BLOCK(m, 0x102, 0x6802);      /* ldr r2,[r0]: address from the load */
+    CHECK_EQ_INT(mcb_cm_fall_adjust(&b, &next), 0);
+    mcb_cm_block_release(&next);
+    next = BLOCK(m, 0x104, 0x684A);      /* not the fall-through */
+    CHECK_EQ_INT(mcb_cm_fall_adjust(&b, &next), 0);
+    mcb_cm_block_release(&next);
+    mcb_cm_block_release(&b);
+    b = BLOCK(m, 0x100, 0x2808);         /* cmp r0,#8 */
+    next = BLOCK(m, 0x102, 0xBF08, 0x2001); /* it eq; moveq r0,#1 */
+    CHECK_EQ_INT(next.cycles, 2);
+    CHECK_EQ_INT(mcb_cm_fall_adjust(&b, &next), -1);
+    mcb_cm_block_release(&next);
+    mcb_cm_block_release(&b);
+    b = BLOCK(m, 0x100, 0x3104);         /* adds r1,#4 */
+    next = BLOCK(m, 0x102, 0x6808);      /* ldr r0,[r1]: stall */
+    CHECK_EQ_INT(mcb_cm_fall_adjust(&b, &next), 1);
+    mcb_cm_block_release(&next);
+    mcb_cm_block_release(&b);
+
     /* bx lr: register branch P=2, always taken */
     b = BLOCK(m, 0x100, 0x4770);
     CHECK_EQ_INT(b.branch, MCB_BR_ALWAYS);
