@@ -61,7 +61,6 @@ typedef struct {
 
     uint8_t *flash, *ram;
     uint32_t flash_len, ram_len;
-    int stopped;
     char mem_fault[96]; /* a bad memory access, waiting for its PC */
     int mem_fault_fetch;
     uint32_t mem_fault_addr, mem_fault_pc;
@@ -102,7 +101,6 @@ static void fault(sim *s, uint32_t pc, const char *fmt, ...)
     where(s, pc, loc, sizeof loc);
     snprintf(s->r->fault, sizeof s->r->fault, "%s at %s", what, loc);
     s->r->fault_pc = pc;
-    s->stopped = 1;
     uc_emu_stop(s->uc);
 }
 
@@ -405,8 +403,7 @@ static void semihost(sim *s, uint32_t pc)
     case MCB_SYS_EXIT:
         s->r->exited = 1;
         s->r->exit_code = arg == MCB_ADP_STOPPED_APPLICATION_EXIT ? 0 : 1;
-        s->stopped = 1;
-        uc_emu_stop(s->uc);
+            uc_emu_stop(s->uc);
         return;
     case MCB_SYS_EXIT_EXTENDED: {
         uint32_t reason, code;
@@ -417,8 +414,7 @@ static void semihost(sim *s, uint32_t pc)
         }
         s->r->exited = 1;
         s->r->exit_code = reason == MCB_ADP_STOPPED_APPLICATION_EXIT ? (int)code : 1;
-        s->stopped = 1;
-        uc_emu_stop(s->uc);
+            uc_emu_stop(s->uc);
         return;
     }
     default:
