@@ -776,7 +776,7 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
             undefined(&s, pc);
         else if (err != UC_ERR_OK)
             fault(&s, pc, "emulation stopped: %s", uc_strerror(err));
-        else if (pc >= 2 && read_u32(&s, pc - 2, &(uint32_t){0}) == 0 && is_wait(&s, pc - 2))
+        else if (pc >= 2 && is_wait(&s, pc - 2))
             fault(&s, pc - 2, "WFI/WFE with no interrupt or event to wake the core");
         else
             fault(&s, pc, "the firmware stopped without SYS_EXIT");
