@@ -11,6 +11,10 @@
 #include "mcb_aot.h"
 #include "mcb_fixedpoint.h"
 
+/* Accumulators of one channel block in scratch: [top pair: pixel A x3, pixel B x3][bottom
+ * pair: the same], so the pooling epilogue reads the 4 of a channel from one pointer. */
+#define AOT_ACC_STRIDE (4 * MCB_AOT_CONV_BLOCK)
+
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
 #else
@@ -19,8 +23,9 @@
 
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
 {
-    const size_t pairs = c->pool ? 2 : 1; /* each: 2 widened patches + 2 accumulators/channel */
-    return pairs * 4 * (2 * (size_t)c->kw + 2 * (size_t)c->n_blocks * MCB_AOT_CONV_BLOCK);
+    /* pixel-pair buffers (2 widened patches each), then 4 accumulators per padded channel */
+    const size_t pairs = c->pool ? 2 : 1;
+    return 4 * (pairs * 2 * (size_t)c->kw + (size_t)c->n_blocks * AOT_ACC_STRIDE);
 }
 
 /* One input value of the patch: row iy, column ix, channel ch, or the zero point outside the
@@ -197,7 +202,7 @@ AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int
 }
 #endif
 
-/* The micro-kernel over every channel block for one pixel pair: acc[6b + p*3 + n]. Not
+/* The micro-kernel over every channel block for one pixel pair: acc[12b + p*3 + n]. Not
  * inlined, so the assembly sees the same small register context wherever it is called, and
  * the call overhead is paid once per pixel pair, not per block (it matters for the first
  * layers, where a block is only kw = 5 or 14 k-words). */
@@ -236,7 +241,7 @@ static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const i
                          "str %[s10], [%[a], #12]\n\t"                                         \
                          "str %[s11], [%[a], #16]\n\t"                                         \
                          "str %[s12], [%[a], #20]\n\t"                                         \
-                         "add %[a], %[a], #24\n\t"                                             \
+                         "add %[a], %[a], #48\n\t"                                             \
                          "str %[a], %[ap]\n\t"                                                 \
                          "sub %[x], %[x], #" #KW "*8\n\t"                                      \
                          "ldr %[a], %[wend]\n\t"                                               \
@@ -260,7 +265,7 @@ static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const i
         micro_2x3(x, w, kw, bias, acc);
         w += (size_t)kw * MCB_AOT_CONV_BLOCK;
         bias += MCB_AOT_CONV_BLOCK;
-        acc += 2 * MCB_AOT_CONV_BLOCK;
+        acc += AOT_ACC_STRIDE;
     }
 }
 
@@ -296,72 +301,114 @@ AOT_INLINE int32_t max32(int32_t a, int32_t b)
 }
 
 /* The rare left-shift case (multiplier > 1): the shift may wrap, so requantization is not
- * monotonic; requantize each of the 4 accumulators, then pool. Kept out of line so the
- * compiler does not speculate it into the common path. */
+ * monotonic; requantize each of the 4 accumulators (a[0], a[3], a[6], a[9]), then pool.
+ * Kept out of line so the compiler does not speculate it into the common path. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int32_t pool_wrapping(const int32_t *at, const int32_t *ab, int32_t m, int32_t s)
+static int32_t pool_wrapping(const int32_t *a, int32_t m, int32_t s)
 {
-    return max32(max32(requant(at[0], m, s), requant(at[3], m, s)),
-                 max32(requant(ab[0], m, s), requant(ab[3], m, s)));
+    return max32(max32(requant(a[0], m, s), requant(a[3], m, s)),
+                 max32(requant(a[6], m, s), requant(a[9], m, s)));
 }
 
-/* The pooled outputs of one pixel from the accumulators at/ab ([block][pixel][3]): for a
- * right shift requantization is monotonic, so the max of the 4 accumulators is requantized
- * once (docs/aot-kernels.md). Out of line with few live values, so its loop stays in
- * registers. */
+/* The pooled outputs of one pixel from the accumulators (AOT_ACC_STRIDE words per block: the
+ * 4 conv pixels of channel n of a block at n, n+3, n+6, n+9) when some shift is > 0. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void pool_epilogue(const int32_t *at, const int32_t *ab, int out_c, const int32_t *M,
-                          const int32_t *S, int32_t off, int32_t lo, int32_t hi, int8_t *out)
+static void pool_epilogue(const int32_t *acc, int out_c, const int32_t *M, const int32_t *S,
+                          int32_t off, int32_t lo, int32_t hi, int8_t *out)
 {
-    for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK) {
-        const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
-        for (int n = 0; n < nn; n++) {
-            const int32_t s = S[base + n];
-            const int32_t v = pool_wrapping(at + n, ab + n, M[base + n], s);
-            out[base + n] = (int8_t)mcb_clamp_i32(v + off, lo, hi);
-        }
-        at += 2 * MCB_AOT_CONV_BLOCK;
-        ab += 2 * MCB_AOT_CONV_BLOCK;
+    for (int ch = 0; ch < out_c; ch++) {
+        const int32_t *a = acc + ch / MCB_AOT_CONV_BLOCK * AOT_ACC_STRIDE + ch % MCB_AOT_CONV_BLOCK;
+        const int32_t v = S[ch] > 0 ? pool_wrapping(a, M[ch], S[ch])
+                                    : rdbpot(high_mul(max32(max32(a[0], a[3]),
+                                                            max32(a[6], a[9])),
+                                                      M[ch]),
+                                             (int)-S[ch]);
+        out[ch] = (int8_t)mcb_clamp_i32(v + off, lo, hi);
     }
 }
 
 /* The same when every shift is <= 0 (the usual case): requantization is then monotonic, so
- * the max of the 4 accumulators is requantized once (docs/aot-kernels.md). A leaf with few
- * live values, so its loop stays in registers. */
+ * the max of the 4 accumulators is requantized once (docs/aot-kernels.md). On the DSP path
+ * whole blocks run in assembly, about 34 cycles per output:
+ *   6 loads back to back (4 accumulators, multiplier, shift)               7
+ *   3 x max (cmp, it, mov)                                                 6
+ *   high multiply: mov, mov, smlal, lsr, orr                               5
+ *   rounding shift: rsb, mov, lsl, sub (mask), and, lsr, add (threshold),
+ *     asr, cmp, it, add                                                   10
+ *   + zero point, 2 x clamp (cmp, it, mov), strb                           6
+ * (the compiled C takes about 50: it spills and branches around the clamps). */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void pool_epilogue_monotonic(const int32_t *at, const int32_t *ab, int out_c,
-                                    const int32_t *M, const int32_t *S, int32_t off, int32_t lo,
-                                    int32_t hi, int8_t *out)
+static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t *M,
+                                    const int32_t *S, int32_t off, int32_t lo, int32_t hi,
+                                    int8_t *out)
 {
-#define AOT_RQ(A, N)                                                                           \
-    do {                                                                                       \
-        int32_t v_ = rdbpot(high_mul((A), M[N]), (int)-S[N]) + off;                            \
-        v_ = v_ < lo ? lo : v_;                                                                \
-        out[N] = (int8_t)(v_ > hi ? hi : v_);                                                  \
-    } while (0)
-    int base = 0;
-    for (; base + MCB_AOT_CONV_BLOCK <= out_c; base += MCB_AOT_CONV_BLOCK) {
-        /* the 12 accumulators of a block first, so the loads issue back to back */
-        const int32_t t0 = at[0], t1 = at[1], t2 = at[2], t3 = at[3], t4 = at[4], t5 = at[5];
-        const int32_t b0 = ab[0], b1 = ab[1], b2 = ab[2], b3 = ab[3], b4 = ab[4], b5 = ab[5];
-        const int32_t m0 = max32(max32(t0, t3), max32(b0, b3));
-        const int32_t m1 = max32(max32(t1, t4), max32(b1, b4));
-        const int32_t m2 = max32(max32(t2, t5), max32(b2, b5));
-        AOT_RQ(m0, 0);
-        AOT_RQ(m1, 1);
-        AOT_RQ(m2, 2);
-        at += 2 * MCB_AOT_CONV_BLOCK, ab += 2 * MCB_AOT_CONV_BLOCK;
-        M += MCB_AOT_CONV_BLOCK, S += MCB_AOT_CONV_BLOCK, out += MCB_AOT_CONV_BLOCK;
-    }
-    for (int n = 0; n < out_c - base; n++)
-        AOT_RQ(max32(max32(at[n], at[n + 3]), max32(ab[n], ab[n + 3])), n);
+    const int full = out_c / MCB_AOT_CONV_BLOCK * MCB_AOT_CONV_BLOCK;
+#if defined(AOT_GROUP)
+    if (full > 0) {
+        const int8_t *const oend = out + full;
+        uint32_t t, u, v, q, m, e;
+#define AOT_RQ(O0, O1, O2, O3)                                                                 \
+    "ldr %[t], [%[acc], #" #O0 "]\n\t"                                                         \
+    "ldr %[u], [%[acc], #" #O1 "]\n\t"                                                         \
+    "ldr %[v], [%[acc], #" #O2 "]\n\t"                                                         \
+    "ldr %[q], [%[acc], #" #O3 "]\n\t"                                                         \
+    "ldr %[m], [%[M]], #4\n\t"                                                                 \
+    "ldr %[e], [%[S]], #4\n\t"                                                                 \
+    "cmp %[t], %[u]\n\tit lt\n\tmovlt %[t], %[u]\n\t"                                          \
+    "cmp %[v], %[q]\n\tit lt\n\tmovlt %[v], %[q]\n\t"                                          \
+    "cmp %[t], %[v]\n\tit lt\n\tmovlt %[t], %[v]\n\t"                                          \
+    "mov %[u], #0x40000000\n\t"                                                                \
+    "mov %[v], #0\n\t"                                                                         \
+    "smlal %[u], %[v], %[t], %[m]\n\t"                                                         \
+    "lsr %[u], %[u], #31\n\t"                                                                  \
+    "orr %[t], %[u], %[v], lsl #1\n\t"                                                         \
+    "rsb %[e], %[e], #0\n\t"                                                                   \
+    "mov %[u], #1\n\t"                                                                         \
+    "lsl %[u], %[u], %[e]\n\t"                                                                 \
+    "sub %[u], %[u], #1\n\t"                                                                   \
+    "and %[v], %[t], %[u]\n\t"                                                                 \
+    "lsr %[u], %[u], #1\n\t"                                                                   \
+    "add %[u], %[u], %[t], lsr #31\n\t"                                                        \
+    "asr %[t], %[t], %[e]\n\t"                                                                 \
+    "cmp %[v], %[u]\n\tit gt\n\taddgt %[t], %[t], #1\n\t"                                      \
+    "add %[t], %[t], %[off]\n\t"                                                               \
+    "cmp %[t], %[lo]\n\tit lt\n\tmovlt %[t], %[lo]\n\t"                                        \
+    "cmp %[t], %[hi]\n\tit gt\n\tmovgt %[t], %[hi]\n\t"                                        \
+    "strb %[t], [%[out]], #1\n\t"
+        __asm__ volatile("3:\n\t" AOT_RQ(0, 12, 24, 36) AOT_RQ(4, 16, 28, 40)
+                             AOT_RQ(8, 20, 32, 44) "add %[acc], %[acc], #48\n\t"
+                                                   "ldr %[t], %[oend]\n\t"
+                                                   "cmp %[out], %[t]\n\t"
+                                                   "bne 3b\n\t"
+                         : [acc] "+r"(acc), [M] "+r"(M), [S] "+r"(S), [out] "+r"(out),
+                           [t] "=&r"(t), [u] "=&r"(u), [v] "=&r"(v), [q] "=&r"(q),
+                           [m] "=&r"(m), [e] "=&r"(e)
+                         : [off] "r"(off), [lo] "r"(lo), [hi] "r"(hi), [oend] "m"(oend)
+                         : "cc", "memory");
 #undef AOT_RQ
+    }
+#else
+    for (int base = 0; base < full; base += MCB_AOT_CONV_BLOCK) {
+        for (int n = 0; n < MCB_AOT_CONV_BLOCK; n++) {
+            const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
+            const int32_t v = rdbpot(high_mul(a, M[n]), (int)-S[n]) + off;
+            out[n] = (int8_t)mcb_clamp_i32(v, lo, hi);
+        }
+        acc += AOT_ACC_STRIDE, M += MCB_AOT_CONV_BLOCK, S += MCB_AOT_CONV_BLOCK;
+        out += MCB_AOT_CONV_BLOCK;
+    }
+#endif
+    for (int n = 0; n < out_c - full; n++) { /* the last, partial block */
+        const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
+        const int32_t v = rdbpot(high_mul(a, M[n]), (int)-S[n]) + off;
+        out[n] = (int8_t)mcb_clamp_i32(v, lo, hi);
+    }
 }
 
 /* Conv + activation + 2x2/2 max-pool, one pooled pixel per step. The struct's fields are read
@@ -376,8 +423,7 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
     const int nb = c->n_blocks;
     uint32_t *top = (uint32_t *)scratch;
     uint32_t *bot = top + 2 * (size_t)kw;
-    int32_t *at = (int32_t *)(bot + 2 * (size_t)kw); /* [block][pixel][3] */
-    int32_t *ab = at + 2 * (size_t)nb * MCB_AOT_CONV_BLOCK;
+    int32_t *acc = (int32_t *)(bot + 2 * (size_t)kw);
     int monotonic = 1;
     for (int ch = 0; ch < out_c; ch++)
         monotonic &= S[ch] <= 0;
@@ -387,10 +433,13 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
             patch(c, input, 2 * py, 2 * px + 1, top + 1);
             patch(c, input, 2 * py + 1, 2 * px, bot);
             patch(c, input, 2 * py + 1, 2 * px + 1, bot + 1);
-            pair_all_blocks(top, W, kw, B, nb, at);
-            pair_all_blocks(bot, W, kw, B, nb, ab);
-            (monotonic ? pool_epilogue_monotonic : pool_epilogue)(
-                at, ab, out_c, M, S, off, lo, hi, output + ((size_t)py * out_w + px) * out_c);
+            pair_all_blocks(top, W, kw, B, nb, acc);
+            pair_all_blocks(bot, W, kw, B, nb, acc + 2 * MCB_AOT_CONV_BLOCK);
+            int8_t *out = output + ((size_t)py * out_w + px) * out_c;
+            if (monotonic)
+                pool_epilogue_monotonic(acc, out_c, M, S, off, lo, hi, out);
+            else
+                pool_epilogue(acc, out_c, M, S, off, lo, hi, out);
         }
     }
 }
@@ -405,7 +454,7 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
                        int32_t *scratch)
 {
     uint32_t *pair = (uint32_t *)scratch;
-    int32_t *acc = (int32_t *)(pair + 2 * (size_t)c->kw); /* [block][pixel][3] */
+    int32_t *acc = (int32_t *)(pair + 2 * (size_t)c->kw);
     const int npix = c->out_h * c->out_w, out_c = c->out_c;
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
@@ -415,7 +464,7 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
         int8_t *out0 = output + (size_t)t * out_c;
         int8_t *out1 = output + (size_t)t1 * out_c;
         for (int ch = 0; ch < out_c; ch++) {
-            const int i = ch / MCB_AOT_CONV_BLOCK * 6 + ch % MCB_AOT_CONV_BLOCK;
+            const int i = ch / MCB_AOT_CONV_BLOCK * AOT_ACC_STRIDE + ch % MCB_AOT_CONV_BLOCK;
             const int32_t m = c->multiplier[ch], s = c->shift[ch];
             out0[ch] = finish(c, requant(acc[i], m, s));
             out1[ch] = finish(c, requant(acc[i + 3], m, s));
