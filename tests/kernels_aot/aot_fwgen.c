@@ -45,12 +45,15 @@ static void emit_s32(FILE *f, const char *name, const int32_t *v, size_t n)
 }
 
 /* Per-channel multipliers that map an accumulator of n_terms random products to a useful
- * output range (a few saturate, most do not). */
-static int quant(int n, int n_terms, int32_t *mult, int32_t *shift)
+ * output range (a few saturate, most do not); with wide, every third channel gets a
+ * multiplier above 1 (a positive shift: the kernels' non-monotonic epilogue). */
+static int quant(int n, int n_terms, int wide, int32_t *mult, int32_t *shift)
 {
     for (int i = 0; i < n; i++) {
         const double spread = sqrt((double)n_terms) * 74.0 * 74.0;
-        const double m = 60.0 / spread * (0.6 + 0.8 * (next() % 1000) / 1000.0);
+        double m = 60.0 / spread * (0.6 + 0.8 * (next() % 1000) / 1000.0);
+        if (wide && i % 3 == 1)
+            m = 1.0 + (next() % 1000) / 1000.0;
         int sh;
         if (mcb_quantize_multiplier(m, &mult[i], &sh) != 0)
             return -1;
@@ -69,14 +72,19 @@ static void grow(size_t *a, size_t b)
         *a = b;
 }
 
-static int conv_layer(FILE *f, int idx, const mcb_family_layer *cl, const mcb_family_layer *pl,
-                      sizes *sz)
+/* A conv layer: 3x3 VALID stride 1, ReLU, fused pool or not. */
+typedef struct {
+    int in_h, in_w, in_c, out_c, pool, wide;
+    const char *label;
+} conv_spec;
+
+static int conv_layer(FILE *f, int idx, const conv_spec *cs, sizes *sz)
 {
     mcb_conv_params p;
     memset(&p, 0, sizeof p);
     p.batches = 1;
-    p.in_h = cl->in_h, p.in_w = cl->in_w, p.in_c = cl->in_c;
-    p.out_h = cl->out_h, p.out_w = cl->out_w, p.out_c = cl->out_c;
+    p.in_h = cs->in_h, p.in_w = cs->in_w, p.in_c = cs->in_c;
+    p.out_h = cs->in_h - 2, p.out_w = cs->in_w - 2, p.out_c = cs->out_c;
     p.filter_h = p.filter_w = 3, p.stride_h = p.stride_w = 1;
     p.dilation_h = p.dilation_w = 1;
     const int32_t in_zp = uniform(-128, 20), out_zp = uniform(-128, -100);
@@ -90,13 +98,13 @@ static int conv_layer(FILE *f, int idx, const mcb_family_layer *cl, const mcb_fa
     int8_t *in = malloc(n_in), *filt = malloc(n_f), *conv = malloc(n_conv);
     mcb_pool_params pool;
     memset(&pool, 0, sizeof pool);
-    pool.batches = 1, pool.depth = n, pool.in_h = pl->in_h, pool.in_w = pl->in_w;
-    pool.out_h = pl->out_h, pool.out_w = pl->out_w;
+    pool.batches = 1, pool.depth = n, pool.in_h = p.out_h, pool.in_w = p.out_w;
+    pool.out_h = p.out_h / 2, pool.out_w = p.out_w / 2;
     pool.filter_h = pool.filter_w = pool.stride_h = pool.stride_w = 2;
     pool.act_min = -128, pool.act_max = 127;
-    const size_t n_out = (size_t)pool.out_h * pool.out_w * n;
+    const size_t n_out = cs->pool ? (size_t)pool.out_h * pool.out_w * n : n_conv;
     int8_t *out = malloc(n_out);
-    if (quant(n, taps, mult, shift) != 0)
+    if (quant(n, taps, cs->wide, mult, shift) != 0)
         return -1;
     p.multiplier = mult, p.shift = shift;
     for (size_t i = 0; i < n_in; i++)
@@ -106,11 +114,14 @@ static int conv_layer(FILE *f, int idx, const mcb_family_layer *cl, const mcb_fa
     for (int i = 0; i < n; i++)
         bias[i] = uniform(-20000, 20000);
     mcb_conv2d_s8(&p, in, filt, bias, conv);
-    mcb_max_pool2d_s8(&pool, conv, out);
+    if (cs->pool)
+        mcb_max_pool2d_s8(&pool, conv, out);
+    else
+        memcpy(out, conv, n_conv);
     mcb_aot_conv_packed pk;
     char what[64], name[64];
     snprintf(what, sizeof what, "layer %d", idx);
-    if (mcb_aot_conv_pack(what, &p, &pool, filt, bias, &pk) != 0)
+    if (mcb_aot_conv_pack(what, &p, cs->pool ? &pool : NULL, filt, bias, &pk) != 0)
         return -1;
     snprintf(name, sizeof name, "l%d_aot", idx);
     mcb_aot_conv_emit_c(f, name, 1, &pk.k);
@@ -130,17 +141,24 @@ static int conv_layer(FILE *f, int idx, const mcb_family_layer *cl, const mcb_fa
             "};\n",
             idx, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, p.out_c, (long)p.input_offset,
             (long)p.output_offset, (long)p.act_min, (long)p.act_max, idx, idx);
-    fprintf(f,
+    if (cs->pool)
+        fprintf(f,
             "static const mcb_pool_params l%d_pool = {\n"
             "    .batches = 1, .depth = %d, .in_h = %d, .in_w = %d, .out_h = %d, .out_w = %d,\n"
             "    .filter_h = 2, .filter_w = 2, .stride_h = 2, .stride_w = 2,\n"
             "    .act_min = -128, .act_max = 127,\n"
             "};\n",
             idx, n, pool.in_h, pool.in_w, pool.out_h, pool.out_w);
-    fprintf(stderr, "layer %d: conv %dx%dx%d -> %dx%dx%d + pool -> %dx%d: packed %zu bytes "
-                    "(plain int8 %zu)\n",
-            idx, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, n, pool.out_h, pool.out_w,
+    fprintf(stderr, "layer %d: conv %dx%dx%d -> %dx%dx%d%s: packed %zu bytes (plain int8 %zu)\n",
+            idx, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, n, cs->pool ? " + pool" : "",
             mcb_aot_conv_flash_bytes(&pk.k), mcb_aot_conv_plain_bytes(&p));
+    char pool_ref[32];
+    snprintf(pool_ref, sizeof pool_ref, cs->pool ? "&l%d_pool" : "0", idx);
+    fprintf(f,
+            "#define L%d_ENTRY {\"%s %dx%dx%d\", %lld, &l%d_conv, %s, &l%d_aot, 0, 0, l%d_in, "
+            "%zu, l%d_filter, l%d_bias, l%d_expect, %zu}\n",
+            idx, cs->label, p.in_h, p.in_w, p.in_c, (long long)p.out_h * p.out_w * n * taps, idx,
+            pool_ref, idx, idx, n_in, idx, idx, idx, n_out);
     grow(&sz->in, n_in), grow(&sz->conv, n_conv), grow(&sz->out, n_out);
     grow(&sz->scratch, mcb_aot_conv_scratch_bytes(&pk.k));
     mcb_aot_conv_free(&pk);
@@ -158,7 +176,7 @@ static int fc_layer(FILE *f, int idx, const mcb_family_layer *dl, sizes *sz)
     p.output_offset = out_zp, p.act_min = -128, p.act_max = 127;
     const int n = p.out_depth;
     int32_t mult[64], shift[64], bias[64];
-    if (n > 64 || quant(n, p.in_depth, mult, shift) != 0)
+    if (n > 64 || quant(n, p.in_depth, 0, mult, shift) != 0)
         return -1;
     p.multiplier = mult, p.shift = shift;
     int8_t *in = malloc((size_t)p.in_depth), *filt = malloc((size_t)p.in_depth * n);
@@ -216,27 +234,30 @@ int main(int argc, char **argv)
     fprintf(f, "/* Generated by aot_fwgen %s: do not edit. */\n#include \"aot_fw.h\"\n\n",
             net->name);
     sizes sz = {0, 0, 0, 0};
-    if (conv_layer(f, 0, &l[0], &l[1], &sz) || conv_layer(f, 1, &l[2], &l[3], &sz) ||
-        fc_layer(f, 2, &l[5], &sz)) {
+    /* the network's two conv+pool layers and dense layer (markers 0, 1, 2), then two layers
+     * for the kernels' other paths on the target (markers 3, 4): a long patch with a
+     * remainder of groups (kw = 90) and positive shifts under the pool, and an unpooled conv
+     * with 5 input channels (natural layout, kw = 23) and an odd pixel count */
+    const conv_spec specs[4] = {
+        {l[0].in_h, l[0].in_w, l[0].in_c, l[0].out_c, 1, 0, "conv3x3+relu+maxpool"},
+        {l[2].in_h, l[2].in_w, l[2].in_c, l[2].out_c, 1, 0, "conv3x3+relu+maxpool"},
+        {8, 10, 20, 7, 1, 1, "extra conv3x3+relu+maxpool, shifts > 0"},
+        {7, 9, 5, 4, 0, 0, "extra conv3x3+relu"},
+    };
+    if (conv_layer(f, 0, &specs[0], &sz) || conv_layer(f, 1, &specs[1], &sz) ||
+        fc_layer(f, 2, &l[5], &sz) || conv_layer(f, 3, &specs[2], &sz) ||
+        conv_layer(f, 4, &specs[3], &sz)) {
         fclose(f);
         remove(argv[2]);
         return 1;
     }
     fprintf(f, "const char aot_fw_net[] = \"%s\";\n", net->name);
-    fprintf(f, "const aot_fw_layer aot_fw_layers[] = {\n");
-    for (int i = 0; i < 2; i++) {
-        const mcb_family_layer *c = &l[2 * i], *p = &l[2 * i + 1];
-        fprintf(f,
-                "    {\"conv3x3+relu+maxpool %dx%dx%d\", %lld, &l%d_conv, &l%d_pool, &l%d_aot, "
-                "0, 0, l%d_in, %d, l%d_filter, l%d_bias, l%d_expect, %d},\n",
-                c->in_h, c->in_w, c->in_c, (long long)c->macs, i, i, i, i,
-                c->in_h * c->in_w * c->in_c, i, i, i, p->out_h * p->out_w * p->out_c);
-    }
     fprintf(f,
+            "const aot_fw_layer aot_fw_layers[] = {\n    L0_ENTRY,\n    L1_ENTRY,\n"
             "    {\"dense %d->%d\", %lld, 0, 0, 0, &l2_fc, &l2_aot, l2_in, %d, l2_filter, "
-            "l2_bias, l2_expect, %d},\n};\n",
+            "l2_bias, l2_expect, %d},\n    L3_ENTRY,\n    L4_ENTRY,\n};\n",
             l[5].in_c, l[5].out_c, (long long)l[5].macs, l[5].in_c, l[5].out_c);
-    fprintf(f, "const int aot_fw_n_layers = 3;\n");
+    fprintf(f, "const int aot_fw_n_layers = 5;\n");
     fprintf(f, "int8_t aot_fw_in[%zu];\nint8_t aot_fw_conv[%zu];\nint8_t aot_fw_ref[%zu];\n"
                "int8_t aot_fw_out[%zu];\nint32_t aot_fw_scratch[%zu];\n",
             sz.in, sz.conv, sz.out, sz.out, sz.scratch / 4);

@@ -25,8 +25,9 @@ int main(int argc, char **argv)
     CHECK(out && strstr(out, "DSP path: yes\n") != NULL);
     CHECK(out && strstr(out, "result: all match\n") != NULL);
     CHECK(out && strstr(out, "MISMATCH") == NULL);
-    /* the three layers reported */
+    /* the network's three layers and the two extra ones reported */
     CHECK(out && strstr(out, "layer 2 dense") != NULL);
+    CHECK(out && strstr(out, "layer 4 extra") != NULL);
     CHECK_EQ_INT(code, 0);
     free(out);
     return TEST_END();
