@@ -51,7 +51,8 @@ typedef struct {
     const int32_t *shift;      /* n_blocks * MCB_AOT_CONV_BLOCK */
 } mcb_aot_conv;
 
-/* Bytes of scratch mcb_aot_conv_s8 needs (the widened patches of 4 pixels), a multiple of 4. */
+/* Bytes of scratch mcb_aot_conv_s8 needs (widened patches of 4 pixels, 2 without pool, and
+ * 4 accumulators per channel), a multiple of 4. */
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c);
 /* scratch: mcb_aot_conv_scratch_bytes(c) bytes, 4-byte aligned. */
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
