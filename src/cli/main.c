@@ -23,6 +23,10 @@ int cmd_infer(int argc, char **argv);
 extern const char cmd_infer_usage[];
 int cmd_run(int argc, char **argv);
 extern const char cmd_run_usage[];
+int cmd_generate(int argc, char **argv);
+extern const char cmd_generate_usage[];
+int cmd_profile(int argc, char **argv);
+extern const char cmd_profile_usage[];
 
 const mcb_command mcb_commands[] = {
     {"help", "show commands, or the help of one command", "usage: mcubench help [COMMAND]\n", cmd_help},
@@ -34,6 +38,8 @@ const mcb_command mcb_commands[] = {
     {"quantize", "post-training int8 quantization (TFLite scheme) of a float model", cmd_quantize_usage, cmd_quantize},
     {"infer", "one host inference on raw input bytes (optionally dumping every tensor)", cmd_infer_usage, cmd_infer},
     {"run", "simulate a firmware: cycles, RAM, flash, energy, output", cmd_run_usage, cmd_run},
+    {"generate", "generate a C library for an int8 model (aot engine, planned arena)", cmd_generate_usage, cmd_generate},
+    {"profile", "generate, build, simulate and check a model: cycles, RAM, flash, energy", cmd_profile_usage, cmd_profile},
     {0, 0, 0, 0},
 };
 

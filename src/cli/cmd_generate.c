@@ -1,0 +1,89 @@
+#include "cli.h"
+#include "codegen.h"
+#include "err.h"
+#include "target.h"
+#include "tflite.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char cmd_generate_usage[] =
+    "usage: mcubench generate INT8.tflite --engine aot [--target NAME|FILE] -o DIR\n"
+    "\n"
+    "Writes a self-contained C99 library for an int8 model into DIR: model.h\n"
+    "(mcb_model_invoke(const int8_t *input, int8_t *output), sizes, input/output scale and zero\n"
+    "point), model.c (straight-line kernel calls, one static arena planned offline, weights as\n"
+    "const arrays), and copies of the kernel sources it calls. Conv + ReLU + 2x2 max-pool run\n"
+    "fused; reshapes alias their input. Markers for 'mcubench run' are compiled in only with\n"
+    "-DMCB_MODEL_MARKERS=1. See docs/codegen.md.\n"
+    "\n"
+    "  --engine aot  the engine (only aot is generated here)\n"
+    "  --target T    board whose flash and RAM the model must fit (default nrf52840), with\n"
+    "                16 KB of flash and 4 KB of RAM kept for code, runtime and stack\n"
+    "  -o DIR        output folder (replaced if it holds a previous generated library)\n"
+    "\n"
+    "Prints the layers, the arena next to its lower bound, and the weight bytes.\n"
+    "Exit codes: 0 written, 1 unsupported or too large model (one line per problem; nothing\n"
+    "written), 2 bad usage.\n";
+
+int cmd_generate(int argc, char **argv)
+{
+    const char *path = NULL, *out = NULL, *target = "nrf52840", *engine = "aot";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--engine")) {
+            if (!(engine = cli_value("generate", argc, argv, &i)))
+                return MCB_EXIT_USAGE;
+        } else if (!strcmp(argv[i], "--target")) {
+            if (!(target = cli_value("generate", argc, argv, &i)))
+                return MCB_EXIT_USAGE;
+        } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+            if (!(out = cli_value("generate", argc, argv, &i)))
+                return MCB_EXIT_USAGE;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage_error("generate", "unknown option '%s'", argv[i]);
+        } else if (!path) {
+            path = argv[i];
+        } else {
+            return cli_usage_error("generate", "one model at a time ('%s' and '%s')", path, argv[i]);
+        }
+    }
+    if (!path)
+        return cli_usage_error("generate", "missing INT8.tflite");
+    if (!out)
+        return cli_usage_error("generate", "missing -o DIR");
+    if (strcmp(engine, "aot") != 0)
+        return cli_usage_error("generate", "unknown engine '%s' (available: aot)", engine);
+
+    mcb_target t;
+    if (mcb_target_load(target, &t) < 0)
+        return MCB_EXIT_INPUT;
+    mcb_graph g;
+    if (mcb_tflite_load(path, &g) < 0)
+        return MCB_EXIT_INPUT;
+    int rc = MCB_EXIT_INPUT;
+    mcb_codegen *cg = mcb_codegen_analyse(&g, path);
+    if (cg && mcb_codegen_check_fit(cg, &t) == 0 && mcb_codegen_write(cg, out) == 0) {
+        const mcb_codegen_layer *l;
+        const int n = mcb_codegen_layers(cg, &l);
+        printf("%s -> %s/ (engine aot, target %s)\n", path, out, t.name);
+        printf("  # %-22s %-24s %12s %9s\n", "layer", "kernel", "MACs", "scratch");
+        for (int i = 0; i < n; i++)
+            printf("%3d %-22s %-24s %12lld %9lld\n", i, l[i].op, l[i].kernel, (long long)l[i].macs,
+                   (long long)l[i].scratch_bytes);
+        printf("arena        %lld bytes (lower bound for this schedule %lld)\n",
+               (long long)mcb_codegen_arena_bytes(cg), (long long)mcb_codegen_lower_bound(cg));
+        printf("weights      %lld bytes in flash (%lld as plain int8)\n",
+               (long long)mcb_codegen_weight_bytes(cg), (long long)mcb_codegen_plain_weight_bytes(cg));
+        printf("need         flash %lld of %lu, RAM %lld of %lu (with margins)\n",
+               (long long)mcb_codegen_flash_need(cg), (unsigned long)t.flash_size,
+               (long long)mcb_codegen_ram_need(cg), (unsigned long)t.ram_size);
+        printf("sources     ");
+        for (const char *const *s = mcb_codegen_sources(cg); *s; s++)
+            printf(" %s", *s);
+        printf("\n");
+        rc = MCB_EXIT_OK;
+    }
+    mcb_codegen_free(cg);
+    mcb_graph_free(&g);
+    return rc;
+}

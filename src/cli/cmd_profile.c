@@ -1,0 +1,82 @@
+#include "cli.h"
+#include "err.h"
+#include "profile.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char cmd_profile_usage[] =
+    "usage: mcubench profile INT8.tflite [--target NAME|FILE] [--engine aot] [--images N]\n"
+    "                        [--dataset NAME] [--data DIR] [--keep DIR] [--json]\n"
+    "\n"
+    "Generates the aot library for the model, builds a firmware that runs N test images\n"
+    "(baked into flash) through it, runs it in the simulator, and checks every output byte\n"
+    "against the host executor: any difference is an error naming the image and the byte.\n"
+    "Prints RAM, flash (and weight bytes), cycles per inference (mean, max), cycles/MAC, time,\n"
+    "modelled energy, accuracy on the images, and per layer: op, MACs, cycles, cycles/MAC.\n"
+    "\n"
+    "  --target T      board (default nrf52840)\n"
+    "  --engine aot    the engine (only aot)\n"
+    "  --images N      test images to run (default 10)\n"
+    "  --dataset NAME  test set (default: mnist for 28x28x1 inputs, cifar10 for 32x32x3)\n"
+    "  --data DIR      dataset directory (default $MCUBENCH_DATA, else ./data)\n"
+    "  --keep DIR      keep the generated sources (DIR/model) and firmware (DIR/profile.elf)\n"
+    "  --json          one JSON object (docs/codegen.md)\n"
+    "\n"
+    "Exit codes: 0 every output matched, 1 bad input, build failure, fault or mismatch,\n"
+    "2 bad usage.\n";
+
+int cmd_profile(int argc, char **argv)
+{
+    mcb_profile_opts o = {.images = 10};
+    const char *engine = "aot";
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--target") || !strcmp(a, "--engine") || !strcmp(a, "--dataset") ||
+            !strcmp(a, "--data") || !strcmp(a, "--keep") || !strcmp(a, "--images")) {
+            const char *v = cli_value("profile", argc, argv, &i);
+            if (!v)
+                return MCB_EXIT_USAGE;
+            if (!strcmp(a, "--target"))
+                o.target = v;
+            else if (!strcmp(a, "--engine"))
+                engine = v;
+            else if (!strcmp(a, "--dataset"))
+                o.dataset = v;
+            else if (!strcmp(a, "--data"))
+                o.data_dir = v;
+            else if (!strcmp(a, "--keep"))
+                o.keep = v;
+            else {
+                long n;
+                if (cli_parse_int("profile", "--images", v, 1, 10000, &n) < 0)
+                    return MCB_EXIT_USAGE;
+                o.images = (int)n;
+            }
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("profile", "unknown option '%s'", a);
+        } else if (!o.model) {
+            o.model = a;
+        } else {
+            return cli_usage_error("profile", "one model at a time ('%s' and '%s')", o.model, a);
+        }
+    }
+    if (!o.model)
+        return cli_usage_error("profile", "missing INT8.tflite");
+    if (strcmp(engine, "aot") != 0)
+        return cli_usage_error("profile", "unknown engine '%s' (available: aot)", engine);
+    mcb_profile p;
+    int rc = MCB_EXIT_INPUT;
+    if (mcb_profile_run(&o, &p) == 0) {
+        if (json)
+            mcb_profile_write_json(stdout, &p, o.model);
+        else
+            mcb_profile_write_text(stdout, &p, o.model);
+        rc = MCB_EXIT_OK;
+    }
+    mcb_profile_free(&p);
+    return rc;
+}

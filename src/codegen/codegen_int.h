@@ -1,0 +1,64 @@
+/* Internal state of the code generator, shared by analysis (schedule.c) and emission (emit.c). */
+#ifndef MCB_CODEGEN_INT_H
+#define MCB_CODEGEN_INT_H
+
+#include "codegen.h"
+#include "mcb_aot_pack.h"
+#include "mcb_kernels.h"
+
+enum cg_kind {
+    CG_AOT_CONV,   /* mcb_aot_conv_s8, pool fused or not */
+    CG_REF_CONV,   /* mcb_conv2d_s8 */
+    CG_REF_DWCONV, /* mcb_depthwise_conv2d_s8 */
+    CG_AOT_FC,     /* mcb_aot_fc_s8 */
+    CG_REF_FC,     /* mcb_fully_connected_s8 */
+    CG_MAXPOOL,    /* mcb_max_pool2d_s8 */
+    CG_AVGPOOL,    /* mcb_avg_pool2d_s8 */
+    CG_ADD,        /* mcb_add_s8 */
+    CG_SOFTMAX,    /* mcb_softmax_s8 */
+    CG_COPY,       /* mcb_reshape: a reshape that cannot alias (it writes the graph output) */
+};
+
+/* Where a tensor's bytes are: the caller's input, the caller's output, or the arena. */
+enum { CG_LOC_INPUT = -2, CG_LOC_OUTPUT = -3 };
+
+typedef struct {
+    int kind;
+    int ops[2], n_ops;   /* graph operators of the step */
+    int in[2], n_in;     /* canonical tensors read */
+    int out;             /* canonical tensor written */
+    int64_t macs;
+    int scratch_buf;     /* index in the plan's buffers, or -1 */
+    mcb_conv_params conv;
+    mcb_pool_params pool;
+    mcb_fc_params fc;
+    mcb_add_params add;
+    mcb_softmax_params softmax;
+    int outer, depth;    /* softmax */
+    int64_t elems;       /* add, copy */
+    int32_t *mult, *shift; /* owned: per-channel requantization of reference conv / fc */
+    const int8_t *filter;  /* reference conv / fc: the graph's constant bytes */
+    const int32_t *bias;
+    mcb_aot_conv_packed aconv;
+    mcb_aot_fc_packed afc;
+} cg_step;
+
+struct mcb_codegen {
+    const mcb_graph *g;
+    char *what;
+    cg_step *steps;
+    int n_steps;
+    int *canon;          /* per tensor: the tensor whose bytes it uses (reshape aliases) */
+    int *buf_of;         /* per canonical tensor: plan buffer index, or CG_LOC_* / -1 */
+    int64_t *offset;     /* per plan buffer: arena offset */
+    int n_bufs;
+    int64_t arena, bound, weight_bytes, plain_bytes;
+    mcb_codegen_layer *layers;
+    const char *sources[16];
+    const char *files[24]; /* kernel files to copy (headers and sources) */
+    int n_files;
+};
+
+const char *cg_kernel_name(int kind);
+
+#endif

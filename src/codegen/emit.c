@@ -1,0 +1,439 @@
+/* Emission of the generated library (codegen.h): model.h, model.c and copies of the kernel
+ * sources, written into a temporary folder beside the destination and renamed into place. */
+#include "codegen_int.h"
+
+#include "err.h"
+#include "fileio.h"
+#include "graph_mem.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MCB_KERNELS_DIR
+#define MCB_KERNELS_DIR "src/kernels"
+#endif
+#ifndef MCB_PORT_HEADER
+#define MCB_PORT_HEADER "src/target/mcb_port.h"
+#endif
+
+const char *mcb_codegen_kernels_dir(void)
+{
+    const char *d = getenv("MCUBENCH_KERNELS_DIR");
+    return d && *d ? d : MCB_KERNELS_DIR;
+}
+
+/* A tensor's (or scratch buffer's) address as a C expression. */
+static void where(const mcb_codegen *cg, int t, char *buf, size_t n)
+{
+    const int b = cg->buf_of[t];
+    if (b == CG_LOC_INPUT)
+        snprintf(buf, n, "input");
+    else if (b == CG_LOC_OUTPUT)
+        snprintf(buf, n, "output");
+    else
+        snprintf(buf, n, "(arena_bytes + %lld)", (long long)cg->offset[b]);
+}
+
+static int emit_i32(FILE *f, const char *name, const int32_t *v, size_t n)
+{
+    fprintf(f, "static const int32_t %s[%zu] = {", name, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", (long)v[i]);
+    return fprintf(f, "\n};\n") < 0 ? -1 : 0;
+}
+
+static int emit_i8(FILE *f, const char *name, const int8_t *v, size_t n)
+{
+    fprintf(f, "static const int8_t %s[%zu] MCB_MODEL_ALIGN4 = {", name, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", v[i]);
+    return fprintf(f, "\n};\n") < 0 ? -1 : 0;
+}
+
+static void emit_conv_params(FILE *f, const char *name, const mcb_conv_params *p)
+{
+    fprintf(f,
+            "static const mcb_conv_params %s_p = {\n"
+            "    .batches = %d, .in_h = %d, .in_w = %d, .in_c = %d,\n"
+            "    .out_h = %d, .out_w = %d, .out_c = %d, .filter_h = %d, .filter_w = %d,\n"
+            "    .stride_h = %d, .stride_w = %d, .dilation_h = %d, .dilation_w = %d,\n"
+            "    .pad_h = %d, .pad_w = %d, .depth_multiplier = %d,\n"
+            "    .input_offset = %ld, .filter_offset = %ld, .output_offset = %ld,\n"
+            "    .act_min = %ld, .act_max = %ld, .multiplier = %s_m, .shift = %s_s,\n};\n",
+            name, p->batches, p->in_h, p->in_w, p->in_c, p->out_h, p->out_w, p->out_c,
+            p->filter_h, p->filter_w, p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
+            p->pad_h, p->pad_w, p->depth_multiplier, (long)p->input_offset,
+            (long)p->filter_offset, (long)p->output_offset, (long)p->act_min, (long)p->act_max,
+            name, name);
+}
+
+static void emit_pool_params(FILE *f, const char *name, const mcb_pool_params *p)
+{
+    fprintf(f,
+            "static const mcb_pool_params %s_p = {\n"
+            "    .batches = %d, .depth = %d, .in_h = %d, .in_w = %d, .out_h = %d, .out_w = %d,\n"
+            "    .filter_h = %d, .filter_w = %d, .stride_h = %d, .stride_w = %d,\n"
+            "    .pad_h = %d, .pad_w = %d, .act_min = %ld, .act_max = %ld,\n};\n",
+            name, p->batches, p->depth, p->in_h, p->in_w, p->out_h, p->out_w, p->filter_h,
+            p->filter_w, p->stride_h, p->stride_w, p->pad_h, p->pad_w, (long)p->act_min,
+            (long)p->act_max);
+}
+
+/* The constant data of step s. */
+static int emit_data(FILE *f, const mcb_codegen *cg, int s)
+{
+    const cg_step *st = &cg->steps[s];
+    char name[32], arr[48];
+    snprintf(name, sizeof name, "layer%d", s);
+    fprintf(f, "\n/* layer %d: %s (graph operator%s", s, cg->layers[s].op, st->n_ops > 1 ? "s" : "");
+    for (int k = 0; k < st->n_ops; k++)
+        fprintf(f, " %d", st->ops[k]);
+    fprintf(f, "), %lld MACs */\n", (long long)st->macs);
+    switch (st->kind) {
+    case CG_AOT_CONV:
+        return mcb_aot_conv_emit_c(f, name, 1, &st->aconv.k);
+    case CG_AOT_FC:
+        return mcb_aot_fc_emit_c(f, name, 1, &st->afc.k);
+    case CG_REF_CONV:
+    case CG_REF_DWCONV: {
+        const mcb_conv_params *p = &st->conv;
+        const size_t nw = (size_t)p->filter_h * p->filter_w *
+                          (st->kind == CG_REF_DWCONV ? (size_t)p->out_c : (size_t)p->out_c * p->in_c);
+        snprintf(arr, sizeof arr, "%s_f", name);
+        emit_i8(f, arr, st->filter, nw);
+        if (st->bias) {
+            snprintf(arr, sizeof arr, "%s_b", name);
+            emit_i32(f, arr, st->bias, (size_t)p->out_c);
+        }
+        snprintf(arr, sizeof arr, "%s_m", name);
+        emit_i32(f, arr, st->mult, (size_t)p->out_c);
+        snprintf(arr, sizeof arr, "%s_s", name);
+        emit_i32(f, arr, st->shift, (size_t)p->out_c);
+        emit_conv_params(f, name, p);
+        return 0;
+    }
+    case CG_REF_FC: {
+        const mcb_fc_params *p = &st->fc;
+        const size_t nq = p->per_channel ? (size_t)p->out_depth : 1;
+        snprintf(arr, sizeof arr, "%s_f", name);
+        emit_i8(f, arr, st->filter, (size_t)p->in_depth * p->out_depth);
+        if (st->bias) {
+            snprintf(arr, sizeof arr, "%s_b", name);
+            emit_i32(f, arr, st->bias, (size_t)p->out_depth);
+        }
+        snprintf(arr, sizeof arr, "%s_m", name);
+        emit_i32(f, arr, st->mult, nq);
+        snprintf(arr, sizeof arr, "%s_s", name);
+        emit_i32(f, arr, st->shift, nq);
+        fprintf(f,
+                "static const mcb_fc_params %s_p = {\n"
+                "    .batches = %d, .in_depth = %d, .out_depth = %d,\n"
+                "    .input_offset = %ld, .filter_offset = %ld, .output_offset = %ld,\n"
+                "    .act_min = %ld, .act_max = %ld, .per_channel = %d,\n"
+                "    .multiplier = %s_m, .shift = %s_s,\n};\n",
+                name, p->batches, p->in_depth, p->out_depth, (long)p->input_offset,
+                (long)p->filter_offset, (long)p->output_offset, (long)p->act_min,
+                (long)p->act_max, p->per_channel, name, name);
+        return 0;
+    }
+    case CG_MAXPOOL:
+    case CG_AVGPOOL:
+        emit_pool_params(f, name, &st->pool);
+        return 0;
+    case CG_ADD: {
+        const mcb_add_params *p = &st->add;
+        fprintf(f,
+                "static const mcb_add_params %s_p = {\n"
+                "    .input1_offset = %ld, .input2_offset = %ld, .output_offset = %ld,\n"
+                "    .left_shift = %d, .input1_multiplier = %ld, .input2_multiplier = %ld,\n"
+                "    .output_multiplier = %ld, .input1_shift = %d, .input2_shift = %d,\n"
+                "    .output_shift = %d, .act_min = %ld, .act_max = %ld,\n};\n",
+                name, (long)p->input1_offset, (long)p->input2_offset, (long)p->output_offset,
+                p->left_shift, (long)p->input1_multiplier, (long)p->input2_multiplier,
+                (long)p->output_multiplier, p->input1_shift, p->input2_shift, p->output_shift,
+                (long)p->act_min, (long)p->act_max);
+        return 0;
+    }
+    case CG_SOFTMAX:
+        fprintf(f,
+                "static const mcb_softmax_params %s_p = {\n"
+                "    .input_multiplier = %ld, .input_left_shift = %d, .diff_min = %d,\n};\n",
+                name, (long)st->softmax.input_multiplier, st->softmax.input_left_shift,
+                st->softmax.diff_min);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* The call of step s inside mcb_model_invoke. */
+static void emit_call(FILE *f, const mcb_codegen *cg, int s)
+{
+    const cg_step *st = &cg->steps[s];
+    char in[48], in2[48] = "", out[48], b[32] = "NULL";
+    where(cg, st->in[0], in, sizeof in);
+    if (st->n_in > 1)
+        where(cg, st->in[1], in2, sizeof in2);
+    where(cg, st->out, out, sizeof out);
+    if (st->bias)
+        snprintf(b, sizeof b, "layer%d_b", s);
+    fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_LAYER_BEGIN, %d);\n", s);
+    switch (st->kind) {
+    case CG_AOT_CONV:
+        fprintf(f, "    mcb_aot_conv_s8(&layer%d, %s, %s, arena_words + %lld);\n", s, in, out,
+                (long long)cg->offset[st->scratch_buf] / 4);
+        break;
+    case CG_AOT_FC:
+        fprintf(f, "    mcb_aot_fc_s8(&layer%d, %s, %s);\n", s, in, out);
+        break;
+    case CG_REF_CONV:
+    case CG_REF_DWCONV:
+        fprintf(f, "    %s(&layer%d_p, %s, layer%d_f, %s, %s);\n", cg_kernel_name(st->kind), s,
+                in, s, b, out);
+        break;
+    case CG_REF_FC:
+        fprintf(f, "    mcb_fully_connected_s8(&layer%d_p, %s, layer%d_f, %s, %s);\n", s, in, s,
+                b, out);
+        break;
+    case CG_MAXPOOL:
+        fprintf(f, "    mcb_max_pool2d_s8(&layer%d_p, %s, %s);\n", s, in, out);
+        break;
+    case CG_AVGPOOL:
+        fprintf(f, "    (void)mcb_avg_pool2d_s8(&layer%d_p, %s, %s);\n", s, in, out);
+        break;
+    case CG_ADD:
+        fprintf(f, "    mcb_add_s8(&layer%d_p, %lld, %s, %s, %s);\n", s, (long long)st->elems, in,
+                in2, out);
+        break;
+    case CG_SOFTMAX:
+        fprintf(f, "    mcb_softmax_s8(&layer%d_p, %d, %d, %s, %s);\n", s, st->outer, st->depth,
+                in, out);
+        break;
+    case CG_COPY:
+        fprintf(f, "    mcb_reshape(%lld, %s, %s);\n", (long long)st->elems, in, out);
+        break;
+    }
+    fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_LAYER_END, %d);\n", s);
+}
+
+static void shape_text(const mcb_tensor *t, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int d = 0; d < t->rank && o + 12 < n; d++)
+        o += (size_t)snprintf(buf + o, n - o, "%s%d", d ? "x" : "", (int)t->shape[d]);
+}
+
+static char *model_h(const mcb_codegen *cg, size_t *size)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, size);
+    if (!f)
+        return NULL;
+    const mcb_tensor *x = &cg->g->tensors[cg->g->in[0]], *y = &cg->g->tensors[cg->g->out[0]];
+    char xs[96], ys[96];
+    shape_text(x, xs, sizeof xs);
+    shape_text(y, ys, sizeof ys);
+    fprintf(f,
+            "/* Generated by mcubench generate --engine aot: do not edit.\n"
+            " * Model: %s (%d layers after fusion, %lld MACs).\n"
+            " * Compile model.c and the other .c files of this folder (C99); nothing else is\n"
+            " * needed: no malloc, no interpreter, one static arena of %lld bytes, weights as\n"
+            " * const arrays (flash). On Cortex-M4 the DSP path of the aot kernels is used.\n"
+            " * Define MCB_MODEL_MARKERS=1 to emit mcubench's cycle markers (mcb_port.h) around\n"
+            " * the inference and each layer; they are off by default. */\n"
+            "#ifndef MCB_MODEL_H\n#define MCB_MODEL_H\n\n#include <stdint.h>\n\n",
+            cg->what, cg->n_steps, (long long)mcb_graph_macs(cg->g), (long long)cg->arena);
+    fprintf(f,
+            "/* input: int8 NHWC %s; output: int8 %s */\n"
+            "#define MCB_MODEL_INPUT_BYTES %lld\n"
+            "#define MCB_MODEL_OUTPUT_BYTES %lld\n"
+            "/* real value = scale * (q - zero_point) */\n"
+            "#define MCB_MODEL_INPUT_SCALE %.9gf\n"
+            "#define MCB_MODEL_INPUT_ZERO_POINT (%lld)\n"
+            "#define MCB_MODEL_OUTPUT_SCALE %.9gf\n"
+            "#define MCB_MODEL_OUTPUT_ZERO_POINT (%lld)\n"
+            "#define MCB_MODEL_ARENA_BYTES %lld\n"
+            "#define MCB_MODEL_LAYERS %d\n\n"
+            "/* One inference: reads MCB_MODEL_INPUT_BYTES from input, writes\n"
+            " * MCB_MODEL_OUTPUT_BYTES to output (any alignment; they must not overlap).\n"
+            " * Not reentrant: the arena is shared. */\n"
+            "void mcb_model_invoke(const int8_t *input, int8_t *output);\n\n#endif\n",
+            xs, ys, (long long)mcb_tensor_bytes(x), (long long)mcb_tensor_bytes(y),
+            (double)x->scale[0], (long long)x->zero_point[0], (double)y->scale[0],
+            (long long)y->zero_point[0], (long long)cg->arena, cg->n_steps);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static char *model_c(const mcb_codegen *cg, size_t *size)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, size);
+    if (!f)
+        return NULL;
+    int aot = 0, ref = 0;
+    for (int s = 0; s < cg->n_steps; s++) {
+        const int k = cg->steps[s].kind;
+        aot |= k == CG_AOT_CONV || k == CG_AOT_FC;
+        ref |= !(k == CG_AOT_CONV || k == CG_AOT_FC);
+    }
+    fprintf(f,
+            "/* Generated by mcubench generate --engine aot from %s: do not edit.\n"
+            " * Arena plan: %lld bytes (lower bound for this schedule: %lld bytes). */\n"
+            "#include \"model.h\"\n\n%s%s\n"
+            "#if defined(MCB_MODEL_MARKERS) && MCB_MODEL_MARKERS\n"
+            "#include \"mcb_port.h\"\n"
+            "#define MCB_MODEL_MARK(kind, index) MCB_MARK(kind, index)\n"
+            "#else\n"
+            "#define MCB_MODEL_MARK(kind, index) ((void)0)\n"
+            "#endif\n\n"
+            "#if defined(__GNUC__)\n"
+            "#define MCB_MODEL_ALIGN4 __attribute__((aligned(4)))\n"
+            "#else\n"
+            "#define MCB_MODEL_ALIGN4\n"
+            "#endif\n\n"
+            "/* The arena, as words: the kernels' scratch is read as words. */\n"
+            "static int32_t arena_words[%lld];\n"
+            "#define arena_bytes ((int8_t *)arena_words)\n",
+            cg->what, (long long)cg->arena, (long long)cg->bound,
+            aot ? "#include \"mcb_aot.h\"\n" : "", ref || !aot ? "#include \"mcb_kernels.h\"\n" : "",
+            (long long)(cg->arena > 0 ? cg->arena / 4 : 1));
+    for (int s = 0; s < cg->n_steps; s++)
+        if (emit_data(f, cg, s)) {
+            fclose(f);
+            free(buf);
+            return NULL;
+        }
+    fprintf(f, "\nvoid mcb_model_invoke(const int8_t *input, int8_t *output)\n{\n");
+    fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_INFER_BEGIN, 0);\n");
+    for (int s = 0; s < cg->n_steps; s++)
+        emit_call(f, cg, s);
+    fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_INFER_END, 0);\n");
+    /* a model whose output is written through an alias never names it: keep -Wextra quiet */
+    fprintf(f, "    (void)input;\n    (void)output;\n}\n");
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static int write_in(const char *dir, const char *name, const void *data, size_t n)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        mcb_error("%s: path too long", dir);
+        return -1;
+    }
+    return mcb_write_file_atomic(path, data, n);
+}
+
+static int copy_in(const char *dir, const char *src)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", mcb_codegen_kernels_dir(), src);
+    size_t n;
+    uint8_t *data = mcb_read_file(path, &n);
+    if (!data)
+        return -1;
+    const char *base = strrchr(src, '/');
+    int rc = write_in(dir, base ? base + 1 : src, data, n);
+    free(data);
+    return rc;
+}
+
+/* Removes the regular files of dir and dir itself (a temporary or a replaced library). */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char path[4096];
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+                unlink(path);
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int mcb_codegen_write(const mcb_codegen *cg, const char *dir)
+{
+    struct stat st;
+    char old[4096] = "", tmp[4096];
+    if (stat(dir, &st) == 0) {
+        char probe[4096];
+        snprintf(probe, sizeof probe, "%s/model.h", dir);
+        DIR *d = S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
+        int entries = 0;
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)))
+                entries += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+            closedir(d);
+        }
+        if (!d || (entries && access(probe, F_OK) != 0)) {
+            mcb_error("%s: exists and is not a generated library (no model.h): not replaced", dir);
+            return -1;
+        }
+        snprintf(old, sizeof old, "%s.old-XXXXXX", dir);
+    }
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", dir) >= (int)sizeof tmp || !mkdtemp(tmp)) {
+        mcb_error("%s: cannot create a temporary folder beside it: %s", dir, strerror(errno));
+        return -1;
+    }
+    size_t nh = 0, nc = 0;
+    char *h = model_h(cg, &nh), *c = model_c(cg, &nc);
+    int rc = -1;
+    if (!h || !c) {
+        mcb_error("%s: out of memory writing the model source", dir);
+        goto done;
+    }
+    if (write_in(tmp, "model.h", h, nh) || write_in(tmp, "model.c", c, nc))
+        goto done;
+    for (int i = 0; i < cg->n_files; i++)
+        if (copy_in(tmp, cg->files[i]))
+            goto done;
+    {
+        size_t n;
+        const char *port = getenv("MCUBENCH_PORT_HEADER");
+        uint8_t *data = mcb_read_file(port && *port ? port : MCB_PORT_HEADER, &n);
+        if (!data || write_in(tmp, "mcb_port.h", data, n)) {
+            free(data);
+            goto done;
+        }
+        free(data);
+    }
+    if (old[0]) {
+        if (!mkdtemp(old) || rmdir(old) != 0 || rename(dir, old) != 0) {
+            mcb_error("%s: cannot move the previous library aside: %s", dir, strerror(errno));
+            goto done;
+        }
+    }
+    if (rename(tmp, dir) != 0) {
+        mcb_error("%s: cannot rename the generated folder into place: %s", dir, strerror(errno));
+        if (old[0])
+            rename(old, dir);
+        goto done;
+    }
+    tmp[0] = 0;
+    if (old[0])
+        remove_dir(old);
+    rc = 0;
+done:
+    if (tmp[0])
+        remove_dir(tmp);
+    free(h);
+    free(c);
+    return rc;
+}

@@ -1,0 +1,606 @@
+/* Analysis for the code generator: support checks, the fused schedule, kernel parameters,
+ * weight packing and the memory plan (codegen.h). The graph is first checked by the host
+ * executor's int8 kernels (mcb_exec_prepare), so shapes, types and quantization are known
+ * to be valid here; this file adds what the generated code does not support. */
+#include "codegen_int.h"
+
+#include "err.h"
+#include "exec.h"
+#include "exec_int8.h"
+#include "graph_mem.h"
+#include "kernel_prep.h"
+#include "plan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T(cg, i) (&(cg)->g->tensors[i])
+
+const char *cg_kernel_name(int kind)
+{
+    static const char *const names[] = {
+        "mcb_aot_conv_s8", "mcb_conv2d_s8",  "mcb_depthwise_conv2d_s8", "mcb_aot_fc_s8",
+        "mcb_fully_connected_s8", "mcb_max_pool2d_s8", "mcb_avg_pool2d_s8", "mcb_add_s8",
+        "mcb_softmax_s8", "mcb_reshape"};
+    return kind >= 0 && kind <= CG_COPY ? names[kind] : "?";
+}
+
+static int problem(const mcb_codegen *cg, int op, const char *fmt, ...) MCB_PRINTF(3, 4);
+static int problem(const mcb_codegen *cg, int op, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (op >= 0)
+        mcb_error("%s: operator %d (%s): %s", cg->what, op, mcb_op_name(cg->g->ops[op].code), msg);
+    else
+        mcb_error("%s: %s", cg->what, msg);
+    return -1;
+}
+
+/* kernel_prep reports through mcb_error; the step reports its own line instead. */
+static int quiet_rc(int rc, int was_quiet)
+{
+    mcb_err_quiet(was_quiet);
+    return rc;
+}
+
+static int conv_params(mcb_codegen *cg, int oi, int depthwise, cg_step *s)
+{
+    const mcb_op *op = &cg->g->ops[oi];
+    const mcb_tensor *x = T(cg, op->in[0]), *w = T(cg, op->in[1]), *y = T(cg, op->out[0]);
+    mcb_conv_params *p = &s->conv;
+    const int cout = depthwise ? w->shape[3] : w->shape[0];
+    memset(p, 0, sizeof *p);
+    p->batches = x->shape[0];
+    p->in_h = x->shape[1], p->in_w = x->shape[2], p->in_c = x->shape[3];
+    p->out_h = y->shape[1], p->out_w = y->shape[2], p->out_c = cout;
+    p->filter_h = w->shape[1], p->filter_w = w->shape[2];
+    p->stride_h = op->stride_h, p->stride_w = op->stride_w;
+    p->dilation_h = op->dilation_h > 0 ? op->dilation_h : 1;
+    p->dilation_w = op->dilation_w > 0 ? op->dilation_w : 1;
+    p->depth_multiplier = depthwise ? (op->depth_multiplier > 0 ? op->depth_multiplier : 1) : 1;
+    mcb_compute_padding(op->padding, p->in_h, p->filter_h, p->stride_h, p->dilation_h, &p->pad_h);
+    mcb_compute_padding(op->padding, p->in_w, p->filter_w, p->stride_w, p->dilation_w, &p->pad_w);
+    p->input_offset = -(int32_t)x->zero_point[0];
+    p->output_offset = (int32_t)y->zero_point[0];
+    s->mult = malloc(sizeof(int32_t) * (size_t)cout);
+    s->shift = malloc(sizeof(int32_t) * (size_t)cout);
+    if (!s->mult || !s->shift)
+        return problem(cg, oi, "out of memory");
+    const int q = mcb_err_quiet(1);
+    if (quiet_rc(mcb_activation_range_s8(op->activation, y->scale[0], (int32_t)y->zero_point[0],
+                                         &p->act_min, &p->act_max) ||
+                     mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant, y->scale[0], cout,
+                                          s->mult, s->shift),
+                 q))
+        return problem(cg, oi, "%s", mcb_last_error());
+    p->multiplier = s->mult;
+    p->shift = s->shift;
+    s->filter = (const int8_t *)w->data;
+    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(cg, op->in[2])->data : NULL;
+    return 0;
+}
+
+static int fc_params(mcb_codegen *cg, int oi, cg_step *s)
+{
+    const mcb_op *op = &cg->g->ops[oi];
+    const mcb_tensor *x = T(cg, op->in[0]), *w = T(cg, op->in[1]), *y = T(cg, op->out[0]);
+    mcb_fc_params *p = &s->fc;
+    const int o = w->shape[0], i = w->shape[1];
+    memset(p, 0, sizeof *p);
+    p->batches = (int)(mcb_tensor_elems(x) / i);
+    p->in_depth = i, p->out_depth = o;
+    p->input_offset = -(int32_t)x->zero_point[0];
+    p->filter_offset = w->n_quant == 1 ? -(int32_t)w->zero_point[0] : 0;
+    p->output_offset = (int32_t)y->zero_point[0];
+    p->per_channel = w->n_quant > 1;
+    s->mult = malloc(sizeof(int32_t) * (size_t)o);
+    s->shift = malloc(sizeof(int32_t) * (size_t)o);
+    if (!s->mult || !s->shift)
+        return problem(cg, oi, "out of memory");
+    const int q = mcb_err_quiet(1);
+    int rc = mcb_activation_range_s8(op->activation, y->scale[0], (int32_t)y->zero_point[0],
+                                     &p->act_min, &p->act_max);
+    if (!rc)
+        rc = p->per_channel ? mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant, y->scale[0],
+                                                   o, s->mult, s->shift)
+                            : mcb_fc_multiplier(x->scale[0], w->scale[0], y->scale[0], s->mult,
+                                                s->shift);
+    if (quiet_rc(rc, q))
+        return problem(cg, oi, "%s", mcb_last_error());
+    p->multiplier = s->mult;
+    p->shift = s->shift;
+    s->filter = (const int8_t *)w->data;
+    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(cg, op->in[2])->data : NULL;
+    return 0;
+}
+
+static int pool_params(mcb_codegen *cg, int oi, mcb_pool_params *p)
+{
+    const mcb_op *op = &cg->g->ops[oi];
+    const mcb_tensor *x = T(cg, op->in[0]), *y = T(cg, op->out[0]);
+    memset(p, 0, sizeof *p);
+    p->batches = x->shape[0], p->depth = x->shape[3];
+    p->in_h = x->shape[1], p->in_w = x->shape[2];
+    p->out_h = y->shape[1], p->out_w = y->shape[2];
+    p->filter_h = op->filter_h, p->filter_w = op->filter_w;
+    p->stride_h = op->stride_h, p->stride_w = op->stride_w;
+    mcb_compute_padding(op->padding, p->in_h, p->filter_h, p->stride_h, 1, &p->pad_h);
+    mcb_compute_padding(op->padding, p->in_w, p->filter_w, p->stride_w, 1, &p->pad_w);
+    const int q = mcb_err_quiet(1);
+    if (quiet_rc(mcb_activation_range_s8(op->activation, y->scale[0], (int32_t)y->zero_point[0],
+                                         &p->act_min, &p->act_max),
+                 q))
+        return problem(cg, oi, "%s", mcb_last_error());
+    return 0;
+}
+
+/* Operators reading tensor t, and whether t is a graph output. */
+static int readers(const mcb_graph *g, int t, int *only)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_ops; i++)
+        for (int k = 0; k < g->ops[i].n_in; k++)
+            if (g->ops[i].in[k] == t) {
+                *only = i;
+                n++;
+                break;
+            }
+    return n;
+}
+
+static int is_graph_output(const mcb_graph *g, int t)
+{
+    return g->n_out > 0 && g->out[0] == t;
+}
+
+/* The MAX_POOL_2D that may be fused into conv op oi: the only reader of its output, 2x2
+ * stride 2 VALID, and the conv output is not a graph output; else -1. */
+static int fusable_pool(const mcb_graph *g, int oi)
+{
+    const int t = g->ops[oi].out[0];
+    int only = -1;
+    if (is_graph_output(g, t) || readers(g, t, &only) != 1)
+        return -1;
+    const mcb_op *p = &g->ops[only];
+    if (p->code != MCB_OP_MAX_POOL_2D || p->filter_h != 2 || p->filter_w != 2 ||
+        p->stride_h != 2 || p->stride_w != 2 || p->padding != MCB_PAD_VALID)
+        return -1;
+    return only;
+}
+
+/* Builds the step for conv op oi (and a fused pool); pool_op -1 if none is fusable. */
+static int conv_step(mcb_codegen *cg, int oi, int pool_op, cg_step *s, int *fused)
+{
+    *fused = 0;
+    if (conv_params(cg, oi, 0, s))
+        return -1;
+    char what[64];
+    snprintf(what, sizeof what, "operator %d", oi);
+    const int q = mcb_err_quiet(1);
+    if (pool_op >= 0) {
+        if (pool_params(cg, pool_op, &s->pool)) {
+            mcb_err_quiet(q);
+            return -1;
+        }
+        if (mcb_aot_conv_pack(what, &s->conv, &s->pool, s->filter, s->bias, &s->aconv) == 0) {
+            mcb_err_quiet(q);
+            s->kind = CG_AOT_CONV;
+            *fused = 1;
+            return 0;
+        }
+    }
+    int rc = mcb_aot_conv_pack(what, &s->conv, NULL, s->filter, s->bias, &s->aconv);
+    mcb_err_quiet(q);
+    s->kind = rc == 0 ? CG_AOT_CONV : CG_REF_CONV;
+    return 0;
+}
+
+static int graph_checks(mcb_codegen *cg)
+{
+    const mcb_graph *g = cg->g;
+    int bad = 0;
+    if (g->n_in != 1 || g->n_out != 1)
+        return problem(cg, -1, "the aot engine takes one input and one output (the model has "
+                       "%d and %d)", g->n_in, g->n_out);
+    if (g->n_ops < 1)
+        return problem(cg, -1, "the model has no operators");
+    const mcb_tensor *x = T(cg, g->in[0]), *y = T(cg, g->out[0]);
+    if (x->type != MCB_INT8 || y->type != MCB_INT8 || x->n_quant != 1 || y->n_quant != 1)
+        bad |= problem(cg, -1, "input and output must be int8 with one scale and zero point "
+                       "(input %s, output %s): quantize the model with 'mcubench quantize'",
+                       mcb_dtype_name(x->type), mcb_dtype_name(y->type));
+    if (x->data || y->data)
+        bad |= problem(cg, -1, "the graph input or output is a constant");
+    for (int i = 0; i < g->n_ops; i++) {
+        const mcb_op *op = &g->ops[i];
+        switch (op->code) {
+        case MCB_OP_CONV_2D:
+        case MCB_OP_DEPTHWISE_CONV_2D:
+        case MCB_OP_FULLY_CONNECTED:
+        case MCB_OP_MAX_POOL_2D:
+        case MCB_OP_AVERAGE_POOL_2D:
+        case MCB_OP_RESHAPE:
+        case MCB_OP_SOFTMAX:
+            break;
+        case MCB_OP_ADD:
+            if (op->n_in == 2 && op->in[0] >= 0 && op->in[1] >= 0 &&
+                mcb_tensor_elems(T(cg, op->in[0])) != mcb_tensor_elems(T(cg, op->in[1])))
+                bad |= problem(cg, i, "broadcasting is not supported by the aot engine");
+            break;
+        default:
+            bad |= problem(cg, i, "not supported by the aot engine");
+            continue;
+        }
+        if (op->n_out != 1)
+            bad |= problem(cg, i, "%d outputs (the aot engine takes 1)", op->n_out);
+        else if (op->out[0] == g->in[0])
+            bad |= problem(cg, i, "writes the graph input");
+        if ((op->code == MCB_OP_CONV_2D || op->code == MCB_OP_DEPTHWISE_CONV_2D) &&
+            op->in[0] >= 0 && T(cg, op->in[0])->shape[0] != 1)
+            bad |= problem(cg, i, "batch %d (the aot engine takes 1)", T(cg, op->in[0])->shape[0]);
+        for (int k = 0; k < op->n_in; k++)
+            if (op->in[k] >= 0 && T(cg, op->in[k])->type == MCB_FLOAT32)
+                bad |= problem(cg, i, "float input %d (the aot engine runs int8 only)", k);
+    }
+    return bad ? -1 : 0;
+}
+
+static int canon(const mcb_codegen *cg, int t)
+{
+    while (cg->canon[t] != t)
+        t = cg->canon[t];
+    return t;
+}
+
+static int build_steps(mcb_codegen *cg)
+{
+    const mcb_graph *g = cg->g;
+    char *done = calloc((size_t)g->n_ops, 1);
+    cg->steps = calloc((size_t)g->n_ops, sizeof *cg->steps);
+    if (!done || !cg->steps) {
+        free(done);
+        return problem(cg, -1, "out of memory");
+    }
+    int rc = 0;
+    for (int i = 0; i < g->n_ops && rc == 0; i++) {
+        if (done[i])
+            continue;
+        const mcb_op *op = &g->ops[i];
+        cg_step *s = &cg->steps[cg->n_steps];
+        memset(s, 0, sizeof *s);
+        s->scratch_buf = -1;
+        s->ops[0] = i;
+        s->n_ops = 1;
+        s->in[0] = canon(cg, op->in[0]);
+        s->n_in = 1;
+        s->out = op->out[0];
+        switch (op->code) {
+        case MCB_OP_CONV_2D: {
+            const int pool = fusable_pool(g, i);
+            int fused = 0;
+            rc = conv_step(cg, i, pool, s, &fused);
+            if (fused) {
+                s->ops[s->n_ops++] = pool;
+                s->out = g->ops[pool].out[0];
+                done[pool] = 1;
+            }
+            break;
+        }
+        case MCB_OP_DEPTHWISE_CONV_2D:
+            s->kind = CG_REF_DWCONV;
+            rc = conv_params(cg, i, 1, s);
+            break;
+        case MCB_OP_FULLY_CONNECTED: {
+            rc = fc_params(cg, i, s);
+            char what[64];
+            snprintf(what, sizeof what, "operator %d", i);
+            const int q = mcb_err_quiet(1);
+            s->kind = rc == 0 && mcb_aot_fc_pack(what, &s->fc, s->filter, s->bias, &s->afc) == 0
+                          ? CG_AOT_FC
+                          : CG_REF_FC;
+            mcb_err_quiet(q);
+            break;
+        }
+        case MCB_OP_MAX_POOL_2D:
+        case MCB_OP_AVERAGE_POOL_2D:
+            s->kind = op->code == MCB_OP_MAX_POOL_2D ? CG_MAXPOOL : CG_AVGPOOL;
+            rc = pool_params(cg, i, &s->pool);
+            break;
+        case MCB_OP_RESHAPE:
+            if (!is_graph_output(g, op->out[0])) {
+                cg->canon[op->out[0]] = s->in[0]; /* in place: the same bytes, a new shape */
+                continue;
+            }
+            s->kind = CG_COPY;
+            s->elems = mcb_tensor_elems(T(cg, op->in[0]));
+            break;
+        case MCB_OP_SOFTMAX: {
+            const mcb_tensor *x = T(cg, op->in[0]);
+            s->kind = CG_SOFTMAX;
+            s->depth = x->shape[x->rank - 1];
+            s->outer = (int)(mcb_tensor_elems(x) / s->depth);
+            const int q = mcb_err_quiet(1);
+            if (quiet_rc(mcb_softmax_prepare(op->beta, x->scale[0], &s->softmax), q))
+                rc = problem(cg, i, "%s", mcb_last_error());
+            break;
+        }
+        case MCB_OP_ADD: {
+            const mcb_tensor *a = T(cg, op->in[0]), *b = T(cg, op->in[1]), *y = T(cg, op->out[0]);
+            s->kind = CG_ADD;
+            s->in[1] = canon(cg, op->in[1]);
+            s->n_in = 2;
+            s->elems = mcb_tensor_elems(y);
+            const int q = mcb_err_quiet(1);
+            if (quiet_rc(mcb_add_prepare(a->scale[0], (int32_t)a->zero_point[0], b->scale[0],
+                                         (int32_t)b->zero_point[0], y->scale[0],
+                                         (int32_t)y->zero_point[0], op->activation, &s->add),
+                         q))
+                rc = problem(cg, i, "%s", mcb_last_error());
+            break;
+        }
+        default:
+            rc = problem(cg, i, "not supported by the aot engine");
+        }
+        for (int k = 0; k < s->n_ops; k++)
+            s->macs += mcb_op_macs(g, &g->ops[s->ops[k]]);
+        cg->n_steps++;
+    }
+    free(done);
+    return rc;
+}
+
+/* Lifetimes over the steps, the plan, and per-layer figures. */
+static int plan(mcb_codegen *cg)
+{
+    const mcb_graph *g = cg->g;
+    const int nt = g->n_tensors;
+    int *first = malloc(sizeof(int) * (size_t)nt), *last = malloc(sizeof(int) * (size_t)nt);
+    mcb_plan_buf *bufs = calloc((size_t)nt + (size_t)cg->n_steps + 1, sizeof *bufs);
+    cg->buf_of = malloc(sizeof(int) * (size_t)nt);
+    cg->layers = calloc((size_t)cg->n_steps + 1, sizeof *cg->layers);
+    if (!first || !last || !bufs || !cg->buf_of || !cg->layers) {
+        free(first), free(last), free(bufs);
+        return problem(cg, -1, "out of memory");
+    }
+    for (int t = 0; t < nt; t++)
+        first[t] = last[t] = cg->buf_of[t] = -1;
+    for (int s = 0; s < cg->n_steps; s++) {
+        const cg_step *st = &cg->steps[s];
+        for (int k = 0; k < st->n_in; k++)
+            last[st->in[k]] = s;
+        if (first[st->out] < 0)
+            first[st->out] = s;
+        if (last[st->out] < s)
+            last[st->out] = s;
+    }
+    const int in = canon(cg, g->in[0]), out = g->out[0];
+    int nb = 0;
+    for (int t = 0; t < nt; t++) {
+        if (t == in) {
+            cg->buf_of[t] = CG_LOC_INPUT;
+        } else if (t == out) {
+            cg->buf_of[t] = CG_LOC_OUTPUT;
+        } else if (first[t] >= 0) {
+            bufs[nb] = (mcb_plan_buf){mcb_tensor_bytes(T(cg, t)), first[t], last[t], 0};
+            cg->buf_of[t] = nb++;
+        }
+    }
+    for (int s = 0; s < cg->n_steps; s++) {
+        cg_step *st = &cg->steps[s];
+        if (st->kind == CG_AOT_CONV) {
+            bufs[nb] = (mcb_plan_buf){(int64_t)mcb_aot_conv_scratch_bytes(&st->aconv.k), s, s, 0};
+            st->scratch_buf = nb++;
+        }
+    }
+    free(first), free(last);
+    cg->n_bufs = nb;
+    if (mcb_plan_place(bufs, nb, &cg->arena, &cg->bound)) {
+        free(bufs);
+        return -1;
+    }
+    cg->offset = malloc(sizeof(int64_t) * (size_t)(nb ? nb : 1));
+    if (!cg->offset) {
+        free(bufs);
+        return problem(cg, -1, "out of memory");
+    }
+    for (int b = 0; b < nb; b++)
+        cg->offset[b] = bufs[b].offset;
+    for (int s = 0; s < cg->n_steps; s++) {
+        const cg_step *st = &cg->steps[s];
+        mcb_codegen_layer *l = &cg->layers[s];
+        l->op[0] = 0;
+        for (int k = 0; k < st->n_ops; k++) {
+            if (k)
+                strcat(l->op, "+");
+            strncat(l->op, mcb_op_name(g->ops[st->ops[k]].code), 20);
+        }
+        snprintf(l->kernel, sizeof l->kernel, "%s", cg_kernel_name(st->kind));
+        l->macs = st->macs;
+        l->scratch_bytes = st->scratch_buf >= 0 ? bufs[st->scratch_buf].size : 0;
+        for (int b = 0; b < nb; b++)
+            if (bufs[b].first <= s && s <= bufs[b].last)
+                l->live_bytes += bufs[b].size;
+    }
+    free(bufs);
+    return 0;
+}
+
+static void weight_bytes(mcb_codegen *cg)
+{
+    for (int s = 0; s < cg->n_steps; s++) {
+        const cg_step *st = &cg->steps[s];
+        const mcb_conv_params *c = &st->conv;
+        const int64_t conv_w = (int64_t)c->filter_h * c->filter_w *
+                               (st->kind == CG_REF_DWCONV ? c->out_c : c->out_c * (int64_t)c->in_c);
+        const int64_t fc_w = (int64_t)st->fc.in_depth * st->fc.out_depth;
+        switch (st->kind) {
+        case CG_AOT_CONV:
+            cg->weight_bytes += (int64_t)mcb_aot_conv_flash_bytes(&st->aconv.k);
+            cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
+            break;
+        case CG_REF_CONV:
+        case CG_REF_DWCONV:
+            cg->weight_bytes += conv_w + 12 * (int64_t)c->out_c;
+            cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
+            break;
+        case CG_AOT_FC:
+            cg->weight_bytes += (int64_t)mcb_aot_fc_flash_bytes(&st->afc.k);
+            cg->plain_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
+            break;
+        case CG_REF_FC:
+            cg->weight_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
+            cg->plain_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Kernel files the library needs, and its .c files. */
+static void file_lists(mcb_codegen *cg)
+{
+    int need[CG_COPY + 1] = {0};
+    for (int s = 0; s < cg->n_steps; s++)
+        need[cg->steps[s].kind] = 1;
+    int nf = 0, ns = 0;
+    cg->files[nf++] = "mcb_kernels.h";
+    cg->files[nf++] = "mcb_fixedpoint.h";
+    cg->sources[ns++] = "model.c";
+    if (need[CG_AOT_CONV] || need[CG_AOT_FC]) {
+        cg->files[nf++] = "aot/mcb_aot.h";
+        cg->files[nf++] = "aot/aot_simd.h";
+    }
+    static const struct { int kind; const char *file; } src[] = {
+        {CG_AOT_CONV, "aot/aot_conv.c"}, {CG_AOT_FC, "aot/aot_fc.c"},
+        {CG_REF_CONV, "conv.c"},         {CG_REF_FC, "fully_connected.c"},
+        {CG_MAXPOOL, "pool.c"},          {CG_ADD, "add.c"},
+        {CG_SOFTMAX, "softmax.c"},       {CG_COPY, "reshape.c"},
+    };
+    for (size_t k = 0; k < sizeof src / sizeof src[0]; k++) {
+        int want = need[src[k].kind];
+        if (src[k].kind == CG_REF_CONV)
+            want |= need[CG_REF_DWCONV];
+        if (src[k].kind == CG_MAXPOOL)
+            want |= need[CG_AVGPOOL];
+        if (want) {
+            cg->files[nf++] = src[k].file;
+            const char *base = strrchr(src[k].file, '/');
+            cg->sources[ns++] = base ? base + 1 : src[k].file;
+        }
+    }
+    cg->n_files = nf;
+    cg->files[nf] = NULL;
+    cg->sources[ns] = NULL;
+}
+
+mcb_codegen *mcb_codegen_analyse(const mcb_graph *g, const char *what)
+{
+    mcb_codegen *cg = calloc(1, sizeof *cg);
+    if (!cg || !(cg->what = strdup(what))) {
+        free(cg);
+        mcb_error("%s: out of memory", what);
+        return NULL;
+    }
+    cg->g = g;
+    mcb_exec_register_int8();
+    mcb_exec *e = mcb_exec_prepare(g, what); /* one line per invalid operator */
+    if (!e)
+        goto fail;
+    mcb_exec_free(e);
+    if (graph_checks(cg))
+        goto fail;
+    cg->canon = malloc(sizeof(int) * (size_t)g->n_tensors);
+    if (!cg->canon) {
+        problem(cg, -1, "out of memory");
+        goto fail;
+    }
+    for (int t = 0; t < g->n_tensors; t++)
+        cg->canon[t] = t;
+    if (build_steps(cg) || plan(cg))
+        goto fail;
+    weight_bytes(cg);
+    file_lists(cg);
+    return cg;
+fail:
+    mcb_codegen_free(cg);
+    return NULL;
+}
+
+void mcb_codegen_free(mcb_codegen *cg)
+{
+    if (!cg)
+        return;
+    for (int s = 0; s < cg->n_steps; s++) {
+        free(cg->steps[s].mult);
+        free(cg->steps[s].shift);
+        mcb_aot_conv_free(&cg->steps[s].aconv);
+        mcb_aot_fc_free(&cg->steps[s].afc);
+    }
+    free(cg->steps);
+    free(cg->canon);
+    free(cg->buf_of);
+    free(cg->offset);
+    free(cg->layers);
+    free(cg->what);
+    free(cg);
+}
+
+int mcb_codegen_layers(const mcb_codegen *cg, const mcb_codegen_layer **layers)
+{
+    *layers = cg->layers;
+    return cg->n_steps;
+}
+
+int64_t mcb_codegen_arena_bytes(const mcb_codegen *cg) { return cg->arena; }
+int64_t mcb_codegen_lower_bound(const mcb_codegen *cg) { return cg->bound; }
+int64_t mcb_codegen_weight_bytes(const mcb_codegen *cg) { return cg->weight_bytes; }
+int64_t mcb_codegen_plain_weight_bytes(const mcb_codegen *cg) { return cg->plain_bytes; }
+int64_t mcb_codegen_input_bytes(const mcb_codegen *cg)
+{
+    return mcb_tensor_bytes(&cg->g->tensors[cg->g->in[0]]);
+}
+int64_t mcb_codegen_output_bytes(const mcb_codegen *cg)
+{
+    return mcb_tensor_bytes(&cg->g->tensors[cg->g->out[0]]);
+}
+int64_t mcb_codegen_flash_need(const mcb_codegen *cg)
+{
+    return cg->weight_bytes + MCB_CODEGEN_FLASH_MARGIN;
+}
+int64_t mcb_codegen_ram_need(const mcb_codegen *cg)
+{
+    return cg->arena + mcb_codegen_input_bytes(cg) + mcb_codegen_output_bytes(cg) +
+           MCB_CODEGEN_RAM_MARGIN;
+}
+
+int mcb_codegen_check_fit(const mcb_codegen *cg, const mcb_target *t)
+{
+    const int64_t flash = mcb_codegen_flash_need(cg), ram = mcb_codegen_ram_need(cg);
+    if (flash > (int64_t)t->flash_size) {
+        mcb_error("%s: needs %lld bytes of flash (%lld of weights + %d for code and runtime), "
+                  "target %s has %lu", cg->what, (long long)flash, (long long)cg->weight_bytes,
+                  MCB_CODEGEN_FLASH_MARGIN, t->name, (unsigned long)t->flash_size);
+        return -1;
+    }
+    if (ram > (int64_t)t->ram_size) {
+        mcb_error("%s: needs %lld bytes of RAM (arena %lld + input %lld + output %lld + %d for "
+                  "stack and runtime), target %s has %lu", cg->what, (long long)ram,
+                  (long long)cg->arena, (long long)mcb_codegen_input_bytes(cg),
+                  (long long)mcb_codegen_output_bytes(cg), MCB_CODEGEN_RAM_MARGIN, t->name,
+                  (unsigned long)t->ram_size);
+        return -1;
+    }
+    return 0;
+}
+
+const char *const *mcb_codegen_sources(const mcb_codegen *cg)
+{
+    return cg->sources;
+}
