@@ -1,0 +1,18 @@
+/* int8 test graphs for the code generator, with random weights and quantization (no training):
+ * the paper family's shapes, and a small graph that takes the reference-kernel paths. */
+#ifndef MCB_TEST_CODEGEN_GRAPHS_H
+#define MCB_TEST_CODEGEN_GRAPHS_H
+
+#include "family.h"
+#include "graph.h"
+
+/* Conv(K,3x3,ReLU) -> MaxPool 2x2 -> Conv -> MaxPool -> Reshape -> Dense -> Softmax, as the
+ * family net n. 0 or -1. */
+int cgt_family_graph(const mcb_family_net *n, unsigned seed, mcb_graph *g);
+
+/* 12x12x3 input: Conv 3x3 SAME stride 1 (aot, not pooled) -> DepthwiseConv 3x3 VALID ReLU6 ->
+ * Add(itself, the depthwise output) -> AveragePool 2x2 -> MaxPool 3x3 stride 1 (reference) ->
+ * Reshape -> FullyConnected (per-channel) -> Reshape as the graph output (a copy). */
+int cgt_mixed_graph(unsigned seed, mcb_graph *g);
+
+#endif

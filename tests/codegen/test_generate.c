@@ -1,0 +1,257 @@
+/* The generated library: compiles warning-free with the host compiler (C99) and for
+ * Cortex-M4, and run on the host equals the host executor bit-exactly on random inputs.
+ * Also: deterministic output, refusals (too big for the target, unsupported operator, a
+ * folder that is not a generated library).
+ * usage: test_codegen_generate SOURCE_DIR [ARM_GCC] */
+#include "codegen.h"
+#include "err.h"
+#include "exec.h"
+#include "fileio.h"
+#include "graphs.h"
+#include "proc.h"
+#include "target.h"
+#include "test.h"
+#include "tflite.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define N_INPUTS 8
+
+static char work[256];
+static const char *arm_gcc;
+static mcb_target m4;
+
+static int run(char **argv)
+{
+    pid_t pid = mcb_spawn(argv, "gcc", NULL, NULL);
+    return pid < 0 ? -1 : mcb_spawn_wait(pid, argv[0]);
+}
+
+static const char harness[] =
+    "#include \"model.h\"\n#include <stdio.h>\n\n"
+    "int main(int argc, char **argv)\n{\n"
+    "    static int8_t x[MCB_MODEL_INPUT_BYTES], y[MCB_MODEL_OUTPUT_BYTES];\n"
+    "    FILE *in = argc == 3 ? fopen(argv[1], \"rb\") : NULL;\n"
+    "    FILE *out = argc == 3 ? fopen(argv[2], \"wb\") : NULL;\n"
+    "    if (!in || !out)\n        return 2;\n"
+    "    while (fread(x, 1, sizeof x, in) == sizeof x) {\n"
+    "        mcb_model_invoke(x, y);\n"
+    "        fwrite(y, 1, sizeof y, out);\n    }\n"
+    "    return fclose(out) != 0 || fclose(in) != 0;\n}\n";
+
+/* cc -std=c99 -Wall -Wextra -Werror: the library and the harness into one program. */
+static int host_build(const mcb_codegen *cg, const char *lib, const char *exe)
+{
+    char *argv[40];
+    static char paths[24][512];
+    int n = 0, k = 0;
+    char inc[320], h[320];
+    snprintf(inc, sizeof inc, "-I%s", lib);
+    snprintf(h, sizeof h, "%s/harness.c", work);
+    char *fixed[] = {"cc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", inc, "-o",
+                     (char *)exe, h};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        argv[n++] = fixed[i];
+    for (const char *const *s = mcb_codegen_sources(cg); *s; s++, k++) {
+        snprintf(paths[k], sizeof paths[k], "%s/%s", lib, *s);
+        argv[n++] = paths[k];
+    }
+    argv[n++] = "-lm";
+    argv[n] = NULL;
+    return run(argv);
+}
+
+/* Each .c for Cortex-M4 with the target's flags, -std=c99 -Wall -Wextra -Werror; model.c
+ * also with the markers compiled in. */
+static int m4_build(const mcb_codegen *cg, const char *lib)
+{
+    char cflags[256], *argv[40], inc[320], src[512], obj[320];
+    int rc = 0;
+    snprintf(inc, sizeof inc, "-I%s", lib);
+    snprintf(obj, sizeof obj, "%s/m4.o", work);
+    for (int markers = 0; markers < 2; markers++)
+        for (const char *const *s = mcb_codegen_sources(cg); *s; s++) {
+            if (markers && strcmp(*s, "model.c"))
+                continue;
+            int n = 0;
+            argv[n++] = (char *)arm_gcc;
+            snprintf(cflags, sizeof cflags, "%s", m4.cflags);
+            for (char *t = strtok(cflags, " "); t; t = strtok(NULL, " "))
+                argv[n++] = t;
+            char *more[] = {"-std=c99", "-Wall", "-Wextra", "-Werror", inc, "-c", "-o", obj};
+            for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+                argv[n++] = more[i];
+            if (markers)
+                argv[n++] = "-DMCB_MODEL_MARKERS=1";
+            snprintf(src, sizeof src, "%s/%s", lib, *s);
+            argv[n++] = src;
+            argv[n] = NULL;
+            if (run(argv) != 0) {
+                fprintf(stderr, "Cortex-M4 compile of %s failed\n", src);
+                rc = -1;
+            }
+        }
+    return rc;
+}
+
+/* Generates, compiles, runs N_INPUTS random inputs, compares with the host executor. */
+static void check_graph(const mcb_graph *g, const char *name, unsigned seed)
+{
+    mcb_codegen *cg = mcb_codegen_analyse(g, name);
+    CHECK(cg != NULL);
+    if (!cg)
+        return;
+    char lib[300], exe[300], in_path[300], out_path[300];
+    snprintf(lib, sizeof lib, "%s/lib", work);
+    snprintf(exe, sizeof exe, "%s/model_host", work);
+    snprintf(in_path, sizeof in_path, "%s/in.bin", work);
+    snprintf(out_path, sizeof out_path, "%s/out.bin", work);
+    CHECK(mcb_codegen_write(cg, lib) == 0);
+
+    /* deterministic: a second generation gives the same model.c */
+    size_t n1 = 0, n2 = 0;
+    char path[320];
+    snprintf(path, sizeof path, "%s/model.c", lib);
+    uint8_t *c1 = mcb_read_file(path, &n1);
+    CHECK(mcb_codegen_write(cg, lib) == 0); /* replaces the previous library */
+    uint8_t *c2 = mcb_read_file(path, &n2);
+    CHECK(c1 && c2 && n1 == n2 && memcmp(c1, c2, n1) == 0);
+    free(c1), free(c2);
+
+    CHECK(host_build(cg, lib, exe) == 0);
+    if (arm_gcc)
+        CHECK(m4_build(cg, lib) == 0);
+
+    const int64_t nin = mcb_codegen_input_bytes(cg), nout = mcb_codegen_output_bytes(cg);
+    int8_t *in = malloc((size_t)(nin * N_INPUTS)), *want = malloc((size_t)(nout * N_INPUTS));
+    for (int64_t i = 0; i < nin * N_INPUTS; i++) {
+        seed = seed * 1103515245u + 12345u;
+        in[i] = (int8_t)(seed >> 16);
+    }
+    mcb_exec *e = mcb_exec_prepare(g, name);
+    CHECK(e != NULL);
+    for (int k = 0; e && k < N_INPUTS; k++)
+        mcb_exec_run(e, in + k * nin, want + k * nout);
+    mcb_exec_free(e);
+    CHECK(mcb_write_file_atomic(in_path, in, (size_t)(nin * N_INPUTS)) == 0);
+    char *argv[] = {exe, in_path, out_path, NULL};
+    CHECK(run(argv) == 0);
+    size_t got_n = 0;
+    uint8_t *got = mcb_read_file(out_path, &got_n);
+    CHECK(got && got_n == (size_t)(nout * N_INPUTS));
+    if (got && got_n == (size_t)(nout * N_INPUTS)) {
+        int diff = 0;
+        for (int64_t i = 0; i < nout * N_INPUTS; i++)
+            if ((int8_t)got[i] != want[i] && !diff++)
+                fprintf(stderr, "%s: input %lld, output byte %lld: generated %d, executor %d\n",
+                        name, (long long)(i / nout), (long long)(i % nout), (int8_t)got[i], want[i]);
+        CHECK_EQ_INT(diff, 0);
+        printf("%-28s %d random inputs bit-exact (%d layers, arena %lld)\n", name, N_INPUTS,
+               mcb_codegen_layers(cg, &(const mcb_codegen_layer *){0}),
+               (long long)mcb_codegen_arena_bytes(cg));
+    }
+    free(got), free(in), free(want);
+    mcb_codegen_free(cg);
+}
+
+static void refusals(const char *src_dir)
+{
+    char model[512];
+    snprintf(model, sizeof model, "%s/models/mnist-conv16-int8.tflite", src_dir);
+    mcb_graph g;
+    CHECK(mcb_tflite_load(model, &g) == 0);
+    mcb_codegen *cg = mcb_codegen_analyse(&g, model);
+    CHECK(cg != NULL);
+    if (cg) {
+        mcb_target tiny = m4;
+        const int q = mcb_err_quiet(1);
+        CHECK(mcb_codegen_check_fit(cg, &tiny) == 0);
+        tiny.ram_size = 8 * 1024; /* arena 4.5 KB + I/O + 4 KB margin do not fit */
+        CHECK(mcb_codegen_check_fit(cg, &tiny) == -1);
+        CHECK(strstr(mcb_last_error(), "RAM") != NULL);
+        tiny = m4;
+        tiny.flash_size = 16 * 1024;
+        CHECK(mcb_codegen_check_fit(cg, &tiny) == -1);
+        CHECK(strstr(mcb_last_error(), "flash") != NULL);
+        /* a folder that is not a generated library is not replaced */
+        char other[300], keep[320];
+        snprintf(other, sizeof other, "%s/other", work);
+        snprintf(keep, sizeof keep, "%s/keep.txt", other);
+        mkdir(other, 0777);
+        CHECK(mcb_write_file_atomic(keep, "x", 1) == 0);
+        CHECK(mcb_codegen_write(cg, other) == -1);
+        CHECK(access(keep, F_OK) == 0);
+        mcb_err_quiet(q);
+        mcb_codegen_free(cg);
+    }
+    /* an operator the engine does not generate: DEQUANTIZE of the output */
+    const int32_t shape[2] = {1, 10};
+    const int f = mcb_graph_add_tensor(&g, "float_out", MCB_FLOAT32, 2, shape, NULL, 0);
+    mcb_op dq = {0};
+    dq.code = MCB_OP_DEQUANTIZE;
+    dq.version = 1;
+    dq.n_in = dq.n_out = 1;
+    dq.in[0] = g.out[0];
+    dq.out[0] = f;
+    CHECK(mcb_graph_add_op(&g, &dq) >= 0);
+    g.out[0] = f;
+    const int q = mcb_err_quiet(1);
+    CHECK(mcb_codegen_analyse(&g, "dequantized") == NULL);
+    CHECK(strstr(mcb_last_error(), "DEQUANTIZE") != NULL || strstr(mcb_last_error(), "int8") != NULL);
+    mcb_err_quiet(q);
+    mcb_graph_free(&g);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_codegen_generate SOURCE_DIR [ARM_GCC]\n");
+        return 2;
+    }
+    arm_gcc = argc > 2 && argv[2][0] ? argv[2] : NULL;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(work, sizeof work, "%s/mcb-codegen-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(work) || mcb_target_load("nrf52840", &m4) != 0)
+        return 1;
+    char h[300];
+    snprintf(h, sizeof h, "%s/harness.c", work);
+    CHECK(mcb_write_file_atomic(h, harness, strlen(harness)) == 0);
+
+    char model[512];
+    snprintf(model, sizeof model, "%s/models/mnist-conv16-int8.tflite", argv[1]);
+    mcb_graph g;
+    CHECK(mcb_tflite_load(model, &g) == 0);
+    check_graph(&g, "mnist-conv16-int8.tflite", 1);
+    mcb_graph_free(&g);
+
+    const char *nets[] = {"mnist-conv32", "cifar10-conv16"};
+    for (int i = 0; i < 2; i++) {
+        CHECK(cgt_family_graph(mcb_family_find(nets[i]), 100u + (unsigned)i, &g) == 0);
+        check_graph(&g, nets[i], 2u + (unsigned)i);
+        mcb_graph_free(&g);
+    }
+    CHECK(cgt_mixed_graph(5, &g) == 0);
+    {
+        /* the paths this graph is for: unpooled aot conv, reference kernels, a copying reshape */
+        mcb_codegen *cg = mcb_codegen_analyse(&g, "mixed");
+        const mcb_codegen_layer *l = NULL;
+        const char *want[] = {"mcb_aot_conv_s8", "mcb_depthwise_conv2d_s8", "mcb_add_s8",
+                              "mcb_avg_pool2d_s8", "mcb_max_pool2d_s8", "mcb_aot_fc_s8",
+                              "mcb_reshape"};
+        CHECK(cg && mcb_codegen_layers(cg, &l) == 7);
+        for (int i = 0; cg && l && i < 7; i++)
+            CHECK(!strcmp(l[i].kernel, want[i]));
+        mcb_codegen_free(cg);
+    }
+    check_graph(&g, "mixed (reference kernels)", 9);
+    mcb_graph_free(&g);
+
+    refusals(argv[1]);
+
+    char *rm[] = {"rm", "-rf", work, NULL};
+    run(rm);
+    return TEST_END();
+}
