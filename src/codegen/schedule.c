@@ -245,8 +245,10 @@ static int graph_checks(mcb_codegen *cg)
             op->in[0] >= 0 && T(cg, op->in[0])->shape[0] != 1)
             bad |= problem(cg, i, "batch %d (the aot engine takes 1)", T(cg, op->in[0])->shape[0]);
         for (int k = 0; k < op->n_in; k++)
-            if (op->in[k] >= 0 && T(cg, op->in[k])->type == MCB_FLOAT32)
-                bad |= problem(cg, i, "float input %d (the aot engine runs int8 only)", k);
+            if (op->in[k] >= 0 && T(cg, op->in[k])->type == MCB_FLOAT32) {
+                bad |= problem(cg, i, "runs on float32 (the aot engine runs int8 only)");
+                break;
+            }
     }
     return bad ? -1 : 0;
 }

@@ -108,9 +108,8 @@ static int set_last(mcb_graph *g, int padding, int stride, int filter)
 static int conv(mcb_graph *g, const char *name, int x, int k, int fk, int padding, int act,
                 int depthwise, float *scale_out)
 {
-    const mcb_tensor *xt = &g->tensors[x];
-    const int h = xt->shape[1], w = xt->shape[2], c = xt->shape[3];
-    const float in_s = xt->scale[0];
+    const int h = g->tensors[x].shape[1], w = g->tensors[x].shape[2], c = g->tensors[x].shape[3];
+    const float in_s = g->tensors[x].scale[0];
     float ws[256];
     char nm[64];
     const int cout = depthwise ? c : k;
@@ -137,7 +136,9 @@ static int pool(mcb_graph *g, const char *name, int x, int code, int filter, int
     const mcb_tensor *xt = &g->tensors[x];
     const int32_t shape[4] = {1, (xt->shape[1] - filter) / stride + 1,
                               (xt->shape[2] - filter) / stride + 1, xt->shape[3]};
-    const int yt = act_tensor(g, name, 4, shape, xt->scale[0], (int)xt->zero_point[0]);
+    const float xs = xt->scale[0];
+    const int xzp = (int)xt->zero_point[0];
+    const int yt = act_tensor(g, name, 4, shape, xs, xzp); /* moves g->tensors */
     if (yt < 0 || op(g, code, 1, &x, yt, MCB_ACT_NONE) < 0)
         return -1;
     set_last(g, MCB_PAD_VALID, stride, filter);
@@ -146,13 +147,15 @@ static int pool(mcb_graph *g, const char *name, int x, int code, int filter, int
 
 static int reshape(mcb_graph *g, const char *name, int x)
 {
-    const mcb_tensor *xt = &g->tensors[x];
-    const int32_t n = (int32_t)mcb_tensor_elems(xt);
+    /* copies: adding tensors moves g->tensors */
+    const float xs = g->tensors[x].scale[0];
+    const int xzp = (int)g->tensors[x].zero_point[0];
+    const int32_t n = (int32_t)mcb_tensor_elems(&g->tensors[x]);
     const int32_t sshape[1] = {2}, data[2] = {1, n}, shape[2] = {1, n};
     char nm[64];
     snprintf(nm, sizeof nm, "%s/shape", name);
     const int st = mcb_graph_add_tensor(g, nm, MCB_INT32, 1, sshape, data, sizeof data);
-    const int yt = act_tensor(g, name, 2, shape, xt->scale[0], (int)xt->zero_point[0]);
+    const int yt = act_tensor(g, name, 2, shape, xs, xzp);
     const int in[2] = {x, st};
     if (st < 0 || yt < 0 || op(g, MCB_OP_RESHAPE, 2, in, yt, MCB_ACT_NONE) < 0)
         return -1;
@@ -161,9 +164,8 @@ static int reshape(mcb_graph *g, const char *name, int x)
 
 static int dense(mcb_graph *g, const char *name, int x, int out, int per_channel)
 {
-    const mcb_tensor *xt = &g->tensors[x];
-    const int n = (int)mcb_tensor_elems(xt);
-    const float in_s = xt->scale[0];
+    const int n = (int)mcb_tensor_elems(&g->tensors[x]);
+    const float in_s = g->tensors[x].scale[0];
     float ws[256];
     char nm[64];
     const int32_t wshape[2] = {out, n};
@@ -224,7 +226,8 @@ int cgt_mixed_graph(unsigned seed, mcb_graph *g)
     /* add: the depthwise output to itself, rescaled to a new output scale */
     const mcb_tensor *dt = &g->tensors[d];
     const int32_t shape[4] = {1, dt->shape[1], dt->shape[2], dt->shape[3]};
-    const int sum = act_tensor(g, "add", 4, shape, dt->scale[0] * 1.7f, 3);
+    const float ds = dt->scale[0];
+    const int sum = act_tensor(g, "add", 4, shape, ds * 1.7f, 3);
     const int ain[2] = {d, d};
     if (sum < 0 || op(g, MCB_OP_ADD, 2, ain, sum, MCB_ACT_NONE) < 0)
         return -1;

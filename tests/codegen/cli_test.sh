@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# generate and profile through the CLI: a working generation, the refusals (too big for the
+# target, corrupt model, float model) that write nothing, and profile on the committed model.
+# usage: cli_test.sh MCUBENCH SOURCE_DIR [with-firmware]   (profile needs $MCUBENCH_DATA)
+set -u
+mcb=$1 src=$2 fw=${3:-}
+model=$src/models/mnist-conv16-int8.tflite
+fail() { echo "FAIL: $*" >&2; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+"$mcb" generate "$model" --engine aot -o "$tmp/lib" > "$tmp/gen.txt" || fail "generate"
+[[ -f $tmp/lib/model.h && -f $tmp/lib/model.c ]] || fail "model.h / model.c missing"
+grep -q "arena *4544 bytes (lower bound for this schedule 4544)" "$tmp/gen.txt" \
+  || fail "generate did not report arena = bound: $(cat "$tmp/gen.txt")"
+
+# too big: a board with 8 KB of RAM
+sed 's/^ram_size.*/ram_size = 0x2000/; s/^name.*/name = tiny/' "$src/targets/nrf52840.target" \
+  > "$tmp/tiny.target"
+"$mcb" generate "$model" --engine aot --target "$tmp/tiny.target" -o "$tmp/tiny" 2> "$tmp/err.txt"
+[[ $? == 1 ]] || fail "a model too big for the target must exit 1"
+[[ $(wc -l < "$tmp/err.txt") == 1 ]] && grep -q "RAM" "$tmp/err.txt" \
+  || fail "expected one line about RAM: $(cat "$tmp/err.txt")"
+[[ ! -e $tmp/tiny ]] || fail "a refused model must write nothing"
+ls "$tmp" | grep -q "tiny.tmp" && fail "temporary folder left behind"
+
+# corrupt: truncated model
+head -c 3000 "$model" > "$tmp/bad.tflite"
+"$mcb" generate "$tmp/bad.tflite" --engine aot -o "$tmp/bad" 2> "$tmp/err.txt"
+[[ $? == 1 ]] || fail "a corrupt model must exit 1"
+[[ ! -e $tmp/bad ]] || fail "a corrupt model must write nothing"
+[[ -s $tmp/err.txt ]] || fail "no message for a corrupt model"
+
+# float model: not int8
+"$mcb" generate "$src/models/mnist-conv16.tflite" --engine aot -o "$tmp/float" 2> "$tmp/err.txt"
+[[ $? == 1 ]] || fail "a float model must exit 1"
+[[ ! -e $tmp/float ]] || fail "a float model must write nothing"
+
+# usage errors
+"$mcb" generate "$model" --engine interp -o "$tmp/x" 2>/dev/null; [[ $? == 2 ]] || fail "unknown engine must exit 2"
+"$mcb" profile "$model" --images 0 2>/dev/null; [[ $? == 2 ]] || fail "--images 0 must exit 2"
+
+[[ $fw == with-firmware ]] || exit 0
+"$mcb" profile "$model" --images 3 --json > "$tmp/p.json" || fail "profile"
+/usr/bin/python3 - "$tmp/p.json" <<'PY' || fail "profile json: $(cat "$tmp/p.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["outputs_match"] is True and d["images"] == 3 and d["engine"] == "aot", d
+assert d["macs"] == 380128 and d["cycles"] > 0 and d["cycles_max"] >= d["cycles"]
+assert abs(d["cycles_per_mac"] - d["cycles"] / d["macs"]) < 1e-6
+assert d["arena_bytes"] == d["lower_bound_bytes"] == 4544
+assert d["ram_bytes"] == d["data_bytes"] + d["bss_bytes"] + d["stack_bytes"] + d["heap_bytes"]
+assert d["ram_bytes"] >= d["arena_bytes"] and d["flash_bytes"] > d["weight_bytes"] > 0
+assert 0 <= d["accuracy"] <= 1
+ops = [l["op"] for l in d["layers"]]
+assert ops == ["CONV_2D+MAX_POOL_2D", "CONV_2D+MAX_POOL_2D", "FULLY_CONNECTED", "SOFTMAX"], ops
+assert sum(l["macs"] for l in d["layers"]) == d["macs"]
+assert sum(l["cycles"] for l in d["layers"]) <= d["cycles"]
+PY
+"$mcb" profile "$model" --images 2 > "$tmp/p.txt" || fail "profile (text)"
+grep -q "bit-exact" "$tmp/p.txt" && grep -q "cycles/MAC" "$tmp/p.txt" || fail "profile table"
+exit 0
