@@ -16,11 +16,7 @@ enum cg_kind {
     CG_AVGPOOL,    /* mcb_avg_pool2d_s8 */
     CG_ADD,        /* mcb_add_s8 */
     CG_SOFTMAX,    /* mcb_softmax_s8 */
-    CG_COPY,       /* mcb_reshape: a reshape that cannot alias (it writes the graph output) */
 };
-
-/* Where a tensor's bytes are: the caller's input, the caller's output, or the arena. */
-enum { CG_LOC_INPUT = -2, CG_LOC_OUTPUT = -3 };
 
 typedef struct {
     int kind;
@@ -49,7 +45,8 @@ struct mcb_codegen {
     cg_step *steps;
     int n_steps;
     int *canon;          /* per tensor: the tensor whose bytes it uses (reshape aliases) */
-    int *buf_of;         /* per canonical tensor: plan buffer index, or CG_LOC_* / -1 */
+    int canon_in, canon_out; /* the graph input's and output's canonical tensors */
+    int *buf_of;         /* per canonical tensor: plan buffer index, or -1 */
     int64_t *offset;     /* per plan buffer: arena offset */
     int n_bufs;
     int64_t arena, bound, weight_bytes, plain_bytes;

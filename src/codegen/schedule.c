@@ -23,8 +23,8 @@ const char *cg_kernel_name(int kind)
     static const char *const names[] = {
         "mcb_aot_conv_s8", "mcb_conv2d_s8",  "mcb_depthwise_conv2d_s8", "mcb_aot_fc_s8",
         "mcb_fully_connected_s8", "mcb_max_pool2d_s8", "mcb_avg_pool2d_s8", "mcb_add_s8",
-        "mcb_softmax_s8", "mcb_reshape"};
-    return kind >= 0 && kind <= CG_COPY ? names[kind] : "?";
+        "mcb_softmax_s8"};
+    return kind >= 0 && kind <= CG_SOFTMAX ? names[kind] : "?";
 }
 
 static int problem(const mcb_codegen *cg, int op, const char *fmt, ...) MCB_PRINTF(3, 4);
@@ -315,13 +315,8 @@ static int build_steps(mcb_codegen *cg)
             rc = pool_params(cg, i, &s->pool);
             break;
         case MCB_OP_RESHAPE:
-            if (!is_graph_output(g, op->out[0])) {
-                cg->canon[op->out[0]] = s->in[0]; /* in place: the same bytes, a new shape */
-                continue;
-            }
-            s->kind = CG_COPY;
-            s->elems = mcb_tensor_elems(T(cg, op->in[0]));
-            break;
+            cg->canon[op->out[0]] = s->in[0]; /* in place: the same bytes, a new shape */
+            continue;
         case MCB_OP_SOFTMAX: {
             const mcb_tensor *x = T(cg, op->in[0]);
             s->kind = CG_SOFTMAX;
@@ -381,18 +376,23 @@ static int plan(mcb_codegen *cg)
         if (last[st->out] < s)
             last[st->out] = s;
     }
-    const int in = canon(cg, g->in[0]), out = g->out[0];
+    /* The input and output live in the arena too (mcb_model_input/output): the input from
+     * before step 0, the output until after the last step. */
+    const int in = canon(cg, g->in[0]), out = canon(cg, g->out[0]);
+    cg->canon_in = in;
+    cg->canon_out = out;
+    first[in] = 0;
+    if (last[in] < 0)
+        last[in] = 0;
+    last[out] = cg->n_steps - 1;
+    if (first[out] < 0)
+        first[out] = 0;
     int nb = 0;
-    for (int t = 0; t < nt; t++) {
-        if (t == in) {
-            cg->buf_of[t] = CG_LOC_INPUT;
-        } else if (t == out) {
-            cg->buf_of[t] = CG_LOC_OUTPUT;
-        } else if (first[t] >= 0) {
+    for (int t = 0; t < nt; t++)
+        if (first[t] >= 0 && (canon(cg, t) == t)) {
             bufs[nb] = (mcb_plan_buf){mcb_tensor_bytes(T(cg, t)), first[t], last[t], 0};
             cg->buf_of[t] = nb++;
         }
-    }
     for (int s = 0; s < cg->n_steps; s++) {
         cg_step *st = &cg->steps[s];
         if (st->kind == CG_AOT_CONV) {
@@ -468,7 +468,7 @@ static void weight_bytes(mcb_codegen *cg)
 /* Kernel files the library needs, and its .c files. */
 static void file_lists(mcb_codegen *cg)
 {
-    int need[CG_COPY + 1] = {0};
+    int need[CG_SOFTMAX + 1] = {0};
     for (int s = 0; s < cg->n_steps; s++)
         need[cg->steps[s].kind] = 1;
     int nf = 0, ns = 0;
@@ -483,7 +483,7 @@ static void file_lists(mcb_codegen *cg)
         {CG_AOT_CONV, "aot/aot_conv.c"}, {CG_AOT_FC, "aot/aot_fc.c"},
         {CG_REF_CONV, "conv.c"},         {CG_REF_FC, "fully_connected.c"},
         {CG_MAXPOOL, "pool.c"},          {CG_ADD, "add.c"},
-        {CG_SOFTMAX, "softmax.c"},       {CG_COPY, "reshape.c"},
+        {CG_SOFTMAX, "softmax.c"},
     };
     for (size_t k = 0; k < sizeof src / sizeof src[0]; k++) {
         int want = need[src[k].kind];
@@ -525,7 +525,13 @@ mcb_codegen *mcb_codegen_analyse(const mcb_graph *g, const char *what)
     }
     for (int t = 0; t < g->n_tensors; t++)
         cg->canon[t] = t;
-    if (build_steps(cg) || plan(cg))
+    if (build_steps(cg))
+        goto fail;
+    if (cg->n_steps == 0) {
+        problem(cg, -1, "the model computes nothing (only reshapes)");
+        goto fail;
+    }
+    if (plan(cg))
         goto fail;
     weight_bytes(cg);
     file_lists(cg);
@@ -578,8 +584,7 @@ int64_t mcb_codegen_flash_need(const mcb_codegen *cg)
 }
 int64_t mcb_codegen_ram_need(const mcb_codegen *cg)
 {
-    return cg->arena + mcb_codegen_input_bytes(cg) + mcb_codegen_output_bytes(cg) +
-           MCB_CODEGEN_RAM_MARGIN;
+    return cg->arena + MCB_CODEGEN_RAM_MARGIN;
 }
 
 int mcb_codegen_check_fit(const mcb_codegen *cg, const mcb_target *t)
@@ -592,10 +597,9 @@ int mcb_codegen_check_fit(const mcb_codegen *cg, const mcb_target *t)
         return -1;
     }
     if (ram > (int64_t)t->ram_size) {
-        mcb_error("%s: needs %lld bytes of RAM (arena %lld + input %lld + output %lld + %d for "
+        mcb_error("%s: needs %lld bytes of RAM (arena %lld, input and output included, + %d for "
                   "stack and runtime), target %s has %lu", cg->what, (long long)ram,
-                  (long long)cg->arena, (long long)mcb_codegen_input_bytes(cg),
-                  (long long)mcb_codegen_output_bytes(cg), MCB_CODEGEN_RAM_MARGIN, t->name,
+                  (long long)cg->arena, MCB_CODEGEN_RAM_MARGIN, t->name,
                   (unsigned long)t->ram_size);
         return -1;
     }

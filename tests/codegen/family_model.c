@@ -1,0 +1,22 @@
+/* Writes a paper-family network with random int8 weights as .tflite, for profiling the
+ * generated code of networks no one has trained yet (cycles and memory do not depend on the
+ * weights; accuracy does, so it means nothing for these).
+ * usage: cgt_family_model NAME SEED OUT.tflite */
+#include "graphs.h"
+#include "tflite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(int argc, char **argv)
+{
+    const mcb_family_net *n = argc == 4 ? mcb_family_find(argv[1]) : NULL;
+    if (!n) {
+        fprintf(stderr, "usage: cgt_family_model NAME SEED OUT.tflite (NAME from the family)\n");
+        return 2;
+    }
+    mcb_graph g;
+    int rc = cgt_family_graph(n, (unsigned)strtoul(argv[2], NULL, 10), &g) || mcb_tflite_save(argv[3], &g);
+    mcb_graph_free(&g);
+    return rc ? 1 : 0;
+}
