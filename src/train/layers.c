@@ -13,9 +13,13 @@ void mcb_im2col3x3(const float *x, int n, int h, int w, int c, float *cols)
         for (int oy = 0; oy < oh; oy++)
             for (int ox = 0; ox < ow; ox++) {
                 float *dst = cols + (((size_t)b * oh + oy) * ow + ox) * 9 * c;
-                for (int ky = 0; ky < 3; ky++)
-                    memcpy(dst + ky * rowlen, xb + ((size_t)(oy + ky) * w + ox) * c,
-                           rowlen * sizeof(float));
+                for (int ky = 0; ky < 3; ky++) {
+                    const float *src = xb + ((size_t)(oy + ky) * w + ox) * c;
+                    float *d = dst + ky * rowlen;
+                    /* few channels: a plain loop beats a memcpy call per 3-12 floats */
+                    for (size_t j = 0; j < rowlen; j++)
+                        d[j] = src[j];
+                }
             }
     }
 }
@@ -86,14 +90,18 @@ void mcb_maxpool2_fwd(const float *x, int n, int h, int w, int c, float *y, int3
             for (int ox = 0; ox < ow; ox++) {
                 size_t o = (((size_t)b * oh + oy) * ow + ox) * c;
                 size_t base = (((size_t)b * h + 2 * oy) * w + 2 * ox) * c;
-                size_t off[4] = {base, base + c, base + (size_t)w * c, base + (size_t)w * c + c};
+                const float *x0 = x + base, *x1 = x0 + c, *x2 = x0 + (size_t)w * c, *x3 = x2 + c;
+                int32_t a0 = (int32_t)(base - (size_t)b * h * w * c);
+                int32_t a1 = a0 + c, a2 = a0 + w * c, a3 = a2 + c;
+                /* branch-free over channels; ties keep the first window element */
                 for (int ch = 0; ch < c; ch++) {
-                    size_t best = off[0] + ch;
-                    for (int q = 1; q < 4; q++)
-                        if (x[off[q] + ch] > x[best])
-                            best = off[q] + ch;
-                    y[o + ch] = x[best];
-                    arg[o + ch] = (int32_t)(best - (size_t)b * h * w * c);
+                    float v = x0[ch];
+                    int32_t a = a0 + ch;
+                    a = x1[ch] > v ? a1 + ch : a, v = x1[ch] > v ? x1[ch] : v;
+                    a = x2[ch] > v ? a2 + ch : a, v = x2[ch] > v ? x2[ch] : v;
+                    a = x3[ch] > v ? a3 + ch : a, v = x3[ch] > v ? x3[ch] : v;
+                    y[o + ch] = v;
+                    arg[o + ch] = a;
                 }
             }
 }
@@ -105,6 +113,21 @@ void mcb_maxpool2_bwd(const float *dy, const int32_t *arg, int n, int h, int w, 
     for (int b = 0; b < n; b++)
         for (size_t i = 0; i < out; i++)
             dx[(size_t)b * in + arg[(size_t)b * out + i]] += dy[(size_t)b * out + i];
+}
+
+void mcb_maxpool2_relu_bwd(const float *dy, const float *y, const int32_t *arg, int n, int h,
+                           int w, int c, float *dx)
+{
+    size_t in = (size_t)h * w * c, out = (size_t)(h / 2) * (w / 2) * c;
+    memset(dx, 0, (size_t)n * in * sizeof(float));
+    for (int b = 0; b < n; b++) {
+        float *d = dx + (size_t)b * in;
+        for (size_t i = 0; i < out; i++) {
+            size_t j = (size_t)b * out + i;
+            if (y[j] > 0.0f)
+                d[arg[j]] = dy[j];
+        }
+    }
 }
 
 void mcb_dense_fwd(const float *x, int n, int i, const float *wt, const float *b, int o, float *z)

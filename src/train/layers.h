@@ -26,6 +26,10 @@ void mcb_conv3x3_bwd(float *dy, const float *y, int n, int h, int w, int c, cons
 /* y [n][h/2][w/2][c] max over 2x2 windows (odd edges dropped); arg records the winners. */
 void mcb_maxpool2_fwd(const float *x, int n, int h, int w, int c, float *y, int32_t *arg);
 void mcb_maxpool2_bwd(const float *dy, const int32_t *arg, int n, int h, int w, int c, float *dx);
+/* The same, fused with the ReLU before the pool: winners whose pooled value y (post-ReLU) is 0
+ * get no gradient. dx may alias the ReLU output the pool read (it is no longer needed). */
+void mcb_maxpool2_relu_bwd(const float *dy, const float *y, const int32_t *arg, int n, int h,
+                           int w, int c, float *dx);
 
 /* z [n][o] = x [n][i] . wt[o][i]^T + b */
 void mcb_dense_fwd(const float *x, int n, int i, const float *wt, const float *b, int o, float *z);

@@ -102,20 +102,14 @@ double mcb_net_backward(mcb_net *t, int n, const uint8_t *labels, int *correct)
     double loss = mcb_softmax_xent(t->z, labels, n, t->classes, t->dz, correct);
     mcb_dense_bwd(t->dz, t->p2, n, t->flat, P(t, MCB_P_WD), t->classes, G(t, MCB_P_WD),
                   G(t, MCB_P_BD), t->dp2);
-    /* y2 is dead after pooling, so its buffer takes the conv2 output gradient. */
+    /* y2 and y1 are dead after pooling, so their buffers take the conv output gradients. */
+    /* the pooled values p2/p1 tell which winners passed the ReLU */
     float *dy2 = t->y2;
-    mcb_maxpool2_bwd(t->dp2, t->arg2, n, t->h2, t->w2, t->k, t->dcols);
-    size_t m2 = (size_t)n * t->h2 * t->w2 * t->k;
-    /* relu mask needs y2 > 0; with dy2 aliasing y2, mask before overwriting */
-    for (size_t i = 0; i < m2; i++)
-        dy2[i] = dy2[i] > 0.0f ? t->dcols[i] : 0.0f;
+    mcb_maxpool2_relu_bwd(t->dp2, t->p2, t->arg2, n, t->h2, t->w2, t->k, dy2);
     mcb_conv3x3_bwd(dy2, NULL, n, t->ph1, t->pw1, t->k, P(t, MCB_P_W2), t->k, 0, t->cols2,
                     G(t, MCB_P_W2), G(t, MCB_P_B2), t->dcols, t->dp1);
     float *dy1 = t->y1;
-    size_t m1 = (size_t)n * t->h1 * t->w1 * t->k;
-    mcb_maxpool2_bwd(t->dp1, t->arg1, n, t->h1, t->w1, t->k, t->dcols);
-    for (size_t i = 0; i < m1; i++)
-        dy1[i] = dy1[i] > 0.0f ? t->dcols[i] : 0.0f;
+    mcb_maxpool2_relu_bwd(t->dp1, t->p1, t->arg1, n, t->h1, t->w1, t->k, dy1);
     mcb_conv3x3_bwd(dy1, NULL, n, t->h, t->w, t->c, P(t, MCB_P_W1), t->k, 0, t->cols1,
                     G(t, MCB_P_W1), G(t, MCB_P_B1), NULL, NULL);
     return loss;
