@@ -162,6 +162,23 @@ static void test_pool(void)
     for (int b = 0; b < n; b++)
         for (int j = 0; j < w * c; j++)
             CHECK(dx[(size_t)b * h * w * c + (size_t)4 * w * c + j] == 0.0f);
+    /* the fused pool+ReLU backward equals the pool backward masked where the winner is 0 */
+    for (size_t i = 0; i < nx; i++)
+        x[i] = x[i] > 2.5f ? x[i] - 2.5f : 0.0f; /* a ReLU output: some windows win with 0 */
+    mcb_maxpool2_fwd(x, n, h, w, c, y, arg);
+    float *dx2 = malloc(nx * 4);
+    mcb_maxpool2_bwd(r, arg, n, h, w, c, dx);
+    mcb_maxpool2_relu_bwd(r, y, arg, n, h, w, c, dx2);
+    int zeros = 0, same = 1;
+    for (size_t i = 0; i < nx; i++) {
+        float want = x[i] > 0 ? dx[i] : 0.0f;
+        same &= dx2[i] == want;
+    }
+    for (size_t i = 0; i < ny; i++)
+        zeros += y[i] == 0.0f;
+    CHECK(same);
+    CHECK(zeros > 0 && zeros < (int)ny);
+    free(dx2);
     free(x), free(y), free(r), free(dx), free(arg);
 }
 
