@@ -53,6 +53,9 @@ int mcb_codegen_check_fit(const mcb_codegen *cg, const mcb_target *t);
  * place, so nothing is left on failure. 0, or -1 after reporting. */
 int mcb_codegen_write(const mcb_codegen *cg, const char *dir);
 
+/* The graph tensor layer l writes (its output; a fused pool's output for a fused step). */
+int mcb_codegen_layer_tensor(const mcb_codegen *cg, int l);
+
 /* Names of the .c files of the library (model.c first), NULL-terminated; valid with cg. */
 const char *const *mcb_codegen_sources(const mcb_codegen *cg);
 

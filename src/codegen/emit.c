@@ -210,6 +210,8 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
         break;
     }
     fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_LAYER_END, %d);\n", s);
+    fprintf(f, "    MCB_MODEL_TRACE_LAYER(%d, %s, %lld);\n", s, out,
+            (long long)mcb_tensor_bytes(&cg->g->tensors[st->out]));
 }
 
 static void shape_text(const mcb_tensor *t, char *buf, size_t n)
@@ -237,7 +239,8 @@ static char *model_h(const mcb_codegen *cg, size_t *size)
             " * needed: no malloc, no interpreter, one static arena of %lld bytes, weights as\n"
             " * const arrays (flash). On Cortex-M4 the DSP path of the aot kernels is used.\n"
             " * Define MCB_MODEL_MARKERS=1 to emit mcubench's cycle markers (mcb_port.h) around\n"
-            " * the inference and each layer; they are off by default. */\n"
+            " * the inference and each layer; they are off by default. Define MCB_MODEL_TRACE=1\n"
+            " * to have mcb_model_trace (below, yours to define) called after each layer. */\n"
             "#ifndef MCB_MODEL_H\n#define MCB_MODEL_H\n\n#include <stdint.h>\n\n",
             cg->what, cg->n_steps, (long long)mcb_graph_macs(cg->g), (long long)cg->arena);
     fprintf(f,
@@ -260,7 +263,11 @@ static char *model_h(const mcb_codegen *cg, size_t *size)
             "void mcb_model_invoke(const int8_t *input, int8_t *output);\n"
             "/* Where the model's input and output live in the arena (word-aligned). */\n"
             "int8_t *mcb_model_input(void);\n"
-            "int8_t *mcb_model_output(void);\n\n#endif\n",
+            "int8_t *mcb_model_output(void);\n\n"
+            "#if defined(MCB_MODEL_TRACE) && MCB_MODEL_TRACE\n"
+            "/* Debugging: called after layer `layer` with its output (bytes bytes). */\n"
+            "void mcb_model_trace(int layer, const int8_t *output, int bytes);\n"
+            "#endif\n\n#endif\n",
             xs, ys, (long long)mcb_tensor_bytes(x), (long long)mcb_tensor_bytes(y),
             (double)x->scale[0], (long long)x->zero_point[0], (double)y->scale[0],
             (long long)y->zero_point[0], (long long)cg->arena, cg->n_steps);
@@ -292,6 +299,11 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
             "#define MCB_MODEL_MARK(kind, index) MCB_MARK(kind, index)\n"
             "#else\n"
             "#define MCB_MODEL_MARK(kind, index) ((void)0)\n"
+            "#endif\n\n"
+            "#if defined(MCB_MODEL_TRACE) && MCB_MODEL_TRACE\n"
+            "#define MCB_MODEL_TRACE_LAYER(layer, output, bytes) mcb_model_trace(layer, output, bytes)\n"
+            "#else\n"
+            "#define MCB_MODEL_TRACE_LAYER(layer, output, bytes) ((void)0)\n"
             "#endif\n\n"
             "#if defined(__GNUC__)\n"
             "#define MCB_MODEL_ALIGN4 __attribute__((aligned(4)))\n"

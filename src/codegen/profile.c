@@ -50,8 +50,11 @@ static int write_text(const char *dir, const char *name, char *text, size_t n)
 }
 
 /* The firmware's main: copies each image into the model's input in the arena, runs the model
- * (markers inside), prints the output bytes in hex, one line per image. */
-static int write_main(const char *dir, int n_images, int64_t in_bytes, int64_t out_bytes)
+ * (markers inside), prints the output bytes in hex, one line per image. With trace >= 0 it
+ * runs image `trace` only and prints every layer's output instead (MCB_MODEL_TRACE), one line
+ * per layer: for locating a mismatch. */
+static int write_main(const char *dir, const char *name, int n_images, int64_t in_bytes,
+                      int64_t out_bytes, int trace)
 {
     char *buf = NULL;
     size_t size = 0;
@@ -67,20 +70,118 @@ static int write_main(const char *dir, int n_images, int64_t in_bytes, int64_t o
             "    for (int i = 0; i < n; i++) {\n"
             "        mcb_writec(digits[((unsigned)(uint8_t)v[i]) >> 4]);\n"
             "        mcb_writec(digits[(uint8_t)v[i] & 15u]);\n"
-            "    }\n    mcb_writec('\\n');\n}\n\n"
-            "int main(void)\n{\n"
-            "    for (int i = 0; i < %d; i++) {\n"
-            "        /* the image goes straight into the arena, the output is read there */\n"
-            "        memcpy(mcb_model_input(), mcb_profile_images[i], %lld);\n"
-            "        mcb_model_invoke(mcb_model_input(), mcb_model_output());\n"
-            "        print_hex(mcb_model_output(), %lld);\n"
-            "    }\n    return 0;\n}\n",
-            n_images, (long long)in_bytes, n_images, (long long)in_bytes, (long long)out_bytes);
+            "    }\n    mcb_writec('\\n');\n}\n\n",
+            n_images, (long long)in_bytes);
+    if (trace >= 0)
+        fprintf(f,
+                "void mcb_model_trace(int layer, const int8_t *output, int bytes)\n{\n"
+                "    (void)layer;\n    print_hex(output, bytes);\n}\n\n"
+                "int main(void)\n{\n"
+                "    memcpy(mcb_model_input(), mcb_profile_images[%d], %lld);\n"
+                "    mcb_model_invoke(mcb_model_input(), mcb_model_output());\n"
+                "    return 0;\n}\n",
+                trace, (long long)in_bytes);
+    else
+        fprintf(f,
+                "int main(void)\n{\n"
+                "    for (int i = 0; i < %d; i++) {\n"
+                "        /* the image goes straight into the arena, the output is read there */\n"
+                "        memcpy(mcb_model_input(), mcb_profile_images[i], %lld);\n"
+                "        mcb_model_invoke(mcb_model_input(), mcb_model_output());\n"
+                "        print_hex(mcb_model_output(), %lld);\n"
+                "    }\n    return 0;\n}\n",
+                n_images, (long long)in_bytes, (long long)out_bytes);
     if (fclose(f) != 0) {
         free(buf);
         return -1;
     }
-    return write_text(dir, "profile_main.c", buf, size);
+    return write_text(dir, name, buf, size);
+}
+
+/* Builds main_c + the images + the library in gen into elf, with `define` (-D...). */
+static int build_firmware(const mcb_target *t, const mcb_codegen *cg, const char *gen,
+                          const char *main_c, const char *define, const char *elf)
+{
+    const char *srcs[24];
+    static char paths[24][4300];
+    int ns = 0;
+    snprintf(paths[ns], sizeof paths[ns], "%s/%s", gen, main_c), srcs[ns] = paths[ns], ns++;
+    snprintf(paths[ns], sizeof paths[ns], "%s/profile_images.c", gen), srcs[ns] = paths[ns], ns++;
+    for (const char *const *s = mcb_codegen_sources(cg); *s && ns < 24; s++, ns++) {
+        snprintf(paths[ns], sizeof paths[ns], "%s/%s", gen, *s);
+        srcs[ns] = paths[ns];
+    }
+    char rt[4300];
+    snprintf(rt, sizeof rt, "%s/%s", mcb_runtime_dir(), t->runtime);
+    const char *incs[] = {gen, rt};
+    const char *flags[] = {"-std=c99", "-Wall", "-Wextra", "-Werror", define};
+    mcb_fw_build b = {.target = t, .sources = srcs, .n_sources = ns, .include_dirs = incs,
+                      .n_include_dirs = 2, .extra_flags = flags, .n_extra_flags = 5,
+                      .output = elf};
+    return mcb_fw_build_run(&b, NULL);
+}
+
+static int hexval(char c);
+
+/* After a mismatch on image `image` (output byte out_byte: target_v, host host_v): runs the
+ * image again on the target with every layer's output printed and reports the first layer
+ * and byte that differ from the host executor's tensor. Reports one line; returns -1. */
+static int locate_mismatch(const mcb_profile_opts *o, const mcb_target *t, const mcb_graph *g,
+                           const mcb_codegen *cg, mcb_exec *ex, const int8_t *input, int image,
+                           const char *gen, const char *work, int64_t out_byte, int target_v,
+                           int host_v)
+{
+    char elf_path[4300];
+    snprintf(elf_path, sizeof elf_path, "%s/trace.elf", work);
+    mcb_elf *elf = NULL;
+    mcb_sim_result r;
+    memset(&r, 0, sizeof r);
+    int found = 0;
+    int8_t *out = malloc((size_t)mcb_codegen_output_bytes(cg));
+    const int q = mcb_err_quiet(1); /* the diagnosis is best effort: the mismatch is the error */
+    if (out && write_main(gen, "profile_trace.c", o->images, mcb_codegen_input_bytes(cg),
+                          mcb_codegen_output_bytes(cg), image) == 0 &&
+        build_firmware(t, cg, gen, "profile_trace.c", "-DMCB_MODEL_TRACE=1", elf_path) == 0 &&
+        (elf = mcb_elf_load(elf_path)) != NULL) {
+        mcb_sim_opts so = {.target = t};
+        if (mcb_sim_run(elf, &so, &r) == 0 && !r.fault[0] && r.out) {
+            mcb_exec_run(ex, input, out);
+            const mcb_codegen_layer *layers;
+            const int n = mcb_codegen_layers(cg, &layers);
+            const char *line = r.out;
+            for (int l = 0; l < n && !found; l++) {
+                const int tensor = mcb_codegen_layer_tensor(cg, l);
+                const int8_t *host = mcb_exec_tensor(ex, tensor);
+                const int64_t bytes = mcb_tensor_bytes(&g->tensors[tensor]);
+                for (int64_t k = 0; k < bytes && !found; k++) {
+                    const int hi = hexval(line[2 * k]), lo = hi < 0 ? -1 : hexval(line[2 * k + 1]);
+                    if (hi < 0 || lo < 0)
+                        break;
+                    const int8_t v = (int8_t)(uint8_t)(hi << 4 | lo);
+                    if (v != host[k]) {
+                        mcb_err_quiet(q);
+                        mcb_error("%s: image %d, layer %d (%s), byte %lld: the target computed %d, "
+                                  "the host executor %d (output byte %lld: %d against %d)",
+                                  o->model, image, l, layers[l].op, (long long)k, v, host[k],
+                                  (long long)out_byte, target_v, host_v);
+                        found = 1;
+                    }
+                }
+                const char *nl = strchr(line, '\n');
+                if (!nl)
+                    break;
+                line = nl + 1;
+            }
+        }
+    }
+    mcb_err_quiet(q);
+    if (!found)
+        mcb_error("%s: image %d, output byte %lld: the target computed %d, the host executor %d",
+                  o->model, image, (long long)out_byte, target_v, host_v);
+    mcb_sim_result_free(&r);
+    mcb_elf_free(elf);
+    free(out);
+    return -1;
 }
 
 static int write_images(const char *dir, const int8_t *images, int n_images, int64_t in_bytes)
@@ -276,29 +377,12 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
     }
     snprintf(gen, sizeof gen, "%s/model", work);
     snprintf(fw, sizeof fw, "%s/profile.elf", work);
-    if (mcb_codegen_write(cg, gen) < 0 || write_main(gen, o->images, in_bytes, out_bytes) < 0 ||
+    if (mcb_codegen_write(cg, gen) < 0 ||
+        write_main(gen, "profile_main.c", o->images, in_bytes, out_bytes, -1) < 0 ||
         write_images(gen, inputs, o->images, in_bytes) < 0)
         goto done;
-    {
-        const char *srcs[24];
-        static char paths[24][4300];
-        int ns = 0;
-        snprintf(paths[ns], sizeof paths[ns], "%s/profile_main.c", gen), srcs[ns] = paths[ns], ns++;
-        snprintf(paths[ns], sizeof paths[ns], "%s/profile_images.c", gen), srcs[ns] = paths[ns], ns++;
-        for (const char *const *s = mcb_codegen_sources(cg); *s && ns < 24; s++, ns++) {
-            snprintf(paths[ns], sizeof paths[ns], "%s/%s", gen, *s);
-            srcs[ns] = paths[ns];
-        }
-        char rt[4300];
-        snprintf(rt, sizeof rt, "%s/%s", mcb_runtime_dir(), p->target.runtime);
-        const char *incs[] = {gen, rt};
-        const char *flags[] = {"-std=c99", "-Wall", "-Wextra", "-Werror", "-DMCB_MODEL_MARKERS=1"};
-        mcb_fw_build b = {.target = &p->target, .sources = srcs, .n_sources = ns,
-                          .include_dirs = incs, .n_include_dirs = 2, .extra_flags = flags,
-                          .n_extra_flags = 5, .output = fw};
-        if (mcb_fw_build_run(&b, NULL) < 0)
-            goto done;
-    }
+    if (build_firmware(&p->target, cg, gen, "profile_main.c", "-DMCB_MODEL_MARKERS=1", fw) < 0)
+        goto done;
     if (!(p->elf_path = strdup(fw)) || !(elf = mcb_elf_load(fw)))
         goto done;
     mcb_sim_opts so = {.target = &p->target};
@@ -334,9 +418,8 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
         for (int64_t k = 0; k < out_bytes; k++) {
             const int8_t a = target_out[(int64_t)i * out_bytes + k], h = host[(int64_t)i * out_bytes + k];
             if (a != h) {
-                mcb_error("%s: image %d, output byte %lld: the target computed %d, the host "
-                          "executor %d (outputs differ: a code generator or kernel bug)",
-                          o->model, i, (long long)k, a, h);
+                locate_mismatch(o, &p->target, &g, cg, ex, inputs + (size_t)i * (size_t)in_bytes, i,
+                                gen, work, k, a, h);
                 goto done;
             }
         }

@@ -606,6 +606,11 @@ int mcb_codegen_check_fit(const mcb_codegen *cg, const mcb_target *t)
     return 0;
 }
 
+int mcb_codegen_layer_tensor(const mcb_codegen *cg, int l)
+{
+    return l >= 0 && l < cg->n_steps ? cg->steps[l].out : -1;
+}
+
 const char *const *mcb_codegen_sources(const mcb_codegen *cg)
 {
     return cg->sources;

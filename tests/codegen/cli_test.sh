@@ -57,5 +57,22 @@ assert sum(l["macs"] for l in d["layers"]) == d["macs"]
 assert sum(l["cycles"] for l in d["layers"]) <= d["cycles"]
 PY
 "$mcb" profile "$model" --images 2 > "$tmp/p.txt" || fail "profile (text)"
+
+# a kernel that differs on the target: the FC kernel copied into the library is made to
+# overwrite its last output; profile must fail and name the layer
+cp -r "$src/src/kernels" "$tmp/kernels"
+sed -i 's/^void mcb_aot_fc_s8(/static void real_fc_s8(/' "$tmp/kernels/aot/aot_fc.c"
+grep -q "^static void real_fc_s8(" "$tmp/kernels/aot/aot_fc.c" || fail "could not wrap mcb_aot_fc_s8"
+cat >> "$tmp/kernels/aot/aot_fc.c" <<'C'
+void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
+{
+    real_fc_s8(f, input, output);
+    output[f->out_depth - 1] = 127;
+}
+C
+MCUBENCH_KERNELS_DIR=$tmp/kernels "$mcb" profile "$model" --images 3 > /dev/null 2> "$tmp/err.txt"
+[[ $? == 1 ]] || fail "a target output that differs from the host must exit 1"
+grep -q "layer 2 (FULLY_CONNECTED), byte 9" "$tmp/err.txt" \
+  || fail "the mismatch must name the layer and byte: $(cat "$tmp/err.txt")"
 grep -q "bit-exact" "$tmp/p.txt" && grep -q "cycles/MAC" "$tmp/p.txt" || fail "profile table"
 exit 0

@@ -7,6 +7,7 @@
 #include "err.h"
 #include "exec.h"
 #include "fileio.h"
+#include "graph_mem.h"
 #include "graphs.h"
 #include "proc.h"
 #include "target.h"
@@ -42,17 +43,34 @@ static const char harness[] =
     "        fwrite(y, 1, sizeof y, out);\n    }\n"
     "    return fclose(out) != 0 || fclose(in) != 0;\n}\n";
 
-/* cc -std=c99 -Wall -Wextra -Werror: the library and the harness into one program. */
-static int host_build(const mcb_codegen *cg, const char *lib, const char *exe)
+/* With MCB_MODEL_TRACE: one input, each layer's output recorded as (layer, bytes, data). */
+static const char trace_harness[] =
+    "#include \"model.h\"\n#include <stdio.h>\n\n"
+    "static FILE *trace;\n\n"
+    "void mcb_model_trace(int layer, const int8_t *output, int bytes)\n{\n"
+    "    fwrite(&layer, sizeof layer, 1, trace);\n"
+    "    fwrite(&bytes, sizeof bytes, 1, trace);\n"
+    "    fwrite(output, 1, (size_t)bytes, trace);\n}\n\n"
+    "int main(int argc, char **argv)\n{\n"
+    "    static int8_t x[MCB_MODEL_INPUT_BYTES], y[MCB_MODEL_OUTPUT_BYTES];\n"
+    "    FILE *in = argc == 3 ? fopen(argv[1], \"rb\") : NULL;\n"
+    "    trace = argc == 3 ? fopen(argv[2], \"wb\") : NULL;\n"
+    "    if (!in || !trace || fread(x, 1, sizeof x, in) != sizeof x)\n        return 2;\n"
+    "    mcb_model_invoke(x, y);\n"
+    "    return fclose(trace) != 0 || fclose(in) != 0;\n}\n";
+
+/* cc -std=c99 -Wall -Wextra -Werror: the library and a harness into one program. */
+static int host_build_with(const mcb_codegen *cg, const char *lib, const char *exe,
+                           const char *harness_name, const char *define)
 {
     char *argv[40];
     static char paths[24][512];
     int n = 0, k = 0;
     char inc[320], h[320];
     snprintf(inc, sizeof inc, "-I%s", lib);
-    snprintf(h, sizeof h, "%s/harness.c", work);
-    char *fixed[] = {"cc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", inc, "-o",
-                     (char *)exe, h};
+    snprintf(h, sizeof h, "%s/%s", work, harness_name);
+    char *fixed[] = {"cc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1",
+                     (char *)define, inc, "-o", (char *)exe, h};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         argv[n++] = fixed[i];
     for (const char *const *s = mcb_codegen_sources(cg); *s; s++, k++) {
@@ -62,6 +80,52 @@ static int host_build(const mcb_codegen *cg, const char *lib, const char *exe)
     argv[n++] = "-lm";
     argv[n] = NULL;
     return run(argv);
+}
+
+static int host_build(const mcb_codegen *cg, const char *lib, const char *exe)
+{
+    return host_build_with(cg, lib, exe, "harness.c", "-DMCB_MODEL_TRACE=0");
+}
+
+/* The trace hook: after each layer, its output equals the host executor's tensor. */
+static void check_trace(const mcb_codegen *cg, const mcb_graph *g, const char *lib,
+                        const int8_t *input)
+{
+    char exe[300], in_path[300], tr_path[300];
+    snprintf(exe, sizeof exe, "%s/model_trace", work);
+    snprintf(in_path, sizeof in_path, "%s/in.bin", work);
+    snprintf(tr_path, sizeof tr_path, "%s/trace.bin", work);
+    CHECK(host_build_with(cg, lib, exe, "trace_harness.c", "-DMCB_MODEL_TRACE=1") == 0);
+    char *argv[] = {exe, in_path, tr_path, NULL};
+    CHECK(run(argv) == 0);
+    mcb_exec *e = mcb_exec_prepare(g, "trace");
+    int8_t *out = malloc((size_t)mcb_codegen_output_bytes(cg));
+    size_t n = 0;
+    uint8_t *tr = mcb_read_file(tr_path, &n);
+    CHECK(e && out && tr);
+    if (e && out && tr) {
+        mcb_exec_run(e, input, out);
+        const mcb_codegen_layer *l;
+        const int layers = mcb_codegen_layers(cg, &l);
+        size_t at = 0;
+        for (int k = 0; k < layers; k++) {
+            int layer = -1, bytes = -1;
+            CHECK(at + 2 * sizeof(int) <= n);
+            if (at + 2 * sizeof(int) > n)
+                break;
+            memcpy(&layer, tr + at, sizeof layer);
+            memcpy(&bytes, tr + at + sizeof layer, sizeof bytes);
+            at += 2 * sizeof(int);
+            const int t = mcb_codegen_layer_tensor(cg, k);
+            CHECK_EQ_INT(layer, k);
+            CHECK_EQ_INT(bytes, mcb_tensor_bytes(&g->tensors[t]));
+            CHECK(at + (size_t)bytes <= n && memcmp(tr + at, mcb_exec_tensor(e, t), (size_t)bytes) == 0);
+            at += (size_t)bytes;
+        }
+        CHECK(at == n);
+    }
+    free(tr), free(out);
+    mcb_exec_free(e);
 }
 
 /* Each .c for Cortex-M4 with the target's flags, -std=c99 -Wall -Wextra -Werror; model.c
@@ -153,6 +217,7 @@ static void check_graph(const mcb_graph *g, const char *name, unsigned seed)
                mcb_codegen_layers(cg, &(const mcb_codegen_layer *){0}),
                (long long)mcb_codegen_arena_bytes(cg));
     }
+    check_trace(cg, g, lib, in);
     free(got), free(in), free(want);
     mcb_codegen_free(cg);
 }
@@ -219,6 +284,8 @@ int main(int argc, char **argv)
     char h[300];
     snprintf(h, sizeof h, "%s/harness.c", work);
     CHECK(mcb_write_file_atomic(h, harness, strlen(harness)) == 0);
+    snprintf(h, sizeof h, "%s/trace_harness.c", work);
+    CHECK(mcb_write_file_atomic(h, trace_harness, strlen(trace_harness)) == 0);
 
     char model[512];
     snprintf(model, sizeof model, "%s/models/mnist-conv16-int8.tflite", argv[1]);
