@@ -337,6 +337,15 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
                   ds.h * ds.w * ds.c, (long long)in_bytes);
         goto done;
     }
+    /* the images are baked into flash beside the model */
+    const int64_t room = (int64_t)p->target.flash_size - mcb_codegen_flash_need(cg);
+    if (in_bytes * o->images > room) {
+        mcb_error("%s: %d test images take %lld bytes of flash, the model leaves %lld on %s: "
+                  "use --images %lld or fewer", o->model, o->images,
+                  (long long)(in_bytes * o->images), (long long)room, p->target.name,
+                  (long long)(room / in_bytes));
+        goto done;
+    }
     if (ds.n < o->images) {
         mcb_error("%s: the %s test set has only %d images", o->model, dsname, ds.n);
         goto done;
