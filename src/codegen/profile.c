@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "graph_mem.h"
 #include "json.h"
+#include "progress.h"
 #include "tflite.h"
 
 #include <dirent.h>
@@ -362,6 +363,7 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
                        inputs + (size_t)i * (size_t)in_bytes);
 
     /* host reference outputs */
+    mcb_progress("profile: host reference outputs of %d images", o->images);
     if (!(ex = mcb_exec_prepare(&g, o->model)))
         goto done;
     for (int i = 0; i < o->images; i++)
@@ -390,11 +392,13 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
         write_main(gen, "profile_main.c", o->images, in_bytes, out_bytes, -1) < 0 ||
         write_images(gen, inputs, o->images, in_bytes) < 0)
         goto done;
+    mcb_progress("profile: building the firmware");
     if (build_firmware(&p->target, cg, gen, "profile_main.c", "-DMCB_MODEL_MARKERS=1", fw) < 0)
         goto done;
     if (!(p->elf_path = strdup(fw)) || !(elf = mcb_elf_load(fw)))
         goto done;
     mcb_sim_opts so = {.target = &p->target};
+    mcb_progress("profile: simulating %d inferences", o->images);
     if (mcb_sim_run(elf, &so, &p->r) < 0)
         goto done;
     if (p->r.fault[0]) {
@@ -444,6 +448,7 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
     p->flash_bytes = (int64_t)p->m.flash_bytes - p->images_bytes;
     rc = 0;
 done:
+    mcb_progress_done();
     if (made_temp) {
         remove_tree(work);
         free(p->elf_path); /* removed with the folder */
@@ -492,8 +497,9 @@ void mcb_profile_write_text(FILE *f, const mcb_profile *p, const char *model)
     fprintf(f, "accuracy     %.4f (%d of %d)\n", (double)p->correct / p->images, p->correct, p->images);
     thousands(a, sizeof a, p->cycles_mean);
     thousands(b, sizeof b, (double)p->cycles_max);
-    fprintf(f, "cycles       %s per inference (mean), max %s; %.3f cycles/MAC over %lld MACs\n", a,
-            b, p->macs ? p->cycles_mean / p->macs : 0.0, (long long)p->macs);
+    thousands(c, sizeof c, (double)p->macs);
+    fprintf(f, "cycles       %s per inference (mean), max %s; %.3f cycles/MAC over %s MACs\n", a,
+            b, p->macs ? p->cycles_mean / p->macs : 0.0, c);
     fprintf(f, "time         %.3f ms\n", p->time_ms);
     if (p->target.supply_v > 0)
         fprintf(f, "energy       %.2f uJ DC/DC, %.2f uJ LDO (modelled)\n", p->energy_dcdc_uj,
