@@ -53,6 +53,11 @@ int mcb_codegen_check_fit(const mcb_codegen *cg, const mcb_target *t);
  * place, so nothing is left on failure. 0, or -1 after reporting. */
 int mcb_codegen_write(const mcb_codegen *cg, const char *dir);
 
+/* The int8 tensors the library takes and gives: the graph's input and output, or for a
+ * converter-made model with float input and output the tensors inside its QUANTIZE and
+ * DEQUANTIZE wrappers (which are not generated: the caller quantizes). */
+int mcb_codegen_input_tensor(const mcb_codegen *cg);
+int mcb_codegen_output_tensor(const mcb_codegen *cg);
 /* The graph tensor layer l writes (its output; a fused pool's output for a fused step). */
 int mcb_codegen_layer_tensor(const mcb_codegen *cg, int l);
 

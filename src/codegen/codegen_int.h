@@ -46,6 +46,8 @@ struct mcb_codegen {
     int n_steps;
     int *canon;          /* per tensor: the tensor whose bytes it uses (reshape aliases) */
     int canon_in, canon_out; /* the graph input's and output's canonical tensors */
+    int in_t, out_t;     /* the int8 input and output (inside QUANTIZE/DEQUANTIZE wrappers) */
+    int wrap_in, wrap_out; /* the wrapper operators, or -1 */
     int *buf_of;         /* per canonical tensor: plan buffer index, or -1 */
     int64_t *offset;     /* per plan buffer: arena offset */
     int n_bufs;

@@ -228,7 +228,7 @@ static char *model_h(const mcb_codegen *cg, size_t *size)
     FILE *f = open_memstream(&buf, size);
     if (!f)
         return NULL;
-    const mcb_tensor *x = &cg->g->tensors[cg->g->in[0]], *y = &cg->g->tensors[cg->g->out[0]];
+    const mcb_tensor *x = &cg->g->tensors[cg->in_t], *y = &cg->g->tensors[cg->out_t];
     char xs[96], ys[96];
     shape_text(x, xs, sizeof xs);
     shape_text(y, ys, sizeof ys);
@@ -325,8 +325,8 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
     const mcb_graph *g = cg->g;
     const long long in_off = (long long)cg->offset[cg->buf_of[cg->canon_in]];
     const long long out_off = (long long)cg->offset[cg->buf_of[cg->canon_out]];
-    const long long in_n = (long long)mcb_tensor_bytes(&g->tensors[g->in[0]]);
-    const long long out_n = (long long)mcb_tensor_bytes(&g->tensors[g->out[0]]);
+    const long long in_n = (long long)mcb_tensor_bytes(&g->tensors[cg->in_t]);
+    const long long out_n = (long long)mcb_tensor_bytes(&g->tensors[cg->out_t]);
     fprintf(f,
             "\nint8_t *mcb_model_input(void)\n{\n    return arena_bytes + %lld;\n}\n"
             "\nint8_t *mcb_model_output(void)\n{\n    return arena_bytes + %lld;\n}\n",

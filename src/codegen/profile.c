@@ -128,7 +128,8 @@ static int hexval(char c);
  * image again on the target with every layer's output printed and reports the first layer
  * and byte that differ from the host executor's tensor. Reports one line; returns -1. */
 static int locate_mismatch(const mcb_profile_opts *o, const mcb_target *t, const mcb_graph *g,
-                           const mcb_codegen *cg, mcb_exec *ex, const int8_t *input, int image,
+                           const mcb_codegen *cg, mcb_exec *ex, const void *input, void *out,
+                           int image,
                            const char *gen, const char *work, int64_t out_byte, int target_v,
                            int host_v)
 {
@@ -138,9 +139,8 @@ static int locate_mismatch(const mcb_profile_opts *o, const mcb_target *t, const
     mcb_sim_result r;
     memset(&r, 0, sizeof r);
     int found = 0;
-    int8_t *out = malloc((size_t)mcb_codegen_output_bytes(cg));
     const int q = mcb_err_quiet(1); /* the diagnosis is best effort: the mismatch is the error */
-    if (out && write_main(gen, "profile_trace.c", o->images, mcb_codegen_input_bytes(cg),
+    if (write_main(gen, "profile_trace.c", o->images, mcb_codegen_input_bytes(cg),
                           mcb_codegen_output_bytes(cg), image) == 0 &&
         build_firmware(t, cg, gen, "profile_trace.c", "-DMCB_MODEL_TRACE=1", elf_path) == 0 &&
         (elf = mcb_elf_load(elf_path)) != NULL) {
@@ -181,7 +181,6 @@ static int locate_mismatch(const mcb_profile_opts *o, const mcb_target *t, const
                   o->model, image, (long long)out_byte, target_v, host_v);
     mcb_sim_result_free(&r);
     mcb_elf_free(elf);
-    free(out);
     return -1;
 }
 
@@ -314,6 +313,7 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
     mcb_exec *ex = NULL;
     mcb_elf *elf = NULL;
     int8_t *inputs = NULL, *host = NULL, *target_out = NULL;
+    uint8_t *host_in = NULL, *host_y = NULL; /* the executor's input and output (any type) */
     char work[4096] = "", gen[4200], fw[4200];
     int rc = -1, made_temp = 0;
     p->images = o->images;
@@ -333,9 +333,11 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
     if (mcb_dataset_load(&ds, dsname, "test", mcb_data_dir(o->data_dir), o->images) < 0)
         goto done;
     const int64_t in_bytes = mcb_codegen_input_bytes(cg), out_bytes = mcb_codegen_output_bytes(cg);
-    if ((int64_t)ds.h * ds.w * ds.c != in_bytes) {
+    const int64_t x_elems = mcb_tensor_elems(x), x_bytes = mcb_tensor_bytes(x);
+    const int64_t y_bytes = mcb_tensor_bytes(&g.tensors[g.out[0]]);
+    if ((int64_t)ds.h * ds.w * ds.c != x_elems) {
         mcb_error("%s: %s images have %d values, the model's input %lld", o->model, dsname,
-                  ds.h * ds.w * ds.c, (long long)in_bytes);
+                  ds.h * ds.w * ds.c, (long long)x_elems);
         goto done;
     }
     /* the images are baked into flash beside the model */
@@ -354,20 +356,33 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
     inputs = malloc((size_t)(in_bytes * o->images));
     host = malloc((size_t)(out_bytes * o->images));
     target_out = malloc((size_t)(out_bytes * o->images));
-    if (!inputs || !host || !target_out) {
+    host_in = malloc((size_t)(x_bytes * o->images));
+    host_y = malloc((size_t)y_bytes);
+    if (!inputs || !host || !target_out || !host_in || !host_y) {
         mcb_error("%s: out of memory", o->model);
         goto done;
     }
-    for (int i = 0; i < o->images; i++)
-        quantize_image(x, ds.pixels + (size_t)i * (size_t)in_bytes, (size_t)in_bytes,
-                       inputs + (size_t)i * (size_t)in_bytes);
-
-    /* host reference outputs */
+    /* The executor's input: pixel/255 as float for a model with a QUANTIZE wrapper, else
+     * quantized as 'mcubench eval' does. The firmware gets the int8 tensor the executor
+     * computed (the library's input), and is compared with the library's output tensor. */
+    for (int i = 0; i < o->images; i++) {
+        const uint8_t *px = ds.pixels + (size_t)i * (size_t)x_elems;
+        if (x->type == MCB_FLOAT32)
+            for (int64_t k = 0; k < x_elems; k++)
+                ((float *)host_in)[(int64_t)i * x_elems + k] = px[k] / 255.0f;
+        else
+            quantize_image(x, px, (size_t)x_elems, (int8_t *)host_in + (size_t)i * (size_t)x_elems);
+    }
     mcb_progress("profile: host reference outputs of %d images", o->images);
     if (!(ex = mcb_exec_prepare(&g, o->model)))
         goto done;
-    for (int i = 0; i < o->images; i++)
-        mcb_exec_run(ex, inputs + (size_t)i * (size_t)in_bytes, host + (size_t)i * (size_t)out_bytes);
+    for (int i = 0; i < o->images; i++) {
+        mcb_exec_run(ex, host_in + (size_t)i * (size_t)x_bytes, host_y);
+        memcpy(inputs + (size_t)i * (size_t)in_bytes,
+               mcb_exec_tensor(ex, mcb_codegen_input_tensor(cg)), (size_t)in_bytes);
+        memcpy(host + (size_t)i * (size_t)out_bytes,
+               mcb_exec_tensor(ex, mcb_codegen_output_tensor(cg)), (size_t)out_bytes);
+    }
 
     /* sources and firmware */
     if (o->keep) {
@@ -431,8 +446,8 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
         for (int64_t k = 0; k < out_bytes; k++) {
             const int8_t a = target_out[(int64_t)i * out_bytes + k], h = host[(int64_t)i * out_bytes + k];
             if (a != h) {
-                locate_mismatch(o, &p->target, &g, cg, ex, inputs + (size_t)i * (size_t)in_bytes, i,
-                                gen, work, k, a, h);
+                locate_mismatch(o, &p->target, &g, cg, ex, host_in + (size_t)i * (size_t)x_bytes,
+                                host_y, i, gen, work, k, a, h);
                 goto done;
             }
         }
@@ -460,6 +475,8 @@ done:
     mcb_dataset_free(&ds);
     mcb_graph_free(&g);
     free(inputs);
+    free(host_in);
+    free(host_y);
     free(host);
     free(target_out);
     return rc;

@@ -210,7 +210,25 @@ static int graph_checks(mcb_codegen *cg)
                        "%d and %d)", g->n_in, g->n_out);
     if (g->n_ops < 1)
         return problem(cg, -1, "the model has no operators");
-    const mcb_tensor *x = T(cg, g->in[0]), *y = T(cg, g->out[0]);
+    /* A converter-made model wraps the int8 graph in QUANTIZE (float input) and DEQUANTIZE
+     * (float output): the library takes and gives the int8 tensors inside. */
+    cg->in_t = g->in[0], cg->out_t = g->out[0], cg->wrap_in = cg->wrap_out = -1;
+    int only = -1;
+    if (T(cg, g->in[0])->type == MCB_FLOAT32 && readers(g, g->in[0], &only) == 1 &&
+        g->ops[only].code == MCB_OP_QUANTIZE && g->ops[only].n_out == 1 &&
+        g->ops[only].out[0] != g->out[0] && T(cg, g->ops[only].out[0])->type == MCB_INT8) {
+        cg->wrap_in = only;
+        cg->in_t = g->ops[only].out[0];
+    }
+    for (int i = 0; i < g->n_ops; i++)
+        if (T(cg, g->out[0])->type == MCB_FLOAT32 && g->ops[i].code == MCB_OP_DEQUANTIZE &&
+            g->ops[i].n_out == 1 && g->ops[i].out[0] == g->out[0] && g->ops[i].n_in == 1 &&
+            g->ops[i].in[0] >= 0 && g->ops[i].in[0] != g->in[0] &&
+            T(cg, g->ops[i].in[0])->type == MCB_INT8) {
+            cg->wrap_out = i;
+            cg->out_t = g->ops[i].in[0];
+        }
+    const mcb_tensor *x = T(cg, cg->in_t), *y = T(cg, cg->out_t);
     if (x->type != MCB_INT8 || y->type != MCB_INT8 || x->n_quant != 1 || y->n_quant != 1)
         bad |= problem(cg, -1, "input and output must be int8 with one scale and zero point "
                        "(input %s, output %s): quantize the model with 'mcubench quantize'",
@@ -219,6 +237,8 @@ static int graph_checks(mcb_codegen *cg)
         bad |= problem(cg, -1, "the graph input or output is a constant");
     for (int i = 0; i < g->n_ops; i++) {
         const mcb_op *op = &g->ops[i];
+        if (i == cg->wrap_in || i == cg->wrap_out)
+            continue;
         switch (op->code) {
         case MCB_OP_CONV_2D:
         case MCB_OP_DEPTHWISE_CONV_2D:
@@ -239,7 +259,7 @@ static int graph_checks(mcb_codegen *cg)
         }
         if (op->n_out != 1)
             bad |= problem(cg, i, "%d outputs (the aot engine takes 1)", op->n_out);
-        else if (op->out[0] == g->in[0])
+        else if (op->out[0] == cg->in_t)
             bad |= problem(cg, i, "writes the graph input");
         if ((op->code == MCB_OP_CONV_2D || op->code == MCB_OP_DEPTHWISE_CONV_2D) &&
             op->in[0] >= 0 && T(cg, op->in[0])->shape[0] != 1)
@@ -270,6 +290,10 @@ static int build_steps(mcb_codegen *cg)
         return problem(cg, -1, "out of memory");
     }
     int rc = 0;
+    if (cg->wrap_in >= 0)
+        done[cg->wrap_in] = 1;
+    if (cg->wrap_out >= 0)
+        done[cg->wrap_out] = 1;
     for (int i = 0; i < g->n_ops && rc == 0; i++) {
         if (done[i])
             continue;
@@ -378,7 +402,7 @@ static int plan(mcb_codegen *cg)
     }
     /* The input and output live in the arena too (mcb_model_input/output): the input from
      * before step 0, the output until after the last step. */
-    const int in = canon(cg, g->in[0]), out = canon(cg, g->out[0]);
+    const int in = canon(cg, cg->in_t), out = canon(cg, cg->out_t);
     cg->canon_in = in;
     cg->canon_out = out;
     first[in] = 0;
@@ -572,11 +596,11 @@ int64_t mcb_codegen_weight_bytes(const mcb_codegen *cg) { return cg->weight_byte
 int64_t mcb_codegen_plain_weight_bytes(const mcb_codegen *cg) { return cg->plain_bytes; }
 int64_t mcb_codegen_input_bytes(const mcb_codegen *cg)
 {
-    return mcb_tensor_bytes(&cg->g->tensors[cg->g->in[0]]);
+    return mcb_tensor_bytes(&cg->g->tensors[cg->in_t]);
 }
 int64_t mcb_codegen_output_bytes(const mcb_codegen *cg)
 {
-    return mcb_tensor_bytes(&cg->g->tensors[cg->g->out[0]]);
+    return mcb_tensor_bytes(&cg->g->tensors[cg->out_t]);
 }
 int64_t mcb_codegen_flash_need(const mcb_codegen *cg)
 {
@@ -605,6 +629,9 @@ int mcb_codegen_check_fit(const mcb_codegen *cg, const mcb_target *t)
     }
     return 0;
 }
+
+int mcb_codegen_input_tensor(const mcb_codegen *cg) { return cg->in_t; }
+int mcb_codegen_output_tensor(const mcb_codegen *cg) { return cg->out_t; }
 
 int mcb_codegen_layer_tensor(const mcb_codegen *cg, int l)
 {

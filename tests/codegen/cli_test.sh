@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # generate and profile through the CLI: a working generation, the refusals (too big for the
 # target, corrupt model, float model) that write nothing, and profile on the committed model.
-# usage: cli_test.sh MCUBENCH SOURCE_DIR [with-firmware]   (profile needs $MCUBENCH_DATA)
+# usage: cli_test.sh MCUBENCH SOURCE_DIR CGT_FAMILY_MODEL [with-firmware]
+#        (profile needs $MCUBENCH_DATA)
 set -u
-mcb=$1 src=$2 fw=${3:-}
+mcb=$1 src=$2 gen_model=$3 fw=${4:-}
 model=$src/models/mnist-conv16-int8.tflite
 fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -57,6 +58,11 @@ assert sum(l["macs"] for l in d["layers"]) == d["macs"]
 assert sum(l["cycles"] for l in d["layers"]) <= d["cycles"]
 PY
 "$mcb" profile "$model" --images 2 > "$tmp/p.txt" || fail "profile (text)"
+
+# a converter-style model (float input and output around QUANTIZE / DEQUANTIZE)
+"$gen_model" mnist-conv16 3 "$tmp/wrap.tflite" wrap || fail "cgt_family_model"
+"$mcb" profile "$tmp/wrap.tflite" --images 2 --json > "$tmp/w.json" || fail "profile of a wrapped model"
+grep -q '"outputs_match": true' "$tmp/w.json" || fail "wrapped model: outputs differ"
 
 # a kernel that differs on the target: the FC kernel copied into the library is made to
 # overwrite its last output; profile must fail and name the layer

@@ -1,7 +1,8 @@
 /* Writes a paper-family network with random int8 weights as .tflite, for profiling the
  * generated code of networks no one has trained yet (cycles and memory do not depend on the
  * weights; accuracy does, so it means nothing for these).
- * usage: cgt_family_model NAME SEED OUT.tflite */
+ * usage: cgt_family_model NAME SEED OUT.tflite [wrap]
+ * wrap: float input and output around QUANTIZE / DEQUANTIZE, as TensorFlow's converter makes. */
 #include "graphs.h"
 #include "tflite.h"
 
@@ -10,13 +11,14 @@
 
 int main(int argc, char **argv)
 {
-    const mcb_family_net *n = argc == 4 ? mcb_family_find(argv[1]) : NULL;
+    const mcb_family_net *n = argc == 4 || argc == 5 ? mcb_family_find(argv[1]) : NULL;
     if (!n) {
-        fprintf(stderr, "usage: cgt_family_model NAME SEED OUT.tflite (NAME from the family)\n");
+        fprintf(stderr, "usage: cgt_family_model NAME SEED OUT.tflite [wrap] (NAME from the family)\n");
         return 2;
     }
     mcb_graph g;
-    int rc = cgt_family_graph(n, (unsigned)strtoul(argv[2], NULL, 10), &g) || mcb_tflite_save(argv[3], &g);
+    int rc = cgt_family_graph(n, (unsigned)strtoul(argv[2], NULL, 10), &g) ||
+             (argc == 5 && cgt_wrap_float_io(&g)) || mcb_tflite_save(argv[3], &g);
     mcb_graph_free(&g);
     return rc ? 1 : 0;
 }

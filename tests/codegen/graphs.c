@@ -242,3 +242,26 @@ int cgt_mixed_graph(unsigned seed, mcb_graph *g)
     g->out[0] = t;
     return 0;
 }
+
+int cgt_wrap_float_io(mcb_graph *g)
+{
+    const int in8 = g->in[0], out8 = g->out[0];
+    int32_t shape[MCB_MAX_RANK];
+    memcpy(shape, g->tensors[in8].shape, sizeof shape);
+    const int fin = mcb_graph_add_tensor(g, "input_float", MCB_FLOAT32, g->tensors[in8].rank,
+                                         shape, NULL, 0);
+    memcpy(shape, g->tensors[out8].shape, sizeof shape);
+    const int fout = mcb_graph_add_tensor(g, "output_float", MCB_FLOAT32, g->tensors[out8].rank,
+                                          shape, NULL, 0);
+    if (fin < 0 || fout < 0 || op(g, MCB_OP_QUANTIZE, 1, &fin, in8, MCB_ACT_NONE) < 0)
+        return -1;
+    /* the QUANTIZE runs first */
+    const mcb_op q = g->ops[g->n_ops - 1];
+    memmove(&g->ops[1], &g->ops[0], sizeof(mcb_op) * (size_t)(g->n_ops - 1));
+    g->ops[0] = q;
+    if (op(g, MCB_OP_DEQUANTIZE, 1, &out8, fout, MCB_ACT_NONE) < 0)
+        return -1;
+    g->in[0] = fin;
+    g->out[0] = fout;
+    return 0;
+}

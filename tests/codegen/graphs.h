@@ -15,4 +15,8 @@ int cgt_family_graph(const mcb_family_net *n, unsigned seed, mcb_graph *g);
  * Reshape -> FullyConnected (per-channel) -> Reshape as the graph output (a copy). */
 int cgt_mixed_graph(unsigned seed, mcb_graph *g);
 
+/* Wraps g's int8 input and output as a converter-made model does: a float32 input read by a
+ * QUANTIZE (the first operator), a DEQUANTIZE to a float32 output (the last). 0 or -1. */
+int cgt_wrap_float_io(mcb_graph *g);
+
 #endif
