@@ -400,6 +400,7 @@ int mcb_profile_run(const mcb_profile_opts *o, mcb_profile *p)
             goto done;
         }
         made_temp = 1;
+        snprintf(p->temp_dir, sizeof p->temp_dir, "%s", work);
     }
     snprintf(gen, sizeof gen, "%s/model", work);
     snprintf(fw, sizeof fw, "%s/profile.elf", work);
@@ -547,6 +548,28 @@ void mcb_profile_write_text(FILE *f, const mcb_profile *p, const char *model)
     }
 }
 
+/* s with every occurrence of the temporary folder's path written as "TMP", so that the
+ * same model gives the same JSON; malloc'd. */
+static char *without_temp(const char *s, const char *dir)
+{
+    const size_t nd = strlen(dir);
+    char *out = malloc(3 * strlen(s) + 1); /* "TMP" may be longer than a short dir */
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    while (*s) {
+        if (nd && !strncmp(s, dir, nd)) {
+            memcpy(out + o, "TMP", 3);
+            o += 3;
+            s += nd;
+        } else {
+            out[o++] = *s++;
+        }
+    }
+    out[o] = 0;
+    return out;
+}
+
 void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
 {
     const mcb_metrics *m = &p->m;
@@ -597,12 +620,17 @@ void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
     mcb_json_num(&j, p->macs ? p->cycles_mean / p->macs : 0);
     mcb_json_key(&j, "time_ms");
     mcb_json_num(&j, p->time_ms);
-    mcb_json_key(&j, "energy_uj");
-    mcb_json_num(&j, p->energy_dcdc_uj);
-    mcb_json_key(&j, "energy_dcdc_uj");
-    mcb_json_num(&j, p->energy_dcdc_uj);
-    mcb_json_key(&j, "energy_ldo_uj");
-    mcb_json_num(&j, p->energy_ldo_uj);
+    /* a target without supply figures has no energy model: null, not 0 */
+    const int energy = p->target.supply_v > 0;
+    const char *ekeys[] = {"energy_uj", "energy_dcdc_uj", "energy_ldo_uj"};
+    const double evals[] = {p->energy_dcdc_uj, p->energy_dcdc_uj, p->energy_ldo_uj};
+    for (int k = 0; k < 3; k++) {
+        mcb_json_key(&j, ekeys[k]);
+        if (energy)
+            mcb_json_num(&j, evals[k]);
+        else
+            mcb_json_null(&j);
+    }
     mcb_json_key(&j, "energy_model");
     mcb_json_str(&j, "modelled: time x supply voltage x datasheet run current; energy_uj is DC/DC");
     mcb_json_key(&j, "supply_v");
@@ -667,10 +695,12 @@ void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
     mcb_json_key(&j, "qemu_match");
     mcb_json_null(&j);
     mcb_json_key(&j, "build_flags");
-    if (m->build_flags)
-        mcb_json_str(&j, m->build_flags);
+    char *flags = m->build_flags ? without_temp(m->build_flags, p->temp_dir) : NULL;
+    if (flags)
+        mcb_json_str(&j, flags);
     else
         mcb_json_null(&j);
+    free(flags);
     mcb_json_key(&j, "firmware"); /* null unless kept (--keep) */
     if (p->elf_path)
         mcb_json_str(&j, p->elf_path);

@@ -43,6 +43,7 @@ typedef struct {
     mcb_metrics m;      /* of the whole firmware run */
     mcb_sim_result r;
     char *elf_path;
+    char temp_dir[4096]; /* the removed temporary folder, "" with --keep */
 } mcb_profile;
 
 /* 0 with *p filled, or -1 after reporting (p is still safe to free). */

@@ -57,6 +57,8 @@ assert ops == ["CONV_2D+MAX_POOL_2D", "CONV_2D+MAX_POOL_2D", "FULLY_CONNECTED", 
 assert sum(l["macs"] for l in d["layers"]) == d["macs"]
 assert sum(l["cycles"] for l in d["layers"]) <= d["cycles"]
 PY
+"$mcb" profile "$model" --images 3 --json > "$tmp/p2.json" || fail "profile (again)"
+cmp -s "$tmp/p.json" "$tmp/p2.json" || fail "profile --json is not deterministic"
 "$mcb" profile "$model" --images 2 > "$tmp/p.txt" || fail "profile (text)"
 
 # a converter-style model (float input and output around QUANTIZE / DEQUANTIZE)
