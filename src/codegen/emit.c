@@ -387,10 +387,17 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-int mcb_codegen_write(const mcb_codegen *cg, const char *dir)
+int mcb_codegen_write(const mcb_codegen *cg, const char *dir_arg)
 {
     struct stat st;
-    char old[4096] = "", tmp[4096];
+    char old[4096] = "", tmp[4096], dir[4096];
+    /* "out/" must not put the temporary inside out */
+    if (snprintf(dir, sizeof dir, "%s", dir_arg) >= (int)sizeof dir || !dir[0]) {
+        mcb_error("%s: bad output folder name", dir_arg);
+        return -1;
+    }
+    for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+        dir[n - 1] = 0;
     if (stat(dir, &st) == 0) {
         char probe[4096];
         snprintf(probe, sizeof probe, "%s/model.h", dir);
