@@ -214,6 +214,15 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
             (long long)mcb_tensor_bytes(&cg->g->tensors[st->out]));
 }
 
+/* The model's name as it may appear inside a C comment: no comment end, no line break. */
+static void comment_safe(const char *in, char *out, size_t n)
+{
+    size_t o = 0;
+    for (; *in && o + 1 < n; in++)
+        out[o++] = (*in == '\n' || *in == '\r' || (*in == '*' && in[1] == '/')) ? '_' : *in;
+    out[o] = 0;
+}
+
 static void shape_text(const mcb_tensor *t, char *buf, size_t n)
 {
     size_t o = 0;
@@ -229,7 +238,8 @@ static char *model_h(const mcb_codegen *cg, size_t *size)
     if (!f)
         return NULL;
     const mcb_tensor *x = &cg->g->tensors[cg->in_t], *y = &cg->g->tensors[cg->out_t];
-    char xs[96], ys[96];
+    char xs[96], ys[96], name[512];
+    comment_safe(cg->what, name, sizeof name);
     shape_text(x, xs, sizeof xs);
     shape_text(y, ys, sizeof ys);
     fprintf(f,
@@ -242,7 +252,7 @@ static char *model_h(const mcb_codegen *cg, size_t *size)
             " * the inference and each layer; they are off by default. Define MCB_MODEL_TRACE=1\n"
             " * to have mcb_model_trace (below, yours to define) called after each layer. */\n"
             "#ifndef MCB_MODEL_H\n#define MCB_MODEL_H\n\n#include <stdint.h>\n\n",
-            cg->what, cg->n_steps, (long long)mcb_graph_macs(cg->g), (long long)cg->arena);
+            name, cg->n_steps, (long long)mcb_graph_macs(cg->g), (long long)cg->arena);
     fprintf(f,
             "/* input: int8 NHWC %s; output: int8 %s */\n"
             "#define MCB_MODEL_INPUT_BYTES %lld\n"
@@ -284,6 +294,8 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
     FILE *f = open_memstream(&buf, size);
     if (!f)
         return NULL;
+    char name[512];
+    comment_safe(cg->what, name, sizeof name);
     int aot = 0, ref = 0;
     for (int s = 0; s < cg->n_steps; s++) {
         const int k = cg->steps[s].kind;
@@ -313,7 +325,7 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
             "/* The arena, as words: the kernels' scratch is read as words. */\n"
             "static int32_t arena_words[%lld];\n"
             "#define arena_bytes ((int8_t *)arena_words)\n",
-            cg->what, (long long)cg->arena, (long long)cg->bound,
+            name, (long long)cg->arena, (long long)cg->bound,
             aot ? "#include \"mcb_aot.h\"\n" : "", ref || !aot ? "#include \"mcb_kernels.h\"\n" : "",
             (long long)(cg->arena > 0 ? cg->arena / 4 : 1));
     for (int s = 0; s < cg->n_steps; s++)
