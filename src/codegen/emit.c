@@ -402,7 +402,7 @@ static void remove_dir(const char *dir)
 int mcb_codegen_write(const mcb_codegen *cg, const char *dir_arg)
 {
     struct stat st;
-    char old[4096] = "", tmp[4096], dir[4096];
+    char old[4200] = "", tmp[4200], dir[4000];
     /* "out/" must not put the temporary inside out */
     if (snprintf(dir, sizeof dir, "%s", dir_arg) >= (int)sizeof dir || !dir[0]) {
         mcb_error("%s: bad output folder name", dir_arg);
@@ -411,7 +411,7 @@ int mcb_codegen_write(const mcb_codegen *cg, const char *dir_arg)
     for (size_t n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
         dir[n - 1] = 0;
     if (stat(dir, &st) == 0) {
-        char probe[4096];
+        char probe[4200];
         snprintf(probe, sizeof probe, "%s/model.h", dir);
         DIR *d = S_ISDIR(st.st_mode) ? opendir(dir) : NULL;
         int entries = 0;
