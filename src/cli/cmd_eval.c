@@ -25,7 +25,7 @@ const char cmd_eval_usage[] =
     "  --limit N    the first N test images only\n"
     "  --json       print {model, dataset, images, correct, accuracy}\n";
 
-/* Fills in (the graph input's bytes) from one image; 0, or -1 for an input type we cannot feed. */
+/* Fills in (the graph input's bytes) from one image; the caller has checked the type. */
 static void fill_input(const mcb_tensor *t, const uint8_t *px, size_t n, void *in)
 {
     if (t->type == MCB_FLOAT32) {
