@@ -15,6 +15,41 @@
  * pair: the same], so the pooling epilogue reads the 4 of a channel from one pointer. */
 #define AOT_ACC_STRIDE (4 * MCB_AOT_CONV_BLOCK)
 
+/* Variant switches, for flash: the code generator puts `#define MCB_AOT_CONV_X 0` lines at
+ * the top of its copy of this file for the variants no layer of the model takes, and the
+ * compiler drops their code (about 1.5 KB for the paper family). Undefined means 1: the whole
+ * kernel. Switching off a variant a layer takes gives wrong outputs (POOL, PLAIN, PERM4,
+ * NATURAL, PADDED, WRAP) or only slower ones (KW5, KW14).
+ *   POOL, PLAIN   a conv with / without the fused pool
+ *   PERM4, NATURAL  patches in perm4 / natural order
+ *   PADDED        some patch reaches outside the input (padding taps)
+ *   WRAP          a pooled conv with some shift > 0 (requantization not monotonic)
+ *   KW5, KW14     the first layers' straight block loops (kw = 5, kw = 14) */
+#ifndef MCB_AOT_CONV_POOL
+#define MCB_AOT_CONV_POOL 1
+#endif
+#ifndef MCB_AOT_CONV_PLAIN
+#define MCB_AOT_CONV_PLAIN 1
+#endif
+#ifndef MCB_AOT_CONV_PERM4
+#define MCB_AOT_CONV_PERM4 1
+#endif
+#ifndef MCB_AOT_CONV_NATURAL
+#define MCB_AOT_CONV_NATURAL 1
+#endif
+#ifndef MCB_AOT_CONV_PADDED
+#define MCB_AOT_CONV_PADDED 1
+#endif
+#ifndef MCB_AOT_CONV_WRAP
+#define MCB_AOT_CONV_WRAP 1
+#endif
+#ifndef MCB_AOT_CONV_KW5
+#define MCB_AOT_CONV_KW5 1
+#endif
+#ifndef MCB_AOT_CONV_KW14
+#define MCB_AOT_CONV_KW14 1
+#endif
+
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
 #else
@@ -50,12 +85,12 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
     const int run = c->filter_w * c->in_c; /* values per filter row */
     const int iy0 = oy * c->stride_h - c->pad_h;
     const int ix0 = ox * c->stride_w - c->pad_w;
-    const int cols_inside = ix0 >= 0 && ix0 + c->filter_w <= c->in_w;
-    if (c->perm4) {
+    const int cols_inside = !MCB_AOT_CONV_PADDED || (ix0 >= 0 && ix0 + c->filter_w <= c->in_w);
+    if (MCB_AOT_CONV_PERM4 && (!MCB_AOT_CONV_NATURAL || c->perm4)) {
         for (int fy = 0; fy < c->filter_h; fy++) {
             uint32_t *dr = d + (size_t)fy * run; /* run/2 words per row, lane stride 2 */
             const int iy = iy0 + fy;
-            if (cols_inside && iy >= 0 && iy < c->in_h) {
+            if (!MCB_AOT_CONV_PADDED || (cols_inside && iy >= 0 && iy < c->in_h)) {
                 /* The common case: a filter row is run contiguous bytes of the input. */
                 const int8_t *s = in + ((size_t)iy * c->in_w + ix0) * c->in_c;
                 const int8_t *const end = s + run;
@@ -93,7 +128,7 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
     int t = 0;
     for (int fy = 0; fy < c->filter_h; fy++) {
         const int iy = iy0 + fy;
-        if (cols_inside && iy >= 0 && iy < c->in_h) {
+        if (!MCB_AOT_CONV_PADDED || (cols_inside && iy >= 0 && iy < c->in_h)) {
             const int8_t *s = in + ((size_t)iy * c->in_w + ix0) * c->in_c;
             for (int r = 0; r < run; r++, t++)
                 put16(db, t, s[r]);
@@ -140,10 +175,14 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
     "smlad %[s00], %[a], %[w0], %[s00]\n\t"                                                    \
     "smlad %[s10], %[b], %[w0], %[s10]\n\t"
 #define AOT_GROUP4 AOT_GROUP AOT_GROUP AOT_GROUP AOT_GROUP
+/* w1 and w2 in low registers ("l": r0-r7): with w (GCC puts it there too) their loads with an
+ * immediate offset get 16-bit encodings, 40 bytes per group instead of 44, same cycles:
+ * 0.2 KB less flash over the 32-group loop and the first layers' straight code. Asking for
+ * more low registers leaves no allocation when r7 is the frame pointer. */
 #define AOT_OUTS                                                                               \
     [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s10] "+r"(s10), [s11] "+r"(s11),       \
         [s12] "+r"(s12), [x] "+r"(xp), [w] "+r"(wp), [a] "=&r"(a), [b] "=&r"(b),              \
-        [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2)
+        [w0] "=&r"(w0), [w1] "=&l"(w1), [w2] "=&l"(w2)
 
 AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
                           int32_t acc[6])
@@ -251,11 +290,11 @@ static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const i
                          : [wend] "m"(wend)                                                    \
                          : "cc", "memory");                                                    \
     }
-    if (kw == 5) {
+    if (MCB_AOT_CONV_KW5 && kw == 5) {
         AOT_SHORT_BLOCKS(AOT_GROUP4 AOT_GROUP, 5)
         return;
     }
-    if (kw == 14) {
+    if (MCB_AOT_CONV_KW14 && kw == 14) {
         AOT_SHORT_BLOCKS(AOT_GROUP4 AOT_GROUP4 AOT_GROUP4 AOT_GROUP AOT_GROUP, 14)
         return;
     }
@@ -436,7 +475,7 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
             pair_all_blocks(top, W, kw, B, nb, acc);
             pair_all_blocks(bot, W, kw, B, nb, acc + 2 * MCB_AOT_CONV_BLOCK);
             int8_t *out = output + ((size_t)py * out_w + px) * out_c;
-            if (monotonic)
+            if (!MCB_AOT_CONV_WRAP || monotonic)
                 pool_epilogue_monotonic(acc, out_c, M, S, off, lo, hi, out);
             else
                 pool_epilogue(acc, out_c, M, S, off, lo, hi, out);
@@ -475,7 +514,7 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
-    if (c->pool)
+    if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool))
         conv_pool(c, input, output, scratch);
     else
         conv_plain(c, input, output, scratch);

@@ -8,17 +8,29 @@
 #include "mcb_aot.h"
 #include "mcb_fixedpoint.h"
 
+/* Variant switches, for flash (as in aot_conv.c): the code generator defines them to 0 at the
+ * top of its copy when no FC layer of the model needs them; undefined means 1.
+ *   REST    in_depth % 4 != 0 (a zero-padded last group of inputs)
+ *   LSHIFT  some shift > 0 (a left shift before the high multiply)
+ * Switching off one a layer needs gives wrong outputs. */
+#ifndef MCB_AOT_FC_REST
+#define MCB_AOT_FC_REST 1
+#endif
+#ifndef MCB_AOT_FC_LSHIFT
+#define MCB_AOT_FC_LSHIFT 1
+#endif
+
 /* Same high multiply as aot_conv.c (multiplier >= 0). */
 static inline int32_t requant(int32_t acc, int32_t multiplier, int32_t shift)
 {
-    const int32_t x = mcb_shl_wrap(acc, shift > 0 ? (int)shift : 0);
+    const int32_t x = MCB_AOT_FC_LSHIFT ? mcb_shl_wrap(acc, shift > 0 ? (int)shift : 0) : acc;
     const int64_t ab = (int64_t)x * multiplier + (1LL << 30);
-    return mcb_rdbpot((int32_t)(ab >> 31), shift > 0 ? 0 : (int)-shift);
+    return mcb_rdbpot((int32_t)(ab >> 31), MCB_AOT_FC_LSHIFT && shift > 0 ? 0 : (int)-shift);
 }
 
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
 {
-    const int groups = f->in_depth / 4, rest = f->in_depth % 4;
+    const int groups = f->in_depth / 4, rest = MCB_AOT_FC_REST ? f->in_depth % 4 : 0;
     uint32_t last = 0; /* the partial last group, zero-padded (its weights are zero) */
     for (int i = 0; i < rest; i++)
         last |= (uint32_t)(uint8_t)input[4 * groups + i] << (8 * i);
