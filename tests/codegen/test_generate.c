@@ -222,6 +222,52 @@ static void check_graph(const mcb_graph *g, const char *name, unsigned seed)
     mcb_codegen_free(cg);
 }
 
+/* 1 if the copy of kernel file `file` in the last generated library (work/lib) contains text. */
+static int lib_file_has(const char *file, const char *text)
+{
+    char path[320];
+    snprintf(path, sizeof path, "%s/lib/%s", work, file);
+    size_t n = 0;
+    char *data = (char *)mcb_read_file(path, &n);
+    int has = data && strstr(data, text) != NULL;
+    free(data);
+    return has;
+}
+
+/* The variant switches the generator puts at the top of its copies of aot_conv.c and aot_fc.c
+ * (flash): the family's pooled VALID convs leave out the unpooled, padded and kw = 14 (MNIST)
+ * variants and keep the rest; a pooled conv with a multiplier above 1 (shift > 0) keeps the
+ * wrapping epilogue, and both libraries stay bit-exact (check_graph; on Cortex-M4 the
+ * profile test of codegen.cli runs the switched-off build in the simulator). */
+static void check_switches(void)
+{
+    mcb_graph g;
+    CHECK(cgt_family_graph(mcb_family_find("mnist-conv16"), 31, &g) == 0);
+    check_graph(&g, "mnist-conv16 (switches)", 31);
+    const char *off[] = {"PLAIN", "PADDED", "WRAP", "KW14"}, *on[] = {"POOL", "PERM4", "NATURAL", "KW5"};
+    char d[64];
+    for (int i = 0; i < 4; i++) {
+        snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
+        CHECK(lib_file_has("aot_conv.c", d));
+        snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", on[i]);
+        CHECK(!lib_file_has("aot_conv.c", d));
+    }
+    CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_REST 0\n")); /* 400 inputs */
+
+    /* the first conv's output (and its pool's, same quantization) made fine enough that
+     * channel 0's multiplier is 4 */
+    int conv_out = g.ops[0].out[0];
+    CHECK(g.ops[0].code == MCB_OP_CONV_2D && g.ops[1].code == MCB_OP_MAX_POOL_2D &&
+          g.ops[1].in[0] == conv_out);
+    const float s = g.tensors[g.ops[0].in[0]].scale[0] * g.tensors[g.ops[0].in[1]].scale[0] / 4;
+    g.tensors[conv_out].scale[0] = s;
+    g.tensors[g.ops[1].out[0]].scale[0] = s;
+    check_graph(&g, "mnist-conv16 (multiplier > 1)", 32);
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_WRAP 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PLAIN 0\n"));
+    mcb_graph_free(&g);
+}
+
 /* A converter-style model (float input and output around QUANTIZE / DEQUANTIZE): the library
  * takes the int8 tensor inside and gives the int8 tensor inside, equal to the executor's. */
 static void check_wrapped(void)
@@ -377,9 +423,14 @@ int main(int argc, char **argv)
         mcb_codegen_free(cg);
     }
     check_graph(&g, "mixed (reference kernels)", 9);
+    /* its SAME, unpooled aot conv keeps those variants and leaves out the pooled one */
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_POOL 0\n"));
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PLAIN 0\n"));
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PADDED 0\n"));
     mcb_graph_free(&g);
 
     check_wrapped();
+    check_switches();
     refusals(argv[1]);
 
     char *rm[] = {"rm", "-rf", work, NULL};
