@@ -598,15 +598,17 @@ static int load(sim *s)
     return 0;
 }
 
-/* Peak heap and stack from the fill pattern left in RAM between .bss and the initial SP. */
-static void scan_ram(sim *s)
+/* Peak heap and stack from the fill pattern left in RAM between .bss and the initial SP.
+ * Returns 1 when the stack's lowest word is the first one above the heap (or .bss): the stack
+ * ran into them, possibly inside a block, where the per-block SP check cannot see it. */
+static int scan_ram(sim *s)
 {
     mcb_sim_result *r = s->r;
     const mcb_target *t = s->t;
     uint32_t lo = (r->heap_start + 3) & ~3u, hi = r->initial_sp & ~3u;
     if (!in_range(lo, 0, t->ram_base, t->ram_size) || hi <= lo ||
         !in_range(hi, 0, t->ram_base, t->ram_size))
-        return;
+        return 0;
     const uint8_t *base = s->ram - t->ram_base;
 #define WORD(a) ((uint32_t)base[a] | (uint32_t)base[(a) + 1] << 8 | \
                  (uint32_t)base[(a) + 2] << 16 | (uint32_t)base[(a) + 3] << 24)
@@ -625,6 +627,7 @@ static void scan_ram(sim *s)
     while (a < hi && WORD(a) == MCB_RAM_FILL)
         a += 4;
     r->stack_bytes = r->initial_sp - a;
+    return a == top && top < hi;
 #undef WORD
 }
 
@@ -783,9 +786,13 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
     }
     r->cycles = s.cycles;
     r->insns = s.insns;
-    scan_ram(&s);
-    if (!r->fault[0] && s.check_stack && r->initial_sp - r->stack_bytes < s.stack_limit)
-        fault(&s, reg(&s, 15), "stack overflow into .bss (found by the RAM fill pattern)");
+    if (scan_ram(&s) && !r->fault[0] && s.check_stack) {
+        r->exited = 0; /* a clean exit does not undo the overflow */
+        fault(&s, reg(&s, 15),
+              "stack overflow: the stack reached the end of the heap/.bss at 0x%08x (found by "
+              "the RAM fill pattern after the run)",
+              r->initial_sp - r->stack_bytes);
+    }
     rc = 0;
 done:
     if (s.uc)

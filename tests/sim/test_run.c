@@ -138,6 +138,7 @@ int main(int argc, char **argv)
     expect_fault("fault_svc", "unexpected SVC #0x05", "main");
     expect_fault("fault_stack", "stack overflow", "dive");
     expect_fault("sim_overflow_bss", "stack overflow: SP 0x", "main");
+    expect_fault("sim_overflow_leaf", "the stack reached the end of the heap/.bss", "mcb_exit");
     expect_fault("loop_forever", "instruction budget of 20000000 exceeded", "main");
     expect_fault("sim_wfi", "WFI/WFE with no interrupt", "main");
     expect_fault("sim_thumb_bit", "without the Thumb bit", "main");
