@@ -24,6 +24,11 @@ int cli_parse_int(const char *cmd, const char *flag, const char *s, long lo, lon
  * missing. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);
 
+/* Before long work: checks that an output FILE can be created where it is to go (by creating
+ * and removing a probe beside it), so an hour of training does not end in "cannot write".
+ * Returns 0, or reports "FILE: cannot write: why" and -1. */
+int cli_check_output(const char *path);
+
 extern const mcb_command mcb_commands[];
 const mcb_command *cli_find(const char *name);
 

@@ -117,6 +117,8 @@ int cmd_train(int argc, char **argv)
         return cli_usage_error(cmd, "-o FILE.tflite is required");
     if (!mcb_family_find(o.model))
         return cli_usage_error(cmd, "unknown model '%s', not in 'mcubench models'", o.model);
+    if (cli_check_output(out) < 0)
+        return MCB_EXIT_INPUT;
 
     mcb_net net;
     mcb_train_result r;
