@@ -224,12 +224,19 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     mcb_json_int(&j, (int64_t)m->total_insns);
     mcb_json_key(&j, "time_ms");
     mcb_json_num(&j, m->time_ms);
-    mcb_json_key(&j, "energy_uj");
-    mcb_json_num(&j, m->energy_dcdc_uj);
-    mcb_json_key(&j, "energy_dcdc_uj");
-    mcb_json_num(&j, m->energy_dcdc_uj);
-    mcb_json_key(&j, "energy_ldo_uj");
-    mcb_json_num(&j, m->energy_ldo_uj);
+    /* a target without supply figures (e.g. mps2-an386) has no energy model: null, not 0 */
+    const char *ekeys[] = {"energy_uj", "energy_dcdc_uj", "energy_ldo_uj"};
+    const double evals[] = {m->energy_dcdc_uj, m->energy_dcdc_uj, m->energy_ldo_uj};
+    const int known[] = {t->supply_v > 0 && t->run_current_dcdc_a > 0,
+                         t->supply_v > 0 && t->run_current_dcdc_a > 0,
+                         t->supply_v > 0 && t->run_current_ldo_a > 0};
+    for (int k = 0; k < 3; k++) {
+        mcb_json_key(&j, ekeys[k]);
+        if (known[k])
+            mcb_json_num(&j, evals[k]);
+        else
+            mcb_json_null(&j);
+    }
     mcb_json_key(&j, "energy_model");
     mcb_json_str(&j, "modelled: time x supply voltage x datasheet run current; energy_uj is DC/DC");
     mcb_json_key(&j, "supply_v");
@@ -285,8 +292,11 @@ void mcb_metrics_write_text(FILE *f, const mcb_metrics *m, const mcb_sim_result 
             m->from_markers ? "inference markers" : "whole run");
     fprintf(f, "instructions %llu\n", (unsigned long long)m->insns);
     fprintf(f, "time         %.4f ms\n", m->time_ms);
-    fprintf(f, "energy       %.3f uJ DC/DC, %.3f uJ LDO (modelled)\n", m->energy_dcdc_uj,
-            m->energy_ldo_uj);
+    if (t->supply_v > 0 && t->run_current_dcdc_a > 0 && t->run_current_ldo_a > 0)
+        fprintf(f, "energy       %.3f uJ DC/DC, %.3f uJ LDO (modelled)\n", m->energy_dcdc_uj,
+                m->energy_ldo_uj);
+    else
+        fprintf(f, "energy       not modelled for this target (no supply voltage or current)\n");
     fprintf(f, "flash        %llu bytes\n", (unsigned long long)m->flash_bytes);
     fprintf(f, "RAM          %llu bytes (.data %llu + .bss %llu + stack %llu + heap %llu)\n",
             (unsigned long long)m->ram_bytes, (unsigned long long)m->data_bytes,

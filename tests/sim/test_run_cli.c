@@ -50,6 +50,13 @@ int main(int argc, char **argv)
 
     CHECK_EQ_INT(sh("%s run %s/cnn.elf --json | python3 -m json.tool >/dev/null 2>&1", bin, dir), 0);
 
+    /* a target without supply figures has no energy: null, not a made-up 0 */
+    CHECK_EQ_INT(sh("%s run %s/cnn.elf --target mps2-an386 --json 2>&1", bin, dir), 0);
+    CHECK(strstr(out, "\"energy_uj\": null") != NULL);
+    CHECK(strstr(out, "\"energy_ldo_uj\": null") != NULL);
+    CHECK_EQ_INT(sh("%s run %s/cnn.elf --target mps2-an386 2>&1", bin, dir), 0);
+    CHECK(strstr(out, "energy       not modelled") != NULL);
+
     /* a fault: exit 1 and exactly one line on stderr */
     CHECK_EQ_INT(sh("%s run %s/fault_udf.elf 2>&1 >/dev/null", bin, dir), 1);
     CHECK(strstr(out, "fault_udf.elf: unexpected UDF #0x42 at PC 0x") != NULL);
