@@ -29,6 +29,24 @@ const char cmd_run_usage[] =
     "Exit codes: 0 the firmware exited (whatever its own exit code), 1 fault or bad input,\n"
     "2 bad usage.\n";
 
+/* Up to 80 characters of s from the start of the line holding byte i, newlines as "\n" and
+ * other non-printables as '?', for a one-line message ("" when s ends before that line). */
+static void line_at(const char *s, size_t i, char *buf, size_t n)
+{
+    size_t len = strlen(s), b = i < len ? i : len, o = 0;
+    while (b > 0 && s[b - 1] != '\n')
+        b--;
+    for (; s[b] && o + 2 < n && o < 80; b++) {
+        if (s[b] == '\n') {
+            buf[o++] = '\\';
+            buf[o++] = 'n';
+        } else {
+            buf[o++] = (s[b] >= 0x20 && s[b] < 0x7F) ? s[b] : '?';
+        }
+    }
+    buf[o] = 0;
+}
+
 static int qemu_compare(const mcb_target *t, const char *path, const mcb_sim_result *r)
 {
     char *out = NULL;
@@ -40,9 +58,12 @@ static int qemu_compare(const mcb_target *t, const char *path, const mcb_sim_res
         size_t i = 0;
         while (out[i] && out[i] == r->out[i])
             i++;
+        char q[96], m[96];
+        line_at(out, i, q, sizeof q);
+        line_at(r->out, i, m, sizeof m);
         mcb_error("%s: QEMU and the simulator printed different output (first difference at "
-                  "byte %zu)",
-                  path, i);
+                  "byte %zu: QEMU \"%s\", simulator \"%s\")",
+                  path, i, q, m);
         rc = -1;
     } else if ((code & 0xFF) != (r->exit_code & 0xFF)) {
         mcb_error("%s: QEMU exit code %d, simulator exit code %d", path, code, r->exit_code);

@@ -78,6 +78,7 @@ int main(int argc, char **argv)
         /* CPUID differs between QEMU and the simulator: a clear mismatch, exit 1 */
         CHECK_EQ_INT(sh("%s run %s/sim_cpuid.elf --qemu 2>&1 >/dev/null", bin, dir), 1);
         CHECK(strstr(out, "QEMU and the simulator printed different output") != NULL);
+        CHECK(strstr(out, ": QEMU \"cpuid ") != NULL && strstr(out, ", simulator \"cpuid ") != NULL);
     }
     return TEST_END();
 }
