@@ -107,6 +107,8 @@ int cmd_quantize(int argc, char **argv)
     if (mcb_dataset_shape(dsname, &h, &w, &c, &classes) != 0)
         return cli_usage_error(cmd, "unknown dataset '%s'", dsname);
 
+    if (cli_check_output(out) < 0) /* before calibration, not after it */
+        return MCB_EXIT_INPUT;
     mcb_graph g, q;
     if (mcb_tflite_load(path, &g) != 0)
         return MCB_EXIT_INPUT;

@@ -51,4 +51,7 @@ grep -q "100 bytes" "$tmp/err" && grep -q "784 bytes" "$tmp/err" || fail "wrong 
 head -c 300 "$tmp/q.tflite" > "$tmp/cut.tflite"
 "$mcb" quantize "$tmp/cut.tflite" --dataset mnist -o "$tmp/x.tflite" 2>/dev/null; [[ $? == 1 ]] || fail "corrupt exit"
 [[ ! -e $tmp/x.tflite ]] || fail "output written for a corrupt model"
+# an unwritable output is refused before calibration, with one line
+"$mcb" quantize "$src/models/mnist-conv16.tflite" --dataset mnist -o /proc/none.tflite 2> "$tmp/err"
+[[ $? == 1 && $(wc -l < "$tmp/err") == 1 ]] || fail "unwritable output: $(cat "$tmp/err")"
 echo "quantize/infer CLI: ok"
