@@ -630,21 +630,7 @@ void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
     mcb_json_num(&j, p->macs ? p->cycles_mean / p->macs : 0);
     mcb_json_key(&j, "time_ms");
     mcb_json_num(&j, p->time_ms);
-    /* a target without supply figures has no energy model: null, not 0 */
-    const int energy = p->target.supply_v > 0;
-    const char *ekeys[] = {"energy_uj", "energy_dcdc_uj", "energy_ldo_uj"};
-    const double evals[] = {p->energy_dcdc_uj, p->energy_dcdc_uj, p->energy_ldo_uj};
-    for (int k = 0; k < 3; k++) {
-        mcb_json_key(&j, ekeys[k]);
-        if (energy)
-            mcb_json_num(&j, evals[k]);
-        else
-            mcb_json_null(&j);
-    }
-    mcb_json_key(&j, "energy_model");
-    mcb_json_str(&j, "modelled: time x supply voltage x datasheet run current; energy_uj is DC/DC");
-    mcb_json_key(&j, "supply_v");
-    mcb_json_num(&j, p->target.supply_v);
+    mcb_metrics_json_energy(&j, &p->target, p->energy_dcdc_uj, p->energy_ldo_uj);
     mcb_json_key(&j, "flash_bytes");
     mcb_json_int(&j, p->flash_bytes);
     mcb_json_key(&j, "firmware_flash_bytes");
@@ -655,16 +641,7 @@ void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
     mcb_json_int(&j, p->weight_bytes);
     mcb_json_key(&j, "plain_weight_bytes");
     mcb_json_int(&j, p->plain_weight_bytes);
-    mcb_json_key(&j, "ram_bytes");
-    mcb_json_int(&j, (int64_t)m->ram_bytes);
-    mcb_json_key(&j, "data_bytes");
-    mcb_json_int(&j, (int64_t)m->data_bytes);
-    mcb_json_key(&j, "bss_bytes");
-    mcb_json_int(&j, (int64_t)m->bss_bytes);
-    mcb_json_key(&j, "stack_bytes");
-    mcb_json_int(&j, (int64_t)m->stack_bytes);
-    mcb_json_key(&j, "heap_bytes");
-    mcb_json_int(&j, (int64_t)m->heap_bytes);
+    mcb_metrics_json_ram(&j, m);
     mcb_json_key(&j, "arena_bytes");
     mcb_json_int(&j, p->arena_bytes);
     mcb_json_key(&j, "lower_bound_bytes");

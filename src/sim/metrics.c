@@ -182,6 +182,41 @@ static char *as_utf8(const char *s)
     return out;
 }
 
+void mcb_metrics_json_energy(mcb_json *j, const mcb_target *t, double dcdc_uj, double ldo_uj)
+{
+    /* a target without supply figures (e.g. mps2-an386) has no energy model: null, not 0 */
+    const char *ekeys[] = {"energy_uj", "energy_dcdc_uj", "energy_ldo_uj"};
+    const double evals[] = {dcdc_uj, dcdc_uj, ldo_uj};
+    const int known[] = {t->supply_v > 0 && t->run_current_dcdc_a > 0,
+                         t->supply_v > 0 && t->run_current_dcdc_a > 0,
+                         t->supply_v > 0 && t->run_current_ldo_a > 0};
+    for (int k = 0; k < 3; k++) {
+        mcb_json_key(j, ekeys[k]);
+        if (known[k])
+            mcb_json_num(j, evals[k]);
+        else
+            mcb_json_null(j);
+    }
+    mcb_json_key(j, "energy_model");
+    mcb_json_str(j, "modelled: time x supply voltage x datasheet run current; energy_uj is DC/DC");
+    mcb_json_key(j, "supply_v");
+    mcb_json_num(j, t->supply_v);
+}
+
+void mcb_metrics_json_ram(mcb_json *j, const mcb_metrics *m)
+{
+    mcb_json_key(j, "ram_bytes");
+    mcb_json_int(j, (int64_t)m->ram_bytes);
+    mcb_json_key(j, "data_bytes");
+    mcb_json_int(j, (int64_t)m->data_bytes);
+    mcb_json_key(j, "bss_bytes");
+    mcb_json_int(j, (int64_t)m->bss_bytes);
+    mcb_json_key(j, "stack_bytes");
+    mcb_json_int(j, (int64_t)m->stack_bytes);
+    mcb_json_key(j, "heap_bytes");
+    mcb_json_int(j, (int64_t)m->heap_bytes);
+}
+
 void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
                             const mcb_target *t, const char *elf_path, const char *qemu_machine)
 {
@@ -224,35 +259,10 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     mcb_json_int(&j, (int64_t)m->total_insns);
     mcb_json_key(&j, "time_ms");
     mcb_json_num(&j, m->time_ms);
-    /* a target without supply figures (e.g. mps2-an386) has no energy model: null, not 0 */
-    const char *ekeys[] = {"energy_uj", "energy_dcdc_uj", "energy_ldo_uj"};
-    const double evals[] = {m->energy_dcdc_uj, m->energy_dcdc_uj, m->energy_ldo_uj};
-    const int known[] = {t->supply_v > 0 && t->run_current_dcdc_a > 0,
-                         t->supply_v > 0 && t->run_current_dcdc_a > 0,
-                         t->supply_v > 0 && t->run_current_ldo_a > 0};
-    for (int k = 0; k < 3; k++) {
-        mcb_json_key(&j, ekeys[k]);
-        if (known[k])
-            mcb_json_num(&j, evals[k]);
-        else
-            mcb_json_null(&j);
-    }
-    mcb_json_key(&j, "energy_model");
-    mcb_json_str(&j, "modelled: time x supply voltage x datasheet run current; energy_uj is DC/DC");
-    mcb_json_key(&j, "supply_v");
-    mcb_json_num(&j, t->supply_v);
+    mcb_metrics_json_energy(&j, t, m->energy_dcdc_uj, m->energy_ldo_uj);
     mcb_json_key(&j, "flash_bytes");
     mcb_json_int(&j, (int64_t)m->flash_bytes);
-    mcb_json_key(&j, "ram_bytes");
-    mcb_json_int(&j, (int64_t)m->ram_bytes);
-    mcb_json_key(&j, "data_bytes");
-    mcb_json_int(&j, (int64_t)m->data_bytes);
-    mcb_json_key(&j, "bss_bytes");
-    mcb_json_int(&j, (int64_t)m->bss_bytes);
-    mcb_json_key(&j, "stack_bytes");
-    mcb_json_int(&j, (int64_t)m->stack_bytes);
-    mcb_json_key(&j, "heap_bytes");
-    mcb_json_int(&j, (int64_t)m->heap_bytes);
+    mcb_metrics_json_ram(&j, m);
     mcb_json_key(&j, "regions");
     mcb_json_arr_begin(&j);
     for (int i = 0; i < m->nregions; i++) {

@@ -4,6 +4,7 @@
 #define MCB_SIM_METRICS_H
 
 #include "elf.h"
+#include "json.h"
 #include "sim.h"
 #include "target.h"
 
@@ -35,6 +36,11 @@ void mcb_metrics_free(mcb_metrics *m);
 
 /* The documented JSON object (one line per key), ending with a newline. qemu_machine: the
  * QEMU board whose output matched (--qemu), or NULL when QEMU was not run. */
+/* The fields `run --json` and `profile --json` share, so both describe energy and RAM alike:
+ * energy_uj (= DC/DC), energy_dcdc_uj, energy_ldo_uj (null where the target has no supply
+ * figures), energy_model, supply_v; and ram_bytes with data/bss/stack/heap_bytes. */
+void mcb_metrics_json_energy(mcb_json *j, const mcb_target *t, double dcdc_uj, double ldo_uj);
+void mcb_metrics_json_ram(mcb_json *j, const mcb_metrics *m);
 void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
                             const mcb_target *t, const char *elf_path, const char *qemu_machine);
 /* A human-readable summary. */
