@@ -43,6 +43,23 @@ typedef struct {
     int n_only;
 } options;
 
+
+/* Opens one dataset's object for `check` and `show` alike, up to its list (files or splits). */
+static void json_dataset_begin(mcb_json *j, const char *name, const char *dir, int installed,
+                               int optional, const char *list_key)
+{
+    mcb_json_obj_begin(j);
+    mcb_json_key(j, "name");
+    mcb_json_str(j, name);
+    mcb_json_key(j, "dir");
+    mcb_json_str(j, dir);
+    mcb_json_key(j, "installed");
+    mcb_json_bool(j, installed);
+    mcb_json_key(j, "optional");
+    mcb_json_bool(j, optional);
+    mcb_json_key(j, list_key);
+    mcb_json_arr_begin(j);
+}
 static int wanted(const options *o, const char *name)
 {
     if (o->n_only == 0)
@@ -101,17 +118,7 @@ static int run_check(const options *o)
             snprintf(absent + len, sizeof absent - len, "%s%s", len ? ", " : "", name);
         }
         if (o->json) {
-            mcb_json_obj_begin(&j);
-            mcb_json_key(&j, "name");
-            mcb_json_str(&j, name);
-            mcb_json_key(&j, "dir");
-            mcb_json_str(&j, dsdir);
-            mcb_json_key(&j, "installed");
-            mcb_json_bool(&j, installed);
-            mcb_json_key(&j, "optional");
-            mcb_json_bool(&j, opt);
-            mcb_json_key(&j, "files");
-            mcb_json_arr_begin(&j);
+            json_dataset_begin(&j, name, dsdir, installed, opt, "files");
         } else if (installed) {
             printf("%s (%s)\n", name, dsdir);
         } else if (!strcmp(name, "fashion-mnist")) {
@@ -231,17 +238,7 @@ static int run_show(const options *o)
         if (!installed && !opt)
             all_ok = 0;
         if (o->json) {
-            mcb_json_obj_begin(&j);
-            mcb_json_key(&j, "name");
-            mcb_json_str(&j, name);
-            mcb_json_key(&j, "dir");
-            mcb_json_str(&j, dsdir);
-            mcb_json_key(&j, "installed");
-            mcb_json_bool(&j, installed);
-            mcb_json_key(&j, "optional");
-            mcb_json_bool(&j, opt);
-            mcb_json_key(&j, "splits");
-            mcb_json_arr_begin(&j);
+            json_dataset_begin(&j, name, dsdir, installed, opt, "splits");
         } else if (installed) {
             printf("%s (%s)\n", name, dsdir);
         } else {
