@@ -306,10 +306,10 @@ static int collect_cycles(mcb_profile *p, const char *what)
     p->insns_mean = insns / images;
     for (int l = 0; l < p->n_layers; l++)
         p->layers[l].cycles /= images;
-    const double seconds = p->cycles_mean / p->target.clock_hz;
-    p->time_ms = seconds * 1e3;
-    p->energy_dcdc_uj = seconds * p->target.supply_v * p->target.run_current_dcdc_a * 1e6;
-    p->energy_ldo_uj = seconds * p->target.supply_v * p->target.run_current_ldo_a * 1e6;
+    const mcb_energy en = mcb_metrics_energy(&p->target, p->cycles_mean);
+    p->time_ms = en.time_ms;
+    p->energy_dcdc_uj = en.dcdc_uj;
+    p->energy_ldo_uj = en.ldo_uj;
     return 0;
 }
 
@@ -505,7 +505,7 @@ void mcb_profile_free(mcb_profile *p)
 static void thousands(char *buf, size_t n, double v)
 {
     char raw[32];
-    snprintf(raw, sizeof raw, "%.0f", v);
+    snprintf(raw, sizeof raw, "%lld", llround(v)); /* as the JSON rounds, not half-to-even */
     const size_t len = strlen(raw);
     size_t o = 0;
     for (size_t i = 0; i < len && o + 2 < n; i++) {
@@ -545,16 +545,21 @@ void mcb_profile_write_text(FILE *f, const mcb_profile *p, const char *model)
     thousands(c, sizeof c, (double)p->plain_weight_bytes);
     fprintf(f, "flash        %s bytes, of which weights %s (%s as plain int8); test images "
                "excluded\n", a, b, c);
-    fprintf(f, "\n  # %-22s %12s %12s %10s %6s\n", "layer", "MACs", "cycles", "cycles/MAC", "share");
+    const int has_energy = p->target.supply_v > 0 && p->target.run_current_dcdc_a > 0;
+    fprintf(f, "\n  # %-22s %12s %12s %10s %6s %9s %9s\n", "layer", "MACs", "cycles",
+            "cycles/MAC", "share", "ms", has_energy ? "uJ DC/DC" : "");
     for (int l = 0; l < p->n_layers; l++) {
         const mcb_profile_layer *y = &p->layers[l];
+        const mcb_energy en = mcb_metrics_energy(&p->target, y->cycles);
         thousands(a, sizeof a, (double)y->macs);
         thousands(b, sizeof b, y->cycles);
-        char cpm[16] = "-";
+        char cpm[16] = "-", uj[24] = "";
         if (y->macs)
             snprintf(cpm, sizeof cpm, "%.3f", y->cycles / y->macs);
-        fprintf(f, "%3d %-22s %12s %12s %10s %5.1f%%\n", l, y->op, a, b, cpm,
-                p->cycles_mean > 0 ? 100.0 * y->cycles / p->cycles_mean : 0.0);
+        if (has_energy)
+            snprintf(uj, sizeof uj, "%.2f", en.dcdc_uj);
+        fprintf(f, "%3d %-22s %12s %12s %10s %5.1f%% %9.3f %9s\n", l, y->op, a, b, cpm,
+                p->cycles_mean > 0 ? 100.0 * y->cycles / p->cycles_mean : 0.0, en.time_ms, uj);
     }
 }
 
@@ -658,6 +663,14 @@ void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
         mcb_json_int(&j, p->layers[l].macs);
         mcb_json_key(&j, "cycles");
         mcb_json_int(&j, (int64_t)llround(p->layers[l].cycles));
+        const mcb_energy en = mcb_metrics_energy(&p->target, p->layers[l].cycles);
+        mcb_json_key(&j, "time_ms");
+        mcb_json_num(&j, en.time_ms);
+        mcb_json_key(&j, "energy_uj"); /* DC/DC, as the whole inference's energy_uj */
+        if (p->target.supply_v > 0 && p->target.run_current_dcdc_a > 0)
+            mcb_json_num(&j, en.dcdc_uj);
+        else
+            mcb_json_null(&j);
         mcb_json_obj_end(&j);
     }
     mcb_json_arr_end(&j);

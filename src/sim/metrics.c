@@ -134,10 +134,10 @@ int mcb_metrics_compute(const mcb_elf *e, const mcb_target *t, const mcb_sim_res
         mcb_error("%s: out of memory", e->path);
         return -1;
     }
-    double seconds = t->clock_hz ? (double)m->cycles / t->clock_hz : 0;
-    m->time_ms = seconds * 1e3;
-    m->energy_dcdc_uj = seconds * t->supply_v * t->run_current_dcdc_a * 1e6;
-    m->energy_ldo_uj = seconds * t->supply_v * t->run_current_ldo_a * 1e6;
+    const mcb_energy en = mcb_metrics_energy(t, (double)m->cycles);
+    m->time_ms = en.time_ms;
+    m->energy_dcdc_uj = en.dcdc_uj;
+    m->energy_ldo_uj = en.ldo_uj;
     m->build_flags = flags_of(e);
     return 0;
 }
@@ -180,6 +180,14 @@ static char *as_utf8(const char *s)
     }
     out[o] = 0;
     return out;
+}
+
+mcb_energy mcb_metrics_energy(const mcb_target *t, double cycles)
+{
+    const double seconds = t->clock_hz > 0 ? cycles / t->clock_hz : 0;
+    return (mcb_energy){.time_ms = seconds * 1e3,
+                        .dcdc_uj = seconds * t->supply_v * t->run_current_dcdc_a * 1e6,
+                        .ldo_uj = seconds * t->supply_v * t->run_current_ldo_a * 1e6};
 }
 
 void mcb_metrics_json_energy(mcb_json *j, const mcb_target *t, double dcdc_uj, double ldo_uj)

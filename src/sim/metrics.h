@@ -29,6 +29,14 @@ typedef struct {
     char *build_flags; /* malloc'd or NULL when the ELF does not record them */
 } mcb_metrics;
 
+/* Time at the target's clock and modelled energy (time x supply voltage x run current, DC/DC
+ * and LDO) of `cycles`; the one place that formula lives. Energies are 0 where the target has
+ * no supply figures. */
+typedef struct {
+    double time_ms, dcdc_uj, ldo_uj;
+} mcb_energy;
+mcb_energy mcb_metrics_energy(const mcb_target *t, double cycles);
+
 /* 0, or -1 (out of memory, reported). */
 int mcb_metrics_compute(const mcb_elf *e, const mcb_target *t, const mcb_sim_result *r,
                         mcb_metrics *m);

@@ -56,6 +56,10 @@ ops = [l["op"] for l in d["layers"]]
 assert ops == ["CONV_2D+MAX_POOL_2D", "CONV_2D+MAX_POOL_2D", "FULLY_CONNECTED", "SOFTMAX"], ops
 assert sum(l["macs"] for l in d["layers"]) == d["macs"]
 assert sum(l["cycles"] for l in d["layers"]) <= d["cycles"]
+for l in d["layers"]:
+    assert abs(l["time_ms"] - l["cycles"] / 64e3) < 1e-3, l
+    assert abs(l["energy_uj"] / l["time_ms"] - d["energy_uj"] / d["time_ms"]) < 1e-3, l
+assert sum(l["energy_uj"] for l in d["layers"]) <= d["energy_uj"]
 PY
 "$mcb" profile "$model" --images 3 --json > "$tmp/p2.json" || fail "profile (again)"
 cmp -s "$tmp/p.json" "$tmp/p2.json" || fail "profile --json is not deterministic"
