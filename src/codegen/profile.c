@@ -674,22 +674,12 @@ void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
         mcb_json_obj_end(&j);
     }
     mcb_json_arr_end(&j);
-    mcb_json_key(&j, "regions");
-    mcb_json_arr_begin(&j);
     /* the first inference's regions, as 'mcubench run' reports them */
-    for (int i = 0, seen = 0; i < m->nregions; i++) {
-        if (!strcmp(m->regions[i].name, "inference") && seen++)
+    int first = 0;
+    for (int seen = 0; first < m->nregions; first++)
+        if (!strcmp(m->regions[first].name, "inference") && seen++)
             break;
-        mcb_json_obj_begin(&j);
-        mcb_json_key(&j, "name");
-        mcb_json_str(&j, m->regions[i].name);
-        mcb_json_key(&j, "cycles");
-        mcb_json_int(&j, (int64_t)m->regions[i].cycles);
-        mcb_json_key(&j, "instructions");
-        mcb_json_int(&j, (int64_t)m->regions[i].insns);
-        mcb_json_obj_end(&j);
-    }
-    mcb_json_arr_end(&j);
+    mcb_metrics_json_regions(&j, m, first);
     mcb_json_key(&j, "unmatched_markers");
     mcb_json_int(&j, m->unmatched);
     mcb_json_key(&j, "qemu_match");

@@ -211,6 +211,23 @@ void mcb_metrics_json_energy(mcb_json *j, const mcb_target *t, double dcdc_uj, d
     mcb_json_num(j, t->supply_v);
 }
 
+void mcb_metrics_json_regions(mcb_json *j, const mcb_metrics *m, int n)
+{
+    mcb_json_key(j, "regions");
+    mcb_json_arr_begin(j);
+    for (int i = 0; i < n && i < m->nregions; i++) {
+        mcb_json_obj_begin(j);
+        mcb_json_key(j, "name");
+        mcb_json_str(j, m->regions[i].name);
+        mcb_json_key(j, "cycles");
+        mcb_json_int(j, (int64_t)m->regions[i].cycles);
+        mcb_json_key(j, "instructions");
+        mcb_json_int(j, (int64_t)m->regions[i].insns);
+        mcb_json_obj_end(j);
+    }
+    mcb_json_arr_end(j);
+}
+
 void mcb_metrics_json_ram(mcb_json *j, const mcb_metrics *m)
 {
     mcb_json_key(j, "ram_bytes");
@@ -271,19 +288,7 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     mcb_json_key(&j, "flash_bytes");
     mcb_json_int(&j, (int64_t)m->flash_bytes);
     mcb_metrics_json_ram(&j, m);
-    mcb_json_key(&j, "regions");
-    mcb_json_arr_begin(&j);
-    for (int i = 0; i < m->nregions; i++) {
-        mcb_json_obj_begin(&j);
-        mcb_json_key(&j, "name");
-        mcb_json_str(&j, m->regions[i].name);
-        mcb_json_key(&j, "cycles");
-        mcb_json_int(&j, (int64_t)m->regions[i].cycles);
-        mcb_json_key(&j, "instructions");
-        mcb_json_int(&j, (int64_t)m->regions[i].insns);
-        mcb_json_obj_end(&j);
-    }
-    mcb_json_arr_end(&j);
+    mcb_metrics_json_regions(&j, m, m->nregions);
     mcb_json_key(&j, "unmatched_markers");
     mcb_json_int(&j, m->unmatched);
     mcb_json_key(&j, "qemu_match");

@@ -49,6 +49,8 @@ void mcb_metrics_free(mcb_metrics *m);
  * figures), energy_model, supply_v; and ram_bytes with data/bss/stack/heap_bytes. */
 void mcb_metrics_json_energy(mcb_json *j, const mcb_target *t, double dcdc_uj, double ldo_uj);
 void mcb_metrics_json_ram(mcb_json *j, const mcb_metrics *m);
+/* "regions": the first n regions as {name, cycles, instructions}. */
+void mcb_metrics_json_regions(mcb_json *j, const mcb_metrics *m, int n);
 void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result *r,
                             const mcb_target *t, const char *elf_path, const char *qemu_machine);
 /* A human-readable summary. */
