@@ -88,19 +88,25 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static int run_check(const options *o)
+/* The start both reports share: the data directory, and with --json the open "datasets" array. */
+static void begin_report(const options *o, mcb_json *j)
 {
-    mcb_json j;
     if (o->json) {
-        mcb_json_init(&j, stdout, 1);
-        mcb_json_obj_begin(&j);
-        mcb_json_key(&j, "data_dir");
-        mcb_json_str(&j, o->data_dir);
-        mcb_json_key(&j, "datasets");
-        mcb_json_arr_begin(&j);
+        mcb_json_init(j, stdout, 1);
+        mcb_json_obj_begin(j);
+        mcb_json_key(j, "data_dir");
+        mcb_json_str(j, o->data_dir);
+        mcb_json_key(j, "datasets");
+        mcb_json_arr_begin(j);
     } else {
         printf("data directory: %s\n", o->data_dir);
     }
+}
+
+static int run_check(const options *o)
+{
+    mcb_json j;
+    begin_report(o, &j);
     int all_ok = 1, n_bad = 0, n_files = 0;
     char absent[96] = "";
     for (int di = 0; mcb_dataset_names[di]; di++) {
@@ -215,16 +221,7 @@ static int run_show(const options *o)
 {
     static const char *const splits[] = {"train", "test"};
     mcb_json j;
-    if (o->json) {
-        mcb_json_init(&j, stdout, 1);
-        mcb_json_obj_begin(&j);
-        mcb_json_key(&j, "data_dir");
-        mcb_json_str(&j, o->data_dir);
-        mcb_json_key(&j, "datasets");
-        mcb_json_arr_begin(&j);
-    } else {
-        printf("data directory: %s\n", o->data_dir);
-    }
+    begin_report(o, &j);
     int all_ok = 1;
     for (int di = 0; mcb_dataset_names[di]; di++) {
         const char *name = mcb_dataset_names[di];
