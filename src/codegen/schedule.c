@@ -8,7 +8,6 @@
 #include "exec.h"
 #include "exec_int8.h"
 #include "graph_mem.h"
-#include "kernel_prep.h"
 #include "plan.h"
 
 #include <stdarg.h>
@@ -42,45 +41,20 @@ static int problem(const mcb_codegen *cg, int op, const char *fmt, ...)
     return -1;
 }
 
-/* kernel_prep reports through mcb_error; the step reports its own line instead. */
-static int quiet_rc(int rc, int was_quiet)
-{
-    mcb_err_quiet(was_quiet);
-    return rc;
-}
-
+/* The kernel parameters are the host executor's (exec_int8.h): the same derivation, and its
+ * checks passed already in mcb_codegen_analyse, so a failure here is only out of memory. */
 static int conv_params(mcb_codegen *cg, int oi, int depthwise, cg_step *s)
 {
     const mcb_op *op = &cg->g->ops[oi];
-    const mcb_tensor *x = T(cg, op->in[0]), *w = T(cg, op->in[1]), *y = T(cg, op->out[0]);
-    mcb_conv_params *p = &s->conv;
+    const mcb_tensor *w = T(cg, op->in[1]);
     const int cout = depthwise ? w->shape[3] : w->shape[0];
-    memset(p, 0, sizeof *p);
-    p->batches = x->shape[0];
-    p->in_h = x->shape[1], p->in_w = x->shape[2], p->in_c = x->shape[3];
-    p->out_h = y->shape[1], p->out_w = y->shape[2], p->out_c = cout;
-    p->filter_h = w->shape[1], p->filter_w = w->shape[2];
-    p->stride_h = op->stride_h, p->stride_w = op->stride_w;
-    p->dilation_h = op->dilation_h > 0 ? op->dilation_h : 1;
-    p->dilation_w = op->dilation_w > 0 ? op->dilation_w : 1;
-    p->depth_multiplier = depthwise ? (op->depth_multiplier > 0 ? op->depth_multiplier : 1) : 1;
-    mcb_compute_padding(op->padding, p->in_h, p->filter_h, p->stride_h, p->dilation_h, &p->pad_h);
-    mcb_compute_padding(op->padding, p->in_w, p->filter_w, p->stride_w, p->dilation_w, &p->pad_w);
-    p->input_offset = -(int32_t)x->zero_point[0];
-    p->output_offset = (int32_t)y->zero_point[0];
+    char why[256];
     s->mult = malloc(sizeof(int32_t) * (size_t)cout);
     s->shift = malloc(sizeof(int32_t) * (size_t)cout);
     if (!s->mult || !s->shift)
         return problem(cg, oi, "out of memory");
-    const int q = mcb_err_quiet(1);
-    if (quiet_rc(mcb_activation_range_s8(op->activation, y->scale[0], (int32_t)y->zero_point[0],
-                                         &p->act_min, &p->act_max) ||
-                     mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant, y->scale[0], cout,
-                                          s->mult, s->shift),
-                 q))
-        return problem(cg, oi, "%s", mcb_last_error());
-    p->multiplier = s->mult;
-    p->shift = s->shift;
+    if (mcb_int8_conv_params(cg->g, op, depthwise, &s->conv, s->mult, s->shift, why, sizeof why))
+        return problem(cg, oi, "%s", why);
     s->filter = (const int8_t *)w->data;
     s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(cg, op->in[2])->data : NULL;
     return 0;
@@ -89,32 +63,14 @@ static int conv_params(mcb_codegen *cg, int oi, int depthwise, cg_step *s)
 static int fc_params(mcb_codegen *cg, int oi, cg_step *s)
 {
     const mcb_op *op = &cg->g->ops[oi];
-    const mcb_tensor *x = T(cg, op->in[0]), *w = T(cg, op->in[1]), *y = T(cg, op->out[0]);
-    mcb_fc_params *p = &s->fc;
-    const int o = w->shape[0], i = w->shape[1];
-    memset(p, 0, sizeof *p);
-    p->batches = (int)(mcb_tensor_elems(x) / i);
-    p->in_depth = i, p->out_depth = o;
-    p->input_offset = -(int32_t)x->zero_point[0];
-    p->filter_offset = w->n_quant == 1 ? -(int32_t)w->zero_point[0] : 0;
-    p->output_offset = (int32_t)y->zero_point[0];
-    p->per_channel = w->n_quant > 1;
-    s->mult = malloc(sizeof(int32_t) * (size_t)o);
-    s->shift = malloc(sizeof(int32_t) * (size_t)o);
+    const mcb_tensor *w = T(cg, op->in[1]);
+    char why[256];
+    s->mult = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
+    s->shift = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
     if (!s->mult || !s->shift)
         return problem(cg, oi, "out of memory");
-    const int q = mcb_err_quiet(1);
-    int rc = mcb_activation_range_s8(op->activation, y->scale[0], (int32_t)y->zero_point[0],
-                                     &p->act_min, &p->act_max);
-    if (!rc)
-        rc = p->per_channel ? mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant, y->scale[0],
-                                                   o, s->mult, s->shift)
-                            : mcb_fc_multiplier(x->scale[0], w->scale[0], y->scale[0], s->mult,
-                                                s->shift);
-    if (quiet_rc(rc, q))
-        return problem(cg, oi, "%s", mcb_last_error());
-    p->multiplier = s->mult;
-    p->shift = s->shift;
+    if (mcb_int8_fc_params(cg->g, op, &s->fc, s->mult, s->shift, why, sizeof why))
+        return problem(cg, oi, "%s", why);
     s->filter = (const int8_t *)w->data;
     s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(cg, op->in[2])->data : NULL;
     return 0;
@@ -122,21 +78,9 @@ static int fc_params(mcb_codegen *cg, int oi, cg_step *s)
 
 static int pool_params(mcb_codegen *cg, int oi, mcb_pool_params *p)
 {
-    const mcb_op *op = &cg->g->ops[oi];
-    const mcb_tensor *x = T(cg, op->in[0]), *y = T(cg, op->out[0]);
-    memset(p, 0, sizeof *p);
-    p->batches = x->shape[0], p->depth = x->shape[3];
-    p->in_h = x->shape[1], p->in_w = x->shape[2];
-    p->out_h = y->shape[1], p->out_w = y->shape[2];
-    p->filter_h = op->filter_h, p->filter_w = op->filter_w;
-    p->stride_h = op->stride_h, p->stride_w = op->stride_w;
-    mcb_compute_padding(op->padding, p->in_h, p->filter_h, p->stride_h, 1, &p->pad_h);
-    mcb_compute_padding(op->padding, p->in_w, p->filter_w, p->stride_w, 1, &p->pad_w);
-    const int q = mcb_err_quiet(1);
-    if (quiet_rc(mcb_activation_range_s8(op->activation, y->scale[0], (int32_t)y->zero_point[0],
-                                         &p->act_min, &p->act_max),
-                 q))
-        return problem(cg, oi, "%s", mcb_last_error());
+    char why[256];
+    if (mcb_int8_pool_params(cg->g, &cg->g->ops[oi], p, why, sizeof why))
+        return problem(cg, oi, "%s", why);
     return 0;
 }
 
@@ -178,16 +122,13 @@ static int fusable_pool(const mcb_graph *g, int oi)
 static int conv_step(mcb_codegen *cg, int oi, int pool_op, cg_step *s, int *fused)
 {
     *fused = 0;
-    if (conv_params(cg, oi, 0, s))
+    if (conv_params(cg, oi, 0, s) || (pool_op >= 0 && pool_params(cg, pool_op, &s->pool)))
         return -1;
     char what[64];
     snprintf(what, sizeof what, "operator %d", oi);
+    /* a layer the aot kernels do not cover falls back to the reference kernel: not an error */
     const int q = mcb_err_quiet(1);
     if (pool_op >= 0) {
-        if (pool_params(cg, pool_op, &s->pool)) {
-            mcb_err_quiet(q);
-            return -1;
-        }
         if (mcb_aot_conv_pack(what, &s->conv, &s->pool, s->filter, s->bias, &s->aconv) == 0) {
             mcb_err_quiet(q);
             s->kind = CG_AOT_CONV;
@@ -343,26 +284,22 @@ static int build_steps(mcb_codegen *cg)
             continue;
         case MCB_OP_SOFTMAX: {
             const mcb_tensor *x = T(cg, op->in[0]);
+            char why[256];
             s->kind = CG_SOFTMAX;
             s->depth = x->shape[x->rank - 1];
             s->outer = (int)(mcb_tensor_elems(x) / s->depth);
-            const int q = mcb_err_quiet(1);
-            if (quiet_rc(mcb_softmax_prepare(op->beta, x->scale[0], &s->softmax), q))
-                rc = problem(cg, i, "%s", mcb_last_error());
+            if (mcb_int8_softmax_params(g, op, &s->softmax, why, sizeof why))
+                rc = problem(cg, i, "%s", why);
             break;
         }
         case MCB_OP_ADD: {
-            const mcb_tensor *a = T(cg, op->in[0]), *b = T(cg, op->in[1]), *y = T(cg, op->out[0]);
+            char why[256];
             s->kind = CG_ADD;
             s->in[1] = canon(cg, op->in[1]);
             s->n_in = 2;
-            s->elems = mcb_tensor_elems(y);
-            const int q = mcb_err_quiet(1);
-            if (quiet_rc(mcb_add_prepare(a->scale[0], (int32_t)a->zero_point[0], b->scale[0],
-                                         (int32_t)b->zero_point[0], y->scale[0],
-                                         (int32_t)y->zero_point[0], op->activation, &s->add),
-                         q))
-                rc = problem(cg, i, "%s", mcb_last_error());
+            s->elems = mcb_tensor_elems(T(cg, op->out[0]));
+            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why))
+                rc = problem(cg, i, "%s", why);
             break;
         }
         default:

@@ -79,7 +79,7 @@ static const int32_t *bias_of(const mcb_op *op, void *const *data)
 /* ---- CONV_2D, DEPTHWISE_CONV_2D ---- */
 
 /* Fills p (all but the multiplier arrays' contents); 0 or -1 with why. */
-static int conv_params(const mcb_graph *g, const mcb_op *op, int depthwise, mcb_conv_params *p,
+int mcb_int8_conv_params(const mcb_graph *g, const mcb_op *op, int depthwise, mcb_conv_params *p,
                        int32_t *mult, int32_t *shift, char *why, size_t n)
 {
     if (io_count(op, 2, 1, why, n))
@@ -155,14 +155,14 @@ static int conv_check(const mcb_graph *g, const mcb_op *op, char *why, size_t n)
 {
     mcb_conv_params p;
     int32_t m[MAX_CHANNELS], s[MAX_CHANNELS];
-    return conv_params(g, op, 0, &p, m, s, why, n);
+    return mcb_int8_conv_params(g, op, 0, &p, m, s, why, n);
 }
 
 static int dwconv_check(const mcb_graph *g, const mcb_op *op, char *why, size_t n)
 {
     mcb_conv_params p;
     int32_t m[MAX_CHANNELS], s[MAX_CHANNELS];
-    return conv_params(g, op, 1, &p, m, s, why, n);
+    return mcb_int8_conv_params(g, op, 1, &p, m, s, why, n);
 }
 
 static void conv_run(const mcb_graph *g, const mcb_op *op, void *const *data)
@@ -170,7 +170,7 @@ static void conv_run(const mcb_graph *g, const mcb_op *op, void *const *data)
     mcb_conv_params p;
     int32_t m[MAX_CHANNELS], s[MAX_CHANNELS];
     char why[8];
-    if (conv_params(g, op, 0, &p, m, s, why, sizeof why) == 0)
+    if (mcb_int8_conv_params(g, op, 0, &p, m, s, why, sizeof why) == 0)
         mcb_conv2d_s8(&p, data[op->in[0]], data[op->in[1]], bias_of(op, data), data[op->out[0]]);
 }
 
@@ -179,14 +179,14 @@ static void dwconv_run(const mcb_graph *g, const mcb_op *op, void *const *data)
     mcb_conv_params p;
     int32_t m[MAX_CHANNELS], s[MAX_CHANNELS];
     char why[8];
-    if (conv_params(g, op, 1, &p, m, s, why, sizeof why) == 0)
+    if (mcb_int8_conv_params(g, op, 1, &p, m, s, why, sizeof why) == 0)
         mcb_depthwise_conv2d_s8(&p, data[op->in[0]], data[op->in[1]], bias_of(op, data),
                                 data[op->out[0]]);
 }
 
 /* ---- FULLY_CONNECTED ---- */
 
-static int fc_params(const mcb_graph *g, const mcb_op *op, mcb_fc_params *p, int32_t *mult,
+int mcb_int8_fc_params(const mcb_graph *g, const mcb_op *op, mcb_fc_params *p, int32_t *mult,
                      int32_t *shift, char *why, size_t n)
 {
     if (io_count(op, 2, 1, why, n))
@@ -251,7 +251,7 @@ static int fc_check(const mcb_graph *g, const mcb_op *op, char *why, size_t n)
 {
     mcb_fc_params p;
     int32_t m[MAX_CHANNELS], s[MAX_CHANNELS];
-    return fc_params(g, op, &p, m, s, why, n);
+    return mcb_int8_fc_params(g, op, &p, m, s, why, n);
 }
 
 static void fc_run(const mcb_graph *g, const mcb_op *op, void *const *data)
@@ -259,7 +259,7 @@ static void fc_run(const mcb_graph *g, const mcb_op *op, void *const *data)
     mcb_fc_params p;
     int32_t m[MAX_CHANNELS], s[MAX_CHANNELS];
     char why[8];
-    if (fc_params(g, op, &p, m, s, why, sizeof why) == 0)
+    if (mcb_int8_fc_params(g, op, &p, m, s, why, sizeof why) == 0)
         mcb_fully_connected_s8(&p, data[op->in[0]], data[op->in[1]], bias_of(op, data),
                                data[op->out[0]]);
 }
@@ -277,7 +277,7 @@ static int same_quant(const mcb_tensor *x, const mcb_tensor *y, char *why, size_
     return 0;
 }
 
-static int pool_params(const mcb_graph *g, const mcb_op *op, mcb_pool_params *p, char *why,
+int mcb_int8_pool_params(const mcb_graph *g, const mcb_op *op, mcb_pool_params *p, char *why,
                        size_t n)
 {
     if (io_count(op, 1, 0, why, n))
@@ -310,14 +310,14 @@ static int pool_params(const mcb_graph *g, const mcb_op *op, mcb_pool_params *p,
 static int pool_check(const mcb_graph *g, const mcb_op *op, char *why, size_t n)
 {
     mcb_pool_params p;
-    return pool_params(g, op, &p, why, n);
+    return mcb_int8_pool_params(g, op, &p, why, n);
 }
 
 static void maxpool_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 {
     mcb_pool_params p;
     char why[8];
-    if (pool_params(g, op, &p, why, sizeof why) == 0)
+    if (mcb_int8_pool_params(g, op, &p, why, sizeof why) == 0)
         mcb_max_pool2d_s8(&p, data[op->in[0]], data[op->out[0]]);
 }
 
@@ -326,7 +326,7 @@ static void avgpool_run(const mcb_graph *g, const mcb_op *op, void *const *data)
     mcb_pool_params p;
     char why[8];
     /* every window holds an input cell: SAME padding is less than the filter, VALID is none */
-    if (pool_params(g, op, &p, why, sizeof why) == 0)
+    if (mcb_int8_pool_params(g, op, &p, why, sizeof why) == 0)
         (void)mcb_avg_pool2d_s8(&p, data[op->in[0]], data[op->out[0]]);
 }
 
@@ -354,7 +354,7 @@ static void reshape_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 
 /* ---- SOFTMAX ---- */
 
-static int softmax_params(const mcb_graph *g, const mcb_op *op, mcb_softmax_params *p,
+int mcb_int8_softmax_params(const mcb_graph *g, const mcb_op *op, mcb_softmax_params *p,
                           char *why, size_t n)
 {
     if (io_count(op, 1, 0, why, n))
@@ -383,14 +383,14 @@ static int softmax_params(const mcb_graph *g, const mcb_op *op, mcb_softmax_para
 static int softmax_check(const mcb_graph *g, const mcb_op *op, char *why, size_t n)
 {
     mcb_softmax_params p;
-    return softmax_params(g, op, &p, why, n);
+    return mcb_int8_softmax_params(g, op, &p, why, n);
 }
 
 static void softmax_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 {
     mcb_softmax_params p;
     char why[8];
-    if (softmax_params(g, op, &p, why, sizeof why))
+    if (mcb_int8_softmax_params(g, op, &p, why, sizeof why))
         return;
     const mcb_tensor *x = T(g, op->in[0]);
     const int depth = x->shape[x->rank - 1];
@@ -400,7 +400,8 @@ static void softmax_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 
 /* ---- ADD (equal shapes, or one side a single element) ---- */
 
-static int add_params(const mcb_graph *g, const mcb_op *op, mcb_add_params *p, char *why, size_t n)
+int mcb_int8_add_params(const mcb_graph *g, const mcb_op *op, mcb_add_params *p, char *why,
+                        size_t n)
 {
     if (io_count(op, 2, 0, why, n))
         return -1;
@@ -428,14 +429,14 @@ static int add_params(const mcb_graph *g, const mcb_op *op, mcb_add_params *p, c
 static int add_check(const mcb_graph *g, const mcb_op *op, char *why, size_t n)
 {
     mcb_add_params p;
-    return add_params(g, op, &p, why, n);
+    return mcb_int8_add_params(g, op, &p, why, n);
 }
 
 static void add_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 {
     mcb_add_params p;
     char why[8];
-    if (add_params(g, op, &p, why, sizeof why))
+    if (mcb_int8_add_params(g, op, &p, why, sizeof why))
         return;
     const int8_t *a = data[op->in[0]], *b = data[op->in[1]];
     int8_t *y = data[op->out[0]];
