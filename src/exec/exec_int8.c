@@ -78,9 +78,8 @@ static const int32_t *bias_of(const mcb_op *op, void *const *data)
 
 /* ---- CONV_2D, DEPTHWISE_CONV_2D ---- */
 
-/* Fills p (all but the multiplier arrays' contents); 0 or -1 with why. */
 int mcb_int8_conv_params(const mcb_graph *g, const mcb_op *op, int depthwise, mcb_conv_params *p,
-                       int32_t *mult, int32_t *shift, char *why, size_t n)
+                         int32_t *mult, int32_t *shift, char *why, size_t n)
 {
     if (io_count(op, 2, 1, why, n))
         return -1;
@@ -187,7 +186,7 @@ static void dwconv_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 /* ---- FULLY_CONNECTED ---- */
 
 int mcb_int8_fc_params(const mcb_graph *g, const mcb_op *op, mcb_fc_params *p, int32_t *mult,
-                     int32_t *shift, char *why, size_t n)
+                       int32_t *shift, char *why, size_t n)
 {
     if (io_count(op, 2, 1, why, n))
         return -1;
@@ -278,7 +277,7 @@ static int same_quant(const mcb_tensor *x, const mcb_tensor *y, char *why, size_
 }
 
 int mcb_int8_pool_params(const mcb_graph *g, const mcb_op *op, mcb_pool_params *p, char *why,
-                       size_t n)
+                         size_t n)
 {
     if (io_count(op, 1, 0, why, n))
         return -1;
@@ -355,7 +354,7 @@ static void reshape_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 /* ---- SOFTMAX ---- */
 
 int mcb_int8_softmax_params(const mcb_graph *g, const mcb_op *op, mcb_softmax_params *p,
-                          char *why, size_t n)
+                            char *why, size_t n)
 {
     if (io_count(op, 1, 0, why, n))
         return -1;
