@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""Checks the trained zoo: models/manifest.json against the paper family (as 'mcubench models
---json' derives it from family.h) and Table 2, and re-evaluates models/mnist-conv16.tflite
-to the manifest's accuracy. Exit 77 (skipped) when no zoo has been built yet.
+"""Checks the trained zoo: models/manifest.json holds all ten networks of the paper family (as
+'mcubench models --json' derives it from family.h), each float model at least Table 2's accuracy
+and its int8 model within 0.5 points of it (MNIST) or 1.0 point (CIFAR-10); re-evaluates
+models/mnist-conv16.tflite and models/mnist-conv16-int8.tflite to the manifest's accuracies.
+Exit 77 (skipped) when no zoo has been built yet.
 
 usage: check_zoo.py MCUBENCH REPO_ROOT"""
 import json
@@ -55,19 +57,28 @@ for m in man:
     check(acc >= paper[name], f"{name}: float accuracy {acc} >= Table 2's {paper[name]}")
     check(m.get("train_seconds", 0) > 0, f"{name}: train_seconds > 0")
     check(os.path.exists(os.path.join(root, "models", name + ".tflite")), f"{name}: .tflite present")
+    check(os.path.exists(os.path.join(root, "models", name + "-int8.tflite")),
+          f"{name}: -int8.tflite present")
+    q = m.get("int8_accuracy", -1)
+    tol = 0.005 if m.get("dataset") == "mnist" else 0.010
+    check(0 <= q <= 1 and acc - q <= tol + 1e-9,
+          f"{name}: int8 accuracy {q} within {100 * tol:.1f} points of the float {acc}")
+check(seen == set(family), f"all ten networks are in the zoo (missing: {sorted(set(family) - seen)})")
 
-m16 = [m for m in man if m["name"] == "mnist-conv16"]
-path = os.path.join(root, "models", "mnist-conv16.tflite")
-if m16 and os.path.exists(path):
+m16 = {m["name"]: m for m in man}.get("mnist-conv16", {})
+for file, key in (("mnist-conv16.tflite", "float_accuracy"), ("mnist-conv16-int8.tflite", "int8_accuracy")):
+    path = os.path.join(root, "models", file)
+    if key not in m16 or not os.path.exists(path):
+        check(False, f"{file} and the manifest's {key} of mnist-conv16 exist")
+        continue
     out = subprocess.run([mcb, "eval", path, "--dataset", "mnist", "--json"], capture_output=True,
                          text=True)
-    check(out.returncode == 0, "mcubench eval mnist-conv16 succeeds: " + out.stderr.strip())
+    check(out.returncode == 0, f"mcubench eval {file} succeeds: " + out.stderr.strip())
     if out.returncode == 0:
         ev = json.loads(out.stdout)
-        check(ev["images"] == 10000, "evaluated on all 10,000 test images")
-        check(ev["accuracy"] == m16[0]["float_accuracy"],
-              f"re-evaluated accuracy {ev['accuracy']} equals the manifest's "
-              f"{m16[0]['float_accuracy']}")
-        print(f"mnist-conv16: re-evaluated {ev['accuracy']}, manifest {m16[0]['float_accuracy']}")
+        check(ev["images"] == 10000, f"{file}: evaluated on all 10,000 test images")
+        check(ev["accuracy"] == m16[key],
+              f"{file}: re-evaluated accuracy {ev['accuracy']} equals the manifest's {m16[key]}")
+        print(f"{file}: re-evaluated {ev['accuracy']}, manifest {m16[key]}")
 print(f"{len(man)} zoo entries checked, {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
