@@ -545,7 +545,7 @@ void mcb_profile_write_text(FILE *f, const mcb_profile *p, const char *model)
     thousands(c, sizeof c, (double)p->plain_weight_bytes);
     fprintf(f, "flash        %s bytes, of which weights %s (%s as plain int8); test images "
                "excluded\n", a, b, c);
-    const int has_energy = p->target.supply_v > 0 && p->target.run_current_dcdc_a > 0;
+    const int has_energy = mcb_metrics_energy(&p->target, 0).dcdc_known;
     fprintf(f, "\n  # %-22s %12s %12s %10s %6s %9s %9s\n", "layer", "MACs", "cycles",
             "cycles/MAC", "share", "ms", has_energy ? "uJ DC/DC" : "");
     for (int l = 0; l < p->n_layers; l++) {
@@ -667,7 +667,7 @@ void mcb_profile_write_json(FILE *f, const mcb_profile *p, const char *model)
         mcb_json_key(&j, "time_ms");
         mcb_json_num(&j, en.time_ms);
         mcb_json_key(&j, "energy_uj"); /* DC/DC, as the whole inference's energy_uj */
-        if (p->target.supply_v > 0 && p->target.run_current_dcdc_a > 0)
+        if (en.dcdc_known)
             mcb_json_num(&j, en.dcdc_uj);
         else
             mcb_json_null(&j);

@@ -187,7 +187,9 @@ mcb_energy mcb_metrics_energy(const mcb_target *t, double cycles)
     const double seconds = t->clock_hz > 0 ? cycles / t->clock_hz : 0;
     return (mcb_energy){.time_ms = seconds * 1e3,
                         .dcdc_uj = seconds * t->supply_v * t->run_current_dcdc_a * 1e6,
-                        .ldo_uj = seconds * t->supply_v * t->run_current_ldo_a * 1e6};
+                        .ldo_uj = seconds * t->supply_v * t->run_current_ldo_a * 1e6,
+                        .dcdc_known = t->supply_v > 0 && t->run_current_dcdc_a > 0,
+                        .ldo_known = t->supply_v > 0 && t->run_current_ldo_a > 0};
 }
 
 void mcb_metrics_json_energy(mcb_json *j, const mcb_target *t, double dcdc_uj, double ldo_uj)
@@ -195,9 +197,8 @@ void mcb_metrics_json_energy(mcb_json *j, const mcb_target *t, double dcdc_uj, d
     /* a target without supply figures (e.g. mps2-an386) has no energy model: null, not 0 */
     const char *ekeys[] = {"energy_uj", "energy_dcdc_uj", "energy_ldo_uj"};
     const double evals[] = {dcdc_uj, dcdc_uj, ldo_uj};
-    const int known[] = {t->supply_v > 0 && t->run_current_dcdc_a > 0,
-                         t->supply_v > 0 && t->run_current_dcdc_a > 0,
-                         t->supply_v > 0 && t->run_current_ldo_a > 0};
+    const mcb_energy e = mcb_metrics_energy(t, 0);
+    const int known[] = {e.dcdc_known, e.dcdc_known, e.ldo_known};
     for (int k = 0; k < 3; k++) {
         mcb_json_key(j, ekeys[k]);
         if (known[k])

@@ -30,10 +30,11 @@ typedef struct {
 } mcb_metrics;
 
 /* Time at the target's clock and modelled energy (time x supply voltage x run current, DC/DC
- * and LDO) of `cycles`; the one place that formula lives. Energies are 0 where the target has
- * no supply figures. */
+ * and LDO) of `cycles`; the one place that formula lives. dcdc_known / ldo_known are 0 where
+ * the target lacks the supply figures (the energy is then 0, and reported as null). */
 typedef struct {
     double time_ms, dcdc_uj, ldo_uj;
+    int dcdc_known, ldo_known;
 } mcb_energy;
 mcb_energy mcb_metrics_energy(const mcb_target *t, double cycles);
 
