@@ -1,7 +1,7 @@
 /* bench/engine: the aot engine's goals (issue 5) on every network of the paper family.
  * usage: engine [--images N] [--models DIR] [--data DIR] [--seed S]
  *
- * Each network is profiled with `mcubench profile`'s library (mcb_profile_run: generate, build,
+ * Each network is profiled with `mcubench profile`'s library (mcb_measure_run: generate, build,
  * simulate, check every output byte against the host executor; a mismatch is an error for that
  * network and no figure of it is printed) on two targets: tests/sim/m4-zero-wait.target (the
  * nRF52840's memory map at 64 MHz with no flash wait states: the conditions the goals and the
@@ -16,7 +16,7 @@
 #include "family.h"
 #include "graphs.h"
 #include "json.h"
-#include "profile.h"
+#include "measure.h"
 #include "tflite.h"
 
 #include <stdio.h>
@@ -65,10 +65,10 @@ static const char *verdict(int met)
 }
 
 static int profile_one(const char *model, const char *target, int images, const char *data,
-                       mcb_profile *p)
+                       mcb_measure *p)
 {
-    mcb_profile_opts o = {.model = model, .target = target, .images = images, .data_dir = data};
-    return mcb_profile_run(&o, p);
+    mcb_measure_opts o = {.model = model, .target = target, .images = images, .data_dir = data};
+    return mcb_measure_run(&o, p);
 }
 
 int main(int argc, char **argv)
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
                 continue;
             }
         }
-        mcb_profile zw, nrf;
+        mcb_measure zw, nrf;
         int bad = profile_one(path, MCB_ZERO_WAIT_TARGET, images, data, &zw) < 0;
         bad = bad || profile_one(path, "nrf52840", images, data, &nrf) < 0;
         if (bad) {
@@ -171,8 +171,8 @@ int main(int argc, char **argv)
                    (long long)r->weights, (long long)r->overhead, (long long)r->plain_flash);
         }
         fflush(stdout);
-        mcb_profile_free(&zw);
-        mcb_profile_free(&nrf);
+        mcb_measure_free(&zw);
+        mcb_measure_free(&nrf);
         if (!strcmp(r->source, "random"))
             unlink(path);
     }

@@ -25,28 +25,6 @@ const char cmd_eval_usage[] =
     "  --limit N    the first N test images only\n"
     "  --json       print {model, dataset, images, correct, accuracy}\n";
 
-/* Fills in (the graph input's bytes) from one image; the caller has checked the type. */
-static void fill_input(const mcb_tensor *t, const uint8_t *px, size_t n, void *in)
-{
-    if (t->type == MCB_FLOAT32) {
-        float *f = in;
-        for (size_t i = 0; i < n; i++)
-            f[i] = px[i] / 255.0f;
-        return;
-    }
-    float scale = t->n_quant > 0 ? t->scale[0] : 1.0f / 255.0f;
-    long zp = t->n_quant > 0 ? (long)t->zero_point[0] : 0;
-    long lo = t->type == MCB_INT8 ? -128 : 0, hi = t->type == MCB_INT8 ? 127 : 255;
-    for (size_t i = 0; i < n; i++) {
-        long q = lroundf(px[i] / 255.0f / scale) + zp;
-        q = q < lo ? lo : q > hi ? hi : q;
-        if (t->type == MCB_INT8)
-            ((int8_t *)in)[i] = (int8_t)q;
-        else
-            ((uint8_t *)in)[i] = (uint8_t)q;
-    }
-}
-
 static int argmax(const mcb_tensor *t, const void *out, int64_t n)
 {
     int best = 0;
@@ -136,7 +114,7 @@ int cmd_eval(int argc, char **argv)
     long correct = 0;
     double t0 = mcb_now();
     for (int i = 0; i < d.n; i++) {
-        fill_input(ti, d.pixels + (size_t)i * img, img, in);
+        mcb_input_from_pixels(ti, d.pixels + (size_t)i * img, img, in);
         mcb_exec_run(e, in, out);
         correct += argmax(to, out, nout) == d.labels[i];
         if (mcb_progress_enabled() && (i % 200 == 199 || i == d.n - 1))

@@ -1,14 +1,18 @@
 #include "cli.h"
 #include "codegen.h"
+#include "engine.h"
 #include "err.h"
 #include "target.h"
 #include "tflite.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char cmd_generate_usage[] =
-    "usage: mcubench generate INT8.tflite --engine aot [--target NAME|FILE] -o DIR\n"
+    "usage: mcubench generate INT8.tflite [--engine NAME] [--target NAME|FILE] -o DIR\n"
     "\n"
     "Writes a self-contained C99 library for an int8 model into DIR: model.h\n"
     "(mcb_model_invoke(const int8_t *input, int8_t *output), sizes, input/output scale and zero\n"
@@ -17,7 +21,9 @@ const char cmd_generate_usage[] =
     "fused; reshapes alias their input. Markers for 'mcubench run' are compiled in only with\n"
     "-DMCB_MODEL_MARKERS=1. See docs/codegen.md.\n"
     "\n"
-    "  --engine aot  the engine (only aot is generated here)\n"
+    "  --engine NAME the engine (default aot; 'mcubench engines' lists them). Other engines\n"
+    "                write their sources (the engine entry points of src/engines/engine.h)\n"
+    "                into DIR, which must not exist or be empty\n"
     "  --target T    board whose flash and RAM the model must fit (default nrf52840), with\n"
     "                16 KB of flash and 4 KB of RAM kept for code, runtime and stack\n"
     "  -o DIR        output folder (replaced if it holds a previous generated library)\n"
@@ -25,6 +31,62 @@ const char cmd_generate_usage[] =
     "Prints the layers, the arena next to its lower bound, and the weight bytes.\n"
     "Exit codes: 0 written, 1 unsupported or too large model (one line per problem; nothing\n"
     "written), 2 bad usage.\n";
+
+/* Any engine but aot: its sources, as the measurement builds them, into a new folder. */
+static int generate_other(const mcb_engine *e, const char *path, const char *target,
+                          const char *out)
+{
+    char why[512];
+    if (!e->available(why, sizeof why)) {
+        mcb_error("engine %s is unavailable: %s", e->name, why);
+        return MCB_EXIT_INPUT;
+    }
+    mcb_target t;
+    if (mcb_target_load(target, &t) < 0)
+        return MCB_EXIT_INPUT;
+    if (mkdir(out, 0777) != 0) {
+        DIR *d = errno == EEXIST ? opendir(out) : NULL;
+        int empty = d != NULL;
+        for (struct dirent *de; d && (de = readdir(d));)
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                empty = 0;
+        if (d)
+            closedir(d);
+        if (!empty) {
+            mcb_error("%s: %s", out, errno == EEXIST ? "exists and is not an empty folder"
+                                                     : strerror(errno));
+            return MCB_EXIT_INPUT;
+        }
+    }
+    mcb_graph g;
+    if (mcb_tflite_load(path, &g) < 0)
+        return MCB_EXIT_INPUT;
+    mcb_engine_build b;
+    memset(&b, 0, sizeof b);
+    mcb_engine_ctx c = {.g = &g, .model_path = path, .target = &t, .dir = out};
+    int rc = MCB_EXIT_INPUT;
+    if (e->generate(&c, &b) == 0) {
+        printf("%s -> %s/ (engine %s, %s, target %s)\n", path, out, e->name, b.version, t.name);
+        printf("  # %-28s %12s\n", "layer", "MACs");
+        for (int i = 0; i < b.n_layers; i++)
+            printf("%3d %-28s %12lld\n", i, b.layers[i].op, (long long)b.layers[i].macs);
+        printf("arena        %lld bytes\n", (long long)b.arena_bytes);
+        printf("weights      %lld bytes in flash\n", (long long)b.weight_bytes);
+        printf("sources     ");
+        for (int i = 0; i < b.sources.n; i++)
+            printf(" %s", b.sources.v[i]);
+        printf("\nflags       ");
+        for (int i = 0; i < b.cflags.n; i++)
+            printf(" %s", b.cflags.v[i]);
+        for (int i = 0; i < b.libs.n; i++)
+            printf(" %s", b.libs.v[i]);
+        printf("\n");
+        rc = MCB_EXIT_OK;
+    }
+    mcb_engine_build_free(&b);
+    mcb_graph_free(&g);
+    return rc;
+}
 
 int cmd_generate(int argc, char **argv)
 {
@@ -51,8 +113,14 @@ int cmd_generate(int argc, char **argv)
         return cli_usage_error("generate", "missing INT8.tflite");
     if (!out)
         return cli_usage_error("generate", "missing -o DIR");
+    const mcb_engine *e = mcb_engine_find(engine);
+    if (!e) {
+        char names[256];
+        mcb_engine_names(names, sizeof names);
+        return cli_usage_error("generate", "unknown engine '%s' (engines: %s)", engine, names);
+    }
     if (strcmp(engine, "aot") != 0)
-        return cli_usage_error("generate", "unknown engine '%s' (available: aot)", engine);
+        return generate_other(e, path, target, out);
 
     mcb_target t;
     if (mcb_target_load(target, &t) < 0)

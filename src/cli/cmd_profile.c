@@ -1,15 +1,16 @@
 #include "cli.h"
 #include "err.h"
-#include "profile.h"
+#include "engine.h"
+#include "measure.h"
 
 #include <stdio.h>
 #include <string.h>
 
 const char cmd_profile_usage[] =
-    "usage: mcubench profile INT8.tflite [--target NAME|FILE] [--engine aot] [--images N]\n"
-    "                        [--dataset NAME] [--data DIR] [--keep DIR] [--json]\n"
+    "usage: mcubench profile INT8.tflite [--target NAME|FILE] [--engine NAME] [--images N]\n"
+    "                        [--opt -OLEVEL] [--dataset NAME] [--data DIR] [--keep DIR] [--json]\n"
     "\n"
-    "Generates the aot library for the model, builds a firmware that runs N test images\n"
+    "Generates the engine's sources for the model, builds a firmware that runs N test images\n"
     "(baked into flash) through it, runs it in the simulator, and checks every output byte\n"
     "against the host executor: any difference is an error naming the image and the byte.\n"
     "Prints RAM, flash (and weight bytes), cycles per inference (mean, max), cycles/MAC, time,\n"
@@ -17,11 +18,13 @@ const char cmd_profile_usage[] =
     "time and modelled energy.\n"
     "\n"
     "  --target T      board (default nrf52840)\n"
-    "  --engine aot    the engine (only aot)\n"
+    "  --engine NAME   the engine (default aot; 'mcubench engines' lists them)\n"
+    "  --opt -OLEVEL   optimisation level of the whole firmware (default: the target's)\n"
     "  --images N      test images to run (default 10)\n"
     "  --dataset NAME  test set (default: mnist for 28x28x1 inputs, cifar10 for 32x32x3)\n"
     "  --data DIR      dataset directory (default $MCUBENCH_DATA, else ./data)\n"
-    "  --keep DIR      keep the generated sources (DIR/model) and firmware (DIR/profile.elf)\n"
+    "  --keep DIR      keep the engine's sources (DIR/engine), the harness and the firmware\n"
+    "                  (DIR/profile.elf)\n"
     "  --json          one JSON object (docs/codegen.md)\n"
     "\n"
     "Exit codes: 0 every output matched, 1 bad input, build failure, fault or mismatch,\n"
@@ -29,13 +32,14 @@ const char cmd_profile_usage[] =
 
 int cmd_profile(int argc, char **argv)
 {
-    mcb_profile_opts o = {.images = 10};
+    mcb_measure_opts o = {.images = 10};
     const char *engine = "aot";
     int json = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--target") || !strcmp(a, "--engine") || !strcmp(a, "--dataset") ||
-            !strcmp(a, "--data") || !strcmp(a, "--keep") || !strcmp(a, "--images")) {
+            !strcmp(a, "--data") || !strcmp(a, "--keep") || !strcmp(a, "--images") ||
+            !strcmp(a, "--opt")) {
             const char *v = cli_value("profile", argc, argv, &i);
             if (!v)
                 return MCB_EXIT_USAGE;
@@ -49,6 +53,17 @@ int cmd_profile(int argc, char **argv)
                 o.data_dir = v;
             else if (!strcmp(a, "--keep"))
                 o.keep = v;
+            else if (!strcmp(a, "--opt")) {
+                static const char *const levels[] = {"-O0", "-O1", "-O2", "-O3", "-Os", "-Ofast",
+                                                     "-Og", NULL};
+                int ok = 0;
+                for (int k = 0; levels[k]; k++)
+                    ok |= !strcmp(v, levels[k]);
+                if (!ok)
+                    return cli_usage_error("profile", "--opt takes -O0, -O1, -O2, -O3, -Os, "
+                                           "-Ofast or -Og, not '%s'", v);
+                o.cond.opt = v;
+            }
             else {
                 long n;
                 if (cli_parse_int("profile", "--images", v, 1, 10000, &n) < 0)
@@ -67,17 +82,21 @@ int cmd_profile(int argc, char **argv)
     }
     if (!o.model)
         return cli_usage_error("profile", "missing INT8.tflite");
-    if (strcmp(engine, "aot") != 0)
-        return cli_usage_error("profile", "unknown engine '%s' (available: aot)", engine);
-    mcb_profile p;
+    if (!mcb_engine_find(engine)) {
+        char names[256];
+        mcb_engine_names(names, sizeof names);
+        return cli_usage_error("profile", "unknown engine '%s' (engines: %s)", engine, names);
+    }
+    o.engine = engine;
+    mcb_measure p;
     int rc = MCB_EXIT_INPUT;
-    if (mcb_profile_run(&o, &p) == 0) {
+    if (mcb_measure_run(&o, &p) == 0) {
         if (json)
-            mcb_profile_write_json(stdout, &p, o.model);
+            mcb_measure_write_json(stdout, &p, o.model);
         else
-            mcb_profile_write_text(stdout, &p, o.model);
+            mcb_measure_write_text(stdout, &p, o.model);
         rc = MCB_EXIT_OK;
     }
-    mcb_profile_free(&p);
+    mcb_measure_free(&p);
     return rc;
 }

@@ -59,7 +59,7 @@ static int calibrate(const mcb_graph *g, const char *path, const mcb_dataset *d,
     for (int i = 0; i < n; i++) {
         const uint8_t *px = d->pixels + (int64_t)((int64_t)i * d->n / n) * img;
         for (int64_t k = 0; k < img; k++)
-            x[k] = px[k] / 255.0f;
+            x[k] = mcb_pixel_unit(px[k]);
         mcb_exec_run(e, x, y);
         for (int t = 0; t < g->n_tensors; t++)
             if (g->tensors[t].type == MCB_FLOAT32 && !g->tensors[t].data)

@@ -39,6 +39,13 @@ int mcb_dataset_load(mcb_dataset *d, const char *name, const char *split, const 
                      int limit);
 void mcb_dataset_free(mcb_dataset *d);
 
+/* A pixel as every model of ours sees it: pixel / 255 in float (train, eval, quantize and
+ * profile all use this one rule; mcb_input_from_pixels in exec.h applies it to a tensor). */
+static inline float mcb_pixel_unit(uint8_t px)
+{
+    return px / 255.0f;
+}
+
 /* Input geometry of a dataset name without loading it; -1 if unknown. */
 int mcb_dataset_shape(const char *name, int *h, int *w, int *c, int *classes);
 

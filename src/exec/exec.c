@@ -1,7 +1,9 @@
 #include "exec.h"
 
+#include "dataset.h"
 #include "err.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,4 +233,25 @@ void mcb_exec_run(mcb_exec *e, const void *input, void *output)
 const void *mcb_exec_tensor(const mcb_exec *e, int t)
 {
     return t >= 0 && t < e->g->n_tensors ? e->data[t] : NULL;
+}
+
+void mcb_input_from_pixels(const mcb_tensor *t, const uint8_t *px, size_t n, void *in)
+{
+    if (t->type == MCB_FLOAT32) {
+        float *f = in;
+        for (size_t i = 0; i < n; i++)
+            f[i] = mcb_pixel_unit(px[i]);
+        return;
+    }
+    const float scale = t->n_quant > 0 ? t->scale[0] : 1.0f / 255.0f;
+    const long zp = t->n_quant > 0 ? (long)t->zero_point[0] : 0;
+    const long lo = t->type == MCB_INT8 ? -128 : 0, hi = t->type == MCB_INT8 ? 127 : 255;
+    for (size_t i = 0; i < n; i++) {
+        long q = lroundf(mcb_pixel_unit(px[i]) / scale) + zp;
+        q = q < lo ? lo : q > hi ? hi : q;
+        if (t->type == MCB_INT8)
+            ((int8_t *)in)[i] = (int8_t)q;
+        else
+            ((uint8_t *)in)[i] = (uint8_t)q;
+    }
 }

@@ -41,6 +41,11 @@ void mcb_exec_run(mcb_exec *e, const void *input, void *output);
 const void *mcb_exec_tensor(const mcb_exec *e, int t);
 void mcb_exec_free(mcb_exec *e);
 
+/* One image's pixels (n values) as the bytes of input tensor t: float32 gets pixel/255
+ * (mcb_pixel_unit); int8 and uint8 get pixel/255 quantized with t's scale and zero point
+ * (round half away from zero, as TFLite's converter quantizes inputs), saturated. */
+void mcb_input_from_pixels(const mcb_tensor *t, const uint8_t *px, size_t n, void *out);
+
 /* Helpers for kernels: the output size of a windowed op along one axis (TFLite's rule) and
  * the padding before the first element. */
 int mcb_exec_out_size(int padding, int in, int filter, int stride, int dilation);

@@ -164,6 +164,43 @@ static int write_flags_asm(const char *path, const char *flags)
     return 0;
 }
 
+static int is_cxx(const char *path)
+{
+    const size_t n = strlen(path);
+    return (n > 3 && !strcmp(path + n - 3, ".cc")) || (n > 4 && !strcmp(path + n - 4, ".cpp"));
+}
+
+/* Compiles one C++ source to obj with the common flags (a->v[from..to) without the link
+ * flags) and the C++ flags; 0, or -1 after reporting. */
+static int compile_cxx(const mcb_fw_build *b, const strlist *common, const char *gcc,
+                       const char *src, const char *obj)
+{
+    strlist c = {0};
+    add(&c, gcc);
+    for (int i = 1; i < common->n; i++)
+        add(&c, common->v[i]);
+    for (int i = 0; i < b->n_cxx_flags; i++)
+        add(&c, b->cxx_flags[i]);
+    add(&c, "-c");
+    add(&c, src);
+    add(&c, "-o");
+    add(&c, obj);
+    int rc = -1;
+    if (c.oom) {
+        mcb_error("%s: out of memory", b->output);
+    } else {
+        pid_t pid = mcb_spawn(c.v, "gcc-arm-none-eabi and libstdc++-arm-none-eabi-newlib", NULL,
+                              NULL);
+        int st = pid < 0 ? -1 : mcb_spawn_wait(pid, gcc);
+        if (st > 0)
+            mcb_error("%s: firmware build failed compiling %s (%s exited with status %d; its "
+                      "messages are above)", b->output, src, gcc, st);
+        rc = st == 0 ? 0 : -1;
+    }
+    free_list(&c);
+    return rc;
+}
+
 int mcb_fw_build_run(const mcb_fw_build *b, char **flags_out)
 {
     if (flags_out)
@@ -201,6 +238,9 @@ int mcb_fw_build_run(const mcb_fw_build *b, char **flags_out)
     addf(&a, "-I%s%s", rt, "");
     for (int i = 0; i < b->n_include_dirs; i++)
         addf(&a, "-I%s%s", b->include_dirs[i], "");
+    strlist common = {0}; /* what a C++ compile shares with the C one */
+    for (int i = 0; i < a.n; i++)
+        add(&common, a.v[i]);
     for (int i = 0; i < b->n_extra_flags; i++)
         add(&a, b->extra_flags[i]);
     addf(&a, "-T%s%s", ld, "");
@@ -216,10 +256,26 @@ int mcb_fw_build_run(const mcb_fw_build *b, char **flags_out)
     int flags_to = a.n;
 
     char *flags = join(&a, flags_from, flags_to);
+    if (flags && (b->n_cxx_flags || b->n_libs)) {
+        strlist more = {0};
+        add(&more, flags);
+        if (b->n_cxx_flags)
+            add(&more, "C++:");
+        for (int i = 0; i < b->n_cxx_flags; i++)
+            add(&more, b->cxx_flags[i]);
+        if (b->n_libs)
+            add(&more, "libs:");
+        for (int i = 0; i < b->n_libs; i++)
+            add(&more, b->libs[i]);
+        free(flags);
+        flags = more.oom ? NULL : join(&more, 0, more.n);
+        free_list(&more);
+    }
     size_t olen = strlen(b->output);
     char *tmp = malloc(olen + 32), *fasm = malloc(olen + 32);
+    strlist objs = {0};
     int rc = -1;
-    if (!flags || !tmp || !fasm || a.oom) {
+    if (!flags || !tmp || !fasm || a.oom || common.oom) {
         mcb_error("%s: out of memory", b->output);
         goto out;
     }
@@ -230,8 +286,20 @@ int mcb_fw_build_run(const mcb_fw_build *b, char **flags_out)
     if (runtime_sources(rt, &a) != 0)
         goto out_asm;
     add(&a, fasm);
-    for (int i = 0; i < b->n_sources; i++)
-        add(&a, b->sources[i]);
+    for (int i = 0; i < b->n_sources; i++) {
+        if (!is_cxx(b->sources[i])) {
+            add(&a, b->sources[i]);
+            continue;
+        }
+        char obj[64 + 4096];
+        snprintf(obj, sizeof obj, "%.4000s.%ld.%d.o", b->output, (long)getpid(), i);
+        add(&objs, obj);
+        if (compile_cxx(b, &common, gcc, b->sources[i], obj) != 0)
+            goto out_asm;
+        add(&a, obj);
+    }
+    for (int i = 0; i < b->n_libs; i++)
+        add(&a, b->libs[i]);
     add(&a, "-lm");
     add(&a, "-o");
     add(&a, tmp);
@@ -264,7 +332,11 @@ int mcb_fw_build_run(const mcb_fw_build *b, char **flags_out)
     }
 out_asm:
     remove(fasm);
+    for (int i = 0; i < objs.n; i++)
+        remove(objs.v[i]);
 out:
+    free_list(&objs);
+    free_list(&common);
     free(flags);
     free(tmp);
     free(fasm);

@@ -17,10 +17,16 @@ typedef struct {
                                        -Wl,--defsym=__mcb_stack_size=0x8000 */
     int n_extra_flags;
     const char *output; /* the ELF; written atomically (temporary + rename) */
+    /* C++ sources (.cc, .cpp) are compiled one by one with the common flags, then
+     * cxx_flags; extra_flags apply to the C and assembler sources and to the link. */
+    const char *const *cxx_flags;
+    int n_cxx_flags;
+    const char *const *libs; /* static libraries (paths) or -lNAME, after the objects */
+    int n_libs;
 } mcb_fw_build;
 
 /* 0 with *flags (malloc'd; NULL allowed) = the compiler flags used, space-separated, without
- * source files and output; or -1 after one line naming the output (compiler messages above
+ * source files and output (C++ flags follow as "C++: ...", libraries as "libs: ..."); or -1 after one line naming the output (compiler messages above
  * it). The compiler is arm-none-eabi-gcc from PATH, or $MCUBENCH_ARM_GCC. */
 int mcb_fw_build_run(const mcb_fw_build *b, char **flags);
 

@@ -54,7 +54,8 @@ int main(int argc, char **argv)
     rc = 1;
     if (mcb_target_load(target, &t) != 0)
         goto done;
-    mcb_fw_build b = {&t, srcs, ns, incs, ni, xf, nx, out};
+    mcb_fw_build b = {.target = &t, .sources = srcs, .n_sources = ns, .include_dirs = incs,
+                      .n_include_dirs = ni, .extra_flags = xf, .n_extra_flags = nx, .output = out};
     char *flags = NULL;
     if (mcb_fw_build_run(&b, &flags) != 0)
         goto done;

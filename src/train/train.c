@@ -34,13 +34,12 @@ void mcb_train_fill(mcb_net *net, const uint8_t *pixels, const int *idx, int n, 
 {
     int h = net->h, w = net->w, c = net->c;
     size_t img = (size_t)h * w * c;
-    const float s = 1.0f / 255.0f;
     for (int i = 0; i < n; i++) {
         const uint8_t *src = pixels + (size_t)idx[i] * img;
         float *dst = net->x + (size_t)i * img;
         if (!augment) {
             for (size_t j = 0; j < img; j++)
-                dst[j] = src[j] * s;
+                dst[j] = mcb_pixel_unit(src[j]);
             continue;
         }
         /* one draw per image: flip bit and a shift in [-2, 2] on each axis (zero fill); only
@@ -57,7 +56,7 @@ void mcb_train_fill(mcb_net *net, const uint8_t *pixels, const int *idx, int n, 
                 } else {
                     const uint8_t *p = src + ((size_t)sy * w + sx) * c;
                     for (int ch = 0; ch < c; ch++)
-                        d[ch] = p[ch] * s;
+                        d[ch] = mcb_pixel_unit(p[ch]);
                 }
             }
     }

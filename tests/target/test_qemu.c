@@ -30,7 +30,8 @@ static const char *build(const char *name, const char *const *srcs, int n, char 
     }
     const char *inc[] = {MCB_FIRMWARE_SRC};
     snprintf(out, sizeof out, "%s/%s.elf", dir, name);
-    mcb_fw_build b = {&nrf, sp, n, inc, 1, NULL, 0, out};
+    mcb_fw_build b = {.target = &nrf, .sources = sp, .n_sources = n, .include_dirs = inc,
+                      .n_include_dirs = 1, .output = out};
     return mcb_fw_build_run(&b, flags) == 0 ? out : NULL;
 }
 
@@ -170,7 +171,7 @@ int main(void)
     char bad_out[600];
     snprintf(bad_out, sizeof bad_out, "%s/bad.elf", dir);
     const char *bsrc[] = {bad};
-    mcb_fw_build bb = {&nrf, bsrc, 1, NULL, 0, NULL, 0, bad_out};
+    mcb_fw_build bb = {.target = &nrf, .sources = bsrc, .n_sources = 1, .output = bad_out};
     fprintf(stderr, "(a compiler error about 'undeclared' is expected below)\n");
     CHECK_EQ_INT(mcb_fw_build_run(&bb, NULL), -1);
     CHECK(strstr(mcb_last_error(), "firmware build failed") != NULL);
