@@ -27,6 +27,8 @@ typedef struct {
     int no_builtin;     /* -fno-builtin (the paper's CMSIS-NN build) */
     int weights_in_ram; /* weights as non-const arrays, copied to RAM at start-up */
     int weights_int16;  /* aot: weights stored widened to int16 (default: plain int8) */
+    int icache_off;     /* the target's instruction cache switched off (flash wait states
+                           flash_wait_states_nocache on every fetch) */
 } mcb_engine_conditions;
 
 typedef struct {
@@ -89,6 +91,8 @@ typedef struct {
      * and the problem (an unsupported operator, a model that does not fit, a failed build of
      * a framework library). */
     int (*generate)(const mcb_engine_ctx *c, mcb_engine_build *b);
+    const char *scheme; /* the quantization its models take: "int8" (NULL means int8) or "q7" */
+    int weights_in_ram; /* 1 if it honours mcb_engine_conditions.weights_in_ram */
 } mcb_engine;
 
 /* Every engine, NULL-terminated, in the order 'mcubench engines' lists them. */

@@ -178,10 +178,19 @@ static int collect_cycles(mcb_measure *p, const char *what)
 {
     int images = 0;
     double insns = 0, cycles = 0;
+    p->image_cycles = calloc((size_t)p->images + 1, sizeof *p->image_cycles);
+    if (!p->image_cycles) {
+        mcb_error("%s: out of memory", what);
+        return -1;
+    }
     for (int i = 0; i < p->m.nregions; i++) {
         const mcb_region *g = &p->m.regions[i];
         unsigned idx;
         if (!strcmp(g->name, "inference")) {
+            if (images < p->images)
+                p->image_cycles[images] = g->cycles;
+            if (!images || g->cycles < p->cycles_min)
+                p->cycles_min = g->cycles;
             images++;
             cycles += (double)g->cycles;
             insns += (double)g->insns;
@@ -198,6 +207,11 @@ static int collect_cycles(mcb_measure *p, const char *what)
     }
     p->cycles_mean = cycles / images;
     p->insns_mean = insns / images;
+    double var = 0;
+    for (int i = 0; i < images; i++)
+        var += ((double)p->image_cycles[i] - p->cycles_mean) *
+               ((double)p->image_cycles[i] - p->cycles_mean);
+    p->cycles_sd = sqrt(var / images);
     for (int l = 0; l < p->n_layers; l++)
         p->layers[l].cycles /= images;
     const mcb_energy en = mcb_metrics_energy(&p->target, p->cycles_mean);
@@ -262,6 +276,14 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
     if (mcb_target_load(o->target ? o->target : "nrf52840", &p->target) < 0 ||
         mcb_tflite_load(o->model, &g) < 0)
         goto done;
+    if (o->cond.icache_off) {
+        p->target.icache = 0;
+        p->target.flash_wait_states = p->target.flash_wait_states_nocache;
+    }
+    if (o->cond.weights_in_ram && !engine->weights_in_ram) {
+        mcb_error("%s: engine %s cannot keep its weights in RAM", o->model, ename);
+        goto done;
+    }
     const mcb_tensor *x = &g.tensors[g.in[0]];
     const char *dsname = o->dataset ? o->dataset : dataset_for(x);
     if (!dsname) {
@@ -425,6 +447,7 @@ void mcb_measure_free(mcb_measure *p)
     mcb_metrics_free(&p->m);
     mcb_sim_result_free(&p->r);
     free(p->layers);
+    free(p->image_cycles);
     free(p->elf_path);
     memset(p, 0, sizeof *p);
 }

@@ -44,8 +44,9 @@ typedef struct {
     int64_t macs, arena_bytes, lower_bound_bytes, weight_bytes, plain_weight_bytes;
     int64_t images_bytes;  /* flash taken by the baked-in test images (not in flash_bytes) */
     int64_t flash_bytes;   /* firmware flash without the test images */
-    double cycles_mean, insns_mean;
-    uint64_t cycles_max;
+    double cycles_mean, insns_mean, cycles_sd; /* sd: over the images (population) */
+    uint64_t cycles_min, cycles_max;
+    uint64_t *image_cycles; /* [images], each inference's cycles */
     double time_ms, energy_dcdc_uj, energy_ldo_uj; /* per inference (mean cycles) */
     mcb_measure_layer *layers;
     int n_layers;

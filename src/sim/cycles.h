@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 
+/* Recorded with every result: bump it whenever a rule changes what a firmware is charged
+ * (docs/cycle-model.md lists the versions). */
+#define MCB_CYCLE_MODEL_VERSION "cm4-1"
+
 enum { MCB_BR_NONE = 0, MCB_BR_COND = 1, MCB_BR_ALWAYS = 2 };
 
 /* A load or store inside a block, so a marker write (MMIO) or a memory fault can be placed on

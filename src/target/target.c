@@ -40,6 +40,7 @@ static const field fields[] = {
     F(ram_size, K_U32, 1),
     F(flash_wait_states, K_INT, 1),
     F(icache, K_INT, 1),
+    F(flash_wait_states_nocache, K_INT, 0),
     F(supply_v, K_DBL, 1),
     F(run_current_dcdc_a, K_DBL, 1),
     F(run_current_ldo_a, K_DBL, 1),
@@ -184,6 +185,11 @@ static int parse(const char *path, char *text, mcb_target *t)
         mcb_error("%s: a memory region runs past the 4 GB address space", path);
         return -1;
     }
+    size_t nc = 0;
+    while (strcmp(fields[nc].key, "flash_wait_states_nocache") != 0)
+        nc++;
+    if (!seen[nc])
+        t->flash_wait_states_nocache = t->flash_wait_states;
     if (t->icache > 1) {
         mcb_error("%s: icache must be 0 or 1", path);
         return -1;

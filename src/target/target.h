@@ -15,6 +15,8 @@ typedef struct {
     uint32_t ram_base, ram_size;
     int flash_wait_states; /* extra cycles per flash access not served by the cache */
     int icache;            /* 1 if the instruction cache is on */
+    int flash_wait_states_nocache; /* the same with the cache switched off (optional key;
+                                      default flash_wait_states) */
     double supply_v;
     double run_current_dcdc_a; /* CPU running from flash, DC/DC regulator */
     double run_current_ldo_a;  /* same, LDO regulator */
