@@ -25,6 +25,10 @@ int cmd_run(int argc, char **argv);
 extern const char cmd_run_usage[];
 int cmd_generate(int argc, char **argv);
 extern const char cmd_generate_usage[];
+int cmd_paper(int argc, char **argv);
+extern const char cmd_paper_usage[];
+int cmd_merge(int argc, char **argv);
+extern const char cmd_merge_usage[];
 int cmd_engines(int argc, char **argv);
 extern const char cmd_engines_usage[];
 int cmd_profile(int argc, char **argv);
@@ -41,6 +45,8 @@ const mcb_command mcb_commands[] = {
     {"infer", "one host inference on raw input bytes (optionally dumping every tensor)", cmd_infer_usage, cmd_infer},
     {"run", "simulate a firmware: cycles, RAM, flash, energy, output", cmd_run_usage, cmd_run},
     {"generate", "generate a C library for an int8 model (aot engine, planned arena)", cmd_generate_usage, cmd_generate},
+    {"paper", "the paper's benchmark: every network on every engine, results and report", cmd_paper_usage, cmd_paper},
+    {"merge", "combine the folders of sharded 'paper' runs into one results set and report", cmd_merge_usage, cmd_merge},
     {"engines", "list the engines: availability, version, what each is", cmd_engines_usage, cmd_engines},
     {"profile", "generate, build, simulate and check a model: cycles, RAM, flash, energy", cmd_profile_usage, cmd_profile},
     {0, 0, 0, 0},

@@ -31,6 +31,12 @@ void mcb_progress(const char *fmt, ...)
     open_line = 1;
 }
 
+void mcb_progress_disable(void)
+{
+    enabled = 0;
+    open_line = 0;
+}
+
 void mcb_progress_done(void)
 {
     if (open_line && mcb_progress_enabled())

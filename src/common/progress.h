@@ -9,6 +9,8 @@
 int mcb_progress_enabled(void);
 void mcb_progress(const char *fmt, ...) MCB_PRINTF(1, 2);
 void mcb_progress_done(void);
+/* No more progress from this process (a worker of a pool whose parent shows the progress). */
+void mcb_progress_disable(void);
 double mcb_now(void); /* monotonic seconds */
 
 #endif
