@@ -795,7 +795,7 @@ static void read_accuracy(const char *path, const char *scheme, mcb_row *r, int 
 /* Every row of the sweep in canonical order (datasets, kernels, engines, conditions), from the
  * cells in dir; cells not there are "unavailable" (with why) or "missing". */
 static int collect_rows(const char *dir, const mcb_paper_sweep *s, mcb_row **out, int *n_out,
-                        int *bad)
+                        int *bad /* |1 a cell failed, |2 a cell is missing */)
 {
     const int total = s->n_datasets * s->n_kernels * s->n_engines * s->n_conditions;
     mcb_row *rows = calloc((size_t)total + 1, sizeof *rows);
@@ -829,7 +829,7 @@ static int collect_rows(const char *dir, const mcb_paper_sweep *s, mcb_row **out
                         } else {
                             snprintf(r->status, sizeof r->status, "missing");
                             snprintf(r->error, sizeof r->error, "not measured in %s", dir);
-                            (*bad)++;
+                            *bad |= 2;
                         }
                         snprintf(r->conditions, sizeof r->conditions, "%s", s->conditions[c]);
                         snprintf(r->target, sizeof r->target, "%s", s->target);
@@ -837,7 +837,7 @@ static int collect_rows(const char *dir, const mcb_paper_sweep *s, mcb_row **out
                         const mcb_engine *eng = en;
                         snprintf(r->quant_scheme, sizeof r->quant_scheme, "%s", scheme_of(eng));
                     } else if (!strcmp(r->status, "failed")) {
-                        (*bad)++;
+                        *bad |= 1;
                     }
                     snprintf(r->network, sizeof r->network, "%s", network);
                     snprintf(r->dataset, sizeof r->dataset, "%s", s->datasets[d]);
@@ -1021,7 +1021,8 @@ int mcb_paper_run(const mcb_paper_opts *o)
     int bad = 0;
     if (write_results(o->out, s, &bad) < 0)
         return -1;
-    return bad || failures ? 1 : 0;
+    /* a shard leaves the other shards' cells missing */
+    return (bad & 1) || failures || ((bad & 2) && !o->shard_n) ? 1 : 0;
 }
 
 int mcb_paper_merge(const char *const *dirs, int n, const char *out)
