@@ -82,7 +82,7 @@ int mcb_paper_sweep_parse(mcb_paper_sweep *s, const char *datasets, const char *
         return -1;
     for (int i = 0; i < n; i++) {
         char name[64];
-        snprintf(name, sizeof name, "mnist-conv%s", items[i]);
+        snprintf(name, sizeof name, "mnist-conv%.31s", items[i]);
         char *end;
         const long k = strtol(items[i], &end, 10);
         if (*end || !mcb_family_find(name)) {
@@ -103,7 +103,7 @@ int mcb_paper_sweep_parse(mcb_paper_sweep *s, const char *datasets, const char *
                 mcb_error("--engines: no engine '%s' (engines: %s)", items[i], names);
                 return -1;
             }
-            snprintf(s->engines[i], sizeof s->engines[i], "%s", items[i]);
+            snprintf(s->engines[i], sizeof s->engines[i], "%.31s", items[i]);
         }
     } else {
         n = 0;
@@ -230,9 +230,13 @@ static void model_path(const ctx *c, const char *network, const char *scheme, ch
     char suffix[16] = "";
     if (strcmp(scheme, "float") != 0)
         snprintf(suffix, sizeof suffix, "-%s", scheme);
-    snprintf(out, n, "%s/%s%s.tflite", c->models, network, suffix);
-    if (c->o->s.retrain || access(out, F_OK) != 0)
-        snprintf(out, n, "%s/models/%s%s.tflite", c->o->out, network, suffix);
+    char zoo[8300];
+    snprintf(zoo, sizeof zoo, "%s/%s%s.tflite", c->models, network, suffix);
+    if (c->o->s.retrain || access(zoo, F_OK) != 0)
+        snprintf(zoo, sizeof zoo, "%s/models/%s%s.tflite", c->o->out, network, suffix);
+    if (strlen(zoo) >= n) /* never a silently shortened path: it would name another file */
+        zoo[0] = 0;
+    snprintf(out, n, "%s", zoo);
 }
 
 static int file_sha256(const char *path, char hex[65])
@@ -332,10 +336,12 @@ static int run_cell(const ctx *c, const job *j)
     r.no_builtin = cond.no_builtin;
     r.weights_in_ram = cond.weights_in_ram;
     model_path(c, j->network, scheme_of(j->engine), r.model, sizeof r.model);
+    if (!r.model[0])
+        mcb_error("%s: the path of the model is too long", c->models);
     char sha[65];
     mcb_measure p;
     memset(&p, 0, sizeof p);
-    if (file_sha256(r.model, sha) < 0) {
+    if (!r.model[0] || file_sha256(r.model, sha) < 0) {
         snprintf(r.status, sizeof r.status, "failed");
         snprintf(r.error, sizeof r.error, "%s", mcb_last_error());
     } else {

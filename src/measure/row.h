@@ -20,7 +20,7 @@ typedef struct {
     char tool_version[48], cycle_model[16];
     char status[16];     /* ok, nofit, failed, unavailable, missing */
     char error[512];     /* one line, for every status but ok */
-    char model[256], model_sha256[72];
+    char model[1024], model_sha256[72];
     char quant_scheme[8]; /* int8 or q7 */
     double float_accuracy, quant_accuracy; /* full test set; NaN if unknown */
     char accuracy_source[64];
