@@ -85,6 +85,7 @@ void mcb_engine_build_free(mcb_engine_build *b)
     mcb_strs_free(&b->cflags);
     mcb_strs_free(&b->cxxflags);
     mcb_strs_free(&b->libs);
+    mcb_strs_free(&b->hand_written);
     free(b->layers);
     free(b->layer_tensors);
     memset(b, 0, sizeof *b);

@@ -74,6 +74,10 @@ typedef struct {
     int64_t plain_weight_bytes; /* the same as plain int8 arrays (0: not known) */
     int64_t lower_bound_bytes;  /* the planner's lower bound for the arena (0: not known) */
     int64_t flash_need;    /* estimated flash of the firmware without test images */
+    /* The generated files that a user of the framework writes by hand when working without
+     * mcubench (empty where the framework's own tool generates everything): their non-blank
+     * lines are the report's measure of manual work (Table 1 of the paper, measured). */
+    mcb_strs hand_written;
     char version[96];      /* the engine's sources: "mcubench <commit>", "tflite-micro 90b983c2" */
 } mcb_engine_build;
 
@@ -91,6 +95,8 @@ typedef struct {
      * and the problem (an unsupported operator, a model that does not fit, a failed build of
      * a framework library). */
     int (*generate)(const mcb_engine_ctx *c, mcb_engine_build *b);
+    /* The framework's own way from a trained model to firmware, in one line (Table 1). */
+    const char *workflow;
     const char *scheme; /* the quantization its models take: "int8" (NULL means int8) or "q7" */
     int weights_in_ram; /* 1 if it honours mcb_engine_conditions.weights_in_ram */
 } mcb_engine;

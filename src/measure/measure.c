@@ -6,6 +6,7 @@
 #include "elf.h"
 #include "err.h"
 #include "exec.h"
+#include "fileio.h"
 #include "graph_mem.h"
 #include "harness.h"
 #include "progress.h"
@@ -312,6 +313,20 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
         goto done;
     }
     snprintf(p->engine_version, sizeof p->engine_version, "%s", b.version);
+    for (int i = 0; i < b.hand_written.n; i++) {
+        size_t len;
+        char *text = (char *)mcb_read_file(b.hand_written.v[i], &len);
+        if (!text)
+            goto done;
+        for (char *line = text; line && *line;) {
+            char *nl = strchr(line, '\n');
+            const size_t n = nl ? (size_t)(nl - line) : strlen(line);
+            if (strspn(line, " \t\r") < n)
+                p->hand_lines++;
+            line = nl ? nl + 1 : NULL;
+        }
+        free(text);
+    }
     const int64_t in_bytes = mcb_tensor_bytes(&g.tensors[b.input_tensor]);
     const int64_t out_bytes = mcb_tensor_bytes(&g.tensors[b.output_tensor]);
     const int64_t x_elems = mcb_tensor_elems(x), x_bytes = mcb_tensor_bytes(x);

@@ -48,6 +48,7 @@ typedef struct {
     uint64_t cycles_min, cycles_max;
     uint64_t *image_cycles; /* [images], each inference's cycles */
     double time_ms, energy_dcdc_uj, energy_ldo_uj; /* per inference (mean cycles) */
+    int64_t hand_lines; /* non-blank lines of the engine's hand_written files */
     mcb_measure_layer *layers;
     int n_layers;
     mcb_metrics m;      /* of the whole firmware run */

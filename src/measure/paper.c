@@ -372,6 +372,7 @@ static int run_cell(const ctx *c, const job *j)
             r.flash_bytes = p.flash_bytes;
             r.weight_bytes = p.weight_bytes;
             r.code_bytes = p.flash_bytes - p.weight_bytes;
+            r.hand_lines = p.hand_lines;
             join_layers(&p, r.layers, sizeof r.layers);
             size_t at = 0;
             for (int i = 0; i < p.images && at < sizeof r.image_cycles; i++)

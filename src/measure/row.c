@@ -31,7 +31,7 @@ static const field fields[] = {
     N(cycles_min), N(cycles_max), N(cycles_sd), N(time_ms), N(energy_dcdc_uj),
     N(energy_ldo_uj), N(energy_uj), I(ram_bytes), I(data_bytes), I(bss_bytes),
     I(stack_bytes), I(heap_bytes), I(arena_bytes), I(flash_bytes), I(weight_bytes),
-    I(code_bytes), S(build_flags), S(layers), S(image_cycles), S(config),
+    I(code_bytes), I(hand_lines), S(build_flags), S(layers), S(image_cycles), S(config),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 

@@ -30,6 +30,7 @@ typedef struct {
     double time_ms, energy_dcdc_uj, energy_ldo_uj, energy_uj;
     int64_t ram_bytes, data_bytes, bss_bytes, stack_bytes, heap_bytes, arena_bytes;
     int64_t flash_bytes, weight_bytes, code_bytes;
+    int64_t hand_lines; /* lines a user of the framework writes by hand (engine.h) */
     char build_flags[2048];
     char layers[4096];       /* "OP:MACS:CYCLES;..." mean cycles per layer, in order */
     char image_cycles[1600]; /* "C;C;..." each image's cycles */

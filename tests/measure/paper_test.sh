@@ -51,6 +51,18 @@ sleep 1
 [[ $? == 1 && $(wc -l < "$tmp/err.txt") == 1 ]] && grep -q "another sweep" "$tmp/err.txt" \
   || fail "another sweep in the same folder: $(cat "$tmp/err.txt")"
 
+# kill -9 in the middle loses at most the cells in flight; the rerun completes the same rows
+"$mcb" paper "${sweep[@]}" --jobs 1 -o "$tmp/killed" > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  [[ -e $tmp/killed/cells/mnist-conv16.aot.fair ]] && break
+  sleep 0.1
+done
+kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
+"$mcb" paper "${sweep[@]}" -o "$tmp/killed" > /dev/null 2>&1 || fail "rerun after kill -9"
+cmp -s "$tmp/one/results.csv" "$tmp/killed/results.csv" || fail "rerun after kill -9 differs"
+ls -a "$tmp/killed/cells" | grep -q tmp && fail "temporary file left in cells/"
+
 # shards, merged, equal the single run
 "$mcb" paper "${sweep[@]}" --shard 1/2 -o "$tmp/s1" > /dev/null 2>&1 || fail "shard 1"
 "$mcb" paper "${sweep[@]}" --shard 2/2 -o "$tmp/s2" > /dev/null 2>&1 || fail "shard 2"

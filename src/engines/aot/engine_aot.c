@@ -95,5 +95,7 @@ const mcb_engine mcb_engine_aot = {
              "Cortex-M4 SIMD kernels",
     .available = aot_available,
     .version = aot_version,
+    .workflow = "mcubench quantize, then mcubench generate: the model's C library is "
+                "generated; the firmware calls mcb_model_invoke()",
     .generate = aot_generate,
 };
