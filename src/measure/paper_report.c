@@ -364,9 +364,8 @@ static int current_trace(const char *dir, const mcb_paper_sweep *s, const mcb_ro
     if (!f)
         return -1;
     int panels = 0;
-    double tmax = 0;
     char names[MCB_PAPER_MAX_ENGINES][64];
-    double amps[MCB_PAPER_MAX_ENGINES];
+    double amps[MCB_PAPER_MAX_ENGINES], spans[MCB_PAPER_MAX_ENGINES];
     for (int e = 0; e < s->n_engines; e++) {
         const mcb_row *r = find(rows, n, network, s->engines[e], cond);
         if (!ok(r) || !r->layers[0])
@@ -393,10 +392,9 @@ static int current_trace(const char *dir, const mcb_paper_sweep *s, const mcb_ro
             fprintf(f, "%.6f\t%.4f\t%.6f\t%.4f\t%d\n", (at + r->time_ms) / 2, ma / 2,
                     (r->time_ms - at) / 2, ma / 2, 8);
         fputs("\n\n", f);
-        if (r->time_ms > tmax)
-            tmax = r->time_ms;
-        snprintf(names[panels], sizeof names[0], "%s (%s, %.1f mA)", r->engine,
-                 !strcmp(r->regulator, "ldo") ? "LDO" : "DC/DC", ma);
+        snprintf(names[panels], sizeof names[0], "%s: %.2f ms, %.1f mA (%s)", r->engine,
+                 r->time_ms, ma, !strcmp(r->regulator, "ldo") ? "LDO" : "DC/DC");
+        spans[panels] = r->time_ms;
         amps[panels] = ma;
         panels++;
     }
@@ -429,16 +427,16 @@ static int current_trace(const char *dir, const mcb_paper_sweep *s, const mcb_ro
                    "unset colorbox\n"
                    "set style fill solid 0.9 noborder\n"
                    "set multiplot layout %d,1 title 'Modelled supply current over one "
-                   "inference of %s (colours: layers in order, grey: outside the layers)' "
-                   "noenhanced\n"
-                   "set xrange [0:%.6f]\n"
+                   "inference of %s (each panel its own time scale; colours: layers in "
+                   "order, grey: outside the layers)' noenhanced\n"
                    "set yrange [0:%.3f]\n"
                    "set ylabel 'mA'\n"
                    "set grid xtics\n"
                    "unset key\n",
-                panels, network, tmax * 1.02, ymax * 1.3);
+                panels, network, ymax * 1.3);
         for (int i = 0; i < panels; i++) {
             fprintf(f, "set title '%s' noenhanced\n", names[i]);
+            fprintf(f, "set xrange [0:%.6f]\n", spans[i] * 1.02);
             fprintf(f, "set xlabel '%s'\n", i == panels - 1 ? "time (ms)" : "");
             fprintf(f, "plot '%s' index %d using 1:2:3:4:5 with boxxyerror fillcolor palette\n",
                     dat, i);
