@@ -106,8 +106,8 @@ static int build_costs(const char *const *engines, int n_engines, const char *ta
         if (k < 0 || mcb_tflm_libs(&t, &cond, cmsis, again) != k)
             continue;
         for (int i = 0; i < k && n < max; i++, n++) {
-            snprintf(bc[n].engine, sizeof bc[n].engine, "%s", engines[e]);
-            snprintf(bc[n].library, sizeof bc[n].library, "%s", first[i].name);
+            snprintf(bc[n].engine, sizeof bc[n].engine, "%.31s", engines[e]);
+            snprintf(bc[n].library, sizeof bc[n].library, "%.31s", first[i].name);
             /* a library the other tflm engine built first is reported there */
             bc[n].first_s = first[i].st.cached ? -1 : first[i].st.seconds;
             bc[n].objects = first[i].st.objects;

@@ -633,7 +633,7 @@ static int compile_all(const mcb_fwlib_spec *s, const list *abs, const list *cf,
             break;
         const char *src = abs->v[i], *base = strrchr(src, '/');
         base = base ? base + 1 : src;
-        char obj[4400];
+        char obj[8600];
         snprintf(obj, sizeof obj, "%s/%04d_%.*s.o", tmp, i, (int)strcspn(base, "."), base);
         list argv = {0};
         ladd(&argv, gcc);
