@@ -1,0 +1,110 @@
+/* The cmsis-nn engine (engine.h): generated C99 that calls CMSIS-NN's s8 API directly, one
+ * call per layer, with the activations in one arena planned offline and the constants in
+ * flash; linked with the CMSIS-NN library built from the pinned archive with the same flags
+ * (docs/engine-cmsis-nn.md). */
+#include "cn_int.h"
+
+#include "err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cn_available(char *why, size_t n)
+{
+    return cn_archives_present(why, n);
+}
+
+static void cn_version(char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", CN_VERSION);
+}
+
+/* The flags the library is compiled with: the target's, then the conditions' (the generated
+ * code gets the same from the harness build), so kernels and model are built alike. */
+static int library(const mcb_engine_ctx *c, mcb_engine_build *b)
+{
+    mcb_strs flags = {0};
+    char lib[4096], inc0[4096], inc1[4096];
+    int bad = 0;
+    char *copy = strdup(c->target->cflags);
+    if (!copy) {
+        mcb_error("%s: out of memory", c->model_path);
+        return -1;
+    }
+    for (char *save = NULL, *w = strtok_r(copy, " \t", &save); w && !bad;
+         w = strtok_r(NULL, " \t", &save))
+        bad = mcb_strs_add(&flags, w);
+    free(copy);
+    if (c->cond.opt && !bad)
+        bad = mcb_strs_add(&flags, c->cond.opt);
+    if (c->cond.no_builtin && !bad)
+        bad = mcb_strs_add(&flags, "-fno-builtin");
+    if (bad) {
+        mcb_strs_free(&flags);
+        mcb_error("%s: out of memory", c->model_path);
+        return -1;
+    }
+    int rc = cn_library((const char *const *)flags.v, flags.n, lib, sizeof lib, inc0, inc1,
+                        sizeof inc0);
+    mcb_strs_free(&flags);
+    if (rc < 0)
+        return -1;
+    if (mcb_strs_add(&b->libs, lib) || mcb_strs_add(&b->include_dirs, inc0) ||
+        (inc1[0] && mcb_strs_add(&b->include_dirs, inc1))) {
+        mcb_error("%s: out of memory", c->model_path);
+        return -1;
+    }
+    return 0;
+}
+
+static int cn_generate(const mcb_engine_ctx *c, mcb_engine_build *b)
+{
+    cn_model *m = cn_analyse(c->g, c->model_path);
+    if (!m)
+        return -1;
+    int rc = -1;
+    if (cn_check_fit(m, c->target) < 0 || cn_emit(m, c->dir) < 0 || library(c, b) < 0)
+        goto done;
+    b->layers = calloc((size_t)m->n_steps + 1, sizeof *b->layers);
+    b->layer_tensors = calloc((size_t)m->n_steps + 1, sizeof *b->layer_tensors);
+    if (!b->layers || !b->layer_tensors)
+        goto oom;
+    b->n_layers = m->n_steps;
+    for (int l = 0; l < m->n_steps; l++) {
+        snprintf(b->layers[l].op, sizeof b->layers[l].op, "%s",
+                 mcb_op_name(c->g->ops[m->steps[l].op].code));
+        b->layers[l].macs = m->steps[l].macs;
+        b->layer_tensors[l] = m->steps[l].out;
+    }
+    if (mcb_strs_addf(&b->sources, "%s/model.c", c->dir) ||
+        mcb_strs_addf(&b->sources, "%s/mcb_engine.c", c->dir) ||
+        mcb_strs_add(&b->include_dirs, c->dir) || mcb_strs_add(&b->cflags, "-std=c99") ||
+        mcb_strs_add(&b->cflags, "-Wall") || mcb_strs_add(&b->cflags, "-Wextra") ||
+        mcb_strs_add(&b->cflags, "-Werror"))
+        goto oom;
+    b->input_tensor = m->in_t;
+    b->output_tensor = m->out_t;
+    b->arena_bytes = m->arena;
+    b->lower_bound_bytes = m->bound;
+    b->weight_bytes = m->weight_bytes;
+    b->plain_weight_bytes = m->weight_bytes;
+    b->flash_need = m->weight_bytes + CN_FLASH_MARGIN;
+    cn_version(b->version, sizeof b->version);
+    rc = 0;
+    goto done;
+oom:
+    mcb_error("%s: out of memory", c->model_path);
+done:
+    cn_free(m);
+    return rc;
+}
+
+const mcb_engine mcb_engine_cmsis_nn = {
+    .name = "cmsis-nn",
+    .about = "generated C99 calling CMSIS-NN's s8 API directly (arm_convolve_wrapper_s8, ...), "
+             "one arena planned offline, weights in flash",
+    .available = cn_available,
+    .version = cn_version,
+    .generate = cn_generate,
+};
