@@ -80,11 +80,12 @@ int cn_check_fit(const cn_model *m, const mcb_target *t);
  * mcb_port.h into dir (existing). 0, or -1 after one line (written files are removed). */
 int cn_emit(const cn_model *m, const char *dir);
 
-/* The CMSIS-NN static library built with cflags (the target's, then the conditions'), in the
- * cache; lib gets its path, inc the include folders (two, NUL-separated into inc0/inc1).
+/* The CMSIS-NN static library for target t under the measurement conditions cond (the target's
+ * cflags, then cond's: the flags the generated code is compiled with), from the cache
+ * (fwlib.h): lib gets its path, inc0 and inc1 the include folders (CMSIS-NN's, CMSIS 6 Core's).
  * 0, or -1 after one line (a missing or corrupt archive, a failed compile). */
-int cn_library(const char *const *cflags, int n_cflags, char *lib, size_t n_lib, char *inc0,
-               char *inc1, size_t n_inc);
+int cn_library(const mcb_target *t, const mcb_engine_conditions *cond, char *lib, size_t n_lib,
+               char *inc0, char *inc1, size_t n_inc);
 /* 1 if the archives are there; else 0 with one line in why. */
 int cn_archives_present(char *why, size_t n);
 

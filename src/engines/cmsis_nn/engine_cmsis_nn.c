@@ -20,38 +20,15 @@ static void cn_version(char *buf, size_t n)
     snprintf(buf, n, "%s", CN_VERSION);
 }
 
-/* The flags the library is compiled with: the target's, then the conditions' (the generated
- * code gets the same from the harness build), so kernels and model are built alike. */
+/* The library is compiled with the flags the generated code gets from the harness build (the
+ * target's cflags, then the conditions'), so that kernels and model are built alike. */
 static int library(const mcb_engine_ctx *c, mcb_engine_build *b)
 {
-    mcb_strs flags = {0};
     char lib[4096], inc0[4096], inc1[4096];
-    int bad = 0;
-    char *copy = strdup(c->target->cflags);
-    if (!copy) {
-        mcb_error("%s: out of memory", c->model_path);
-        return -1;
-    }
-    for (char *save = NULL, *w = strtok_r(copy, " \t", &save); w && !bad;
-         w = strtok_r(NULL, " \t", &save))
-        bad = mcb_strs_add(&flags, w);
-    free(copy);
-    if (c->cond.opt && !bad)
-        bad = mcb_strs_add(&flags, c->cond.opt);
-    if (c->cond.no_builtin && !bad)
-        bad = mcb_strs_add(&flags, "-fno-builtin");
-    if (bad) {
-        mcb_strs_free(&flags);
-        mcb_error("%s: out of memory", c->model_path);
-        return -1;
-    }
-    int rc = cn_library((const char *const *)flags.v, flags.n, lib, sizeof lib, inc0, inc1,
-                        sizeof inc0);
-    mcb_strs_free(&flags);
-    if (rc < 0)
+    if (cn_library(c->target, &c->cond, lib, sizeof lib, inc0, inc1, sizeof inc0) < 0)
         return -1;
     if (mcb_strs_add(&b->libs, lib) || mcb_strs_add(&b->include_dirs, inc0) ||
-        (inc1[0] && mcb_strs_add(&b->include_dirs, inc1))) {
+        mcb_strs_add(&b->include_dirs, inc1)) {
         mcb_error("%s: out of memory", c->model_path);
         return -1;
     }
