@@ -3,10 +3,12 @@
  *   layers       28x28x1 input (so that profile runs it on MNIST images) through every kernel
  *                the CMSIS-NN wrappers dispatch to for 2-D images on a Cortex-M4:
  *                conv 3x3 SAME (arm_convolve_s8 with padding), conv 1x1 (arm_convolve_1x1_s8_fast),
- *                max pool 2x2, depthwise 3x3 SAME (arm_depthwise_conv_3x3_s8), depthwise 5x5
+ *                max pool 2x2, depthwise 3x3 SAME (arm_depthwise_conv_3x3_s8), a residual ADD
+ *                of the pool and depthwise outputs (arm_elementwise_add_s8), depthwise 5x5
  *                (arm_depthwise_conv_s8_opt, with scratch), depthwise 3x3 x2 channels
- *                (arm_depthwise_conv_s8), conv 3x3 stride 2, max pool 3x3 SAME stride 1,
- *                reshape, per-channel fully connected, softmax
+ *                (arm_depthwise_conv_s8), average pool 3x3 SAME (arm_avgpool_s8, scratch),
+ *                conv 3x3 stride 2, max pool 3x3 SAME stride 1, reshape, per-channel fully
+ *                connected, softmax
  *   unsupported  the same input requantized by a QUANTIZE (int8 -> int8) first: an operator
  *                the host executor runs and the cmsis-nn engine does not */
 #include "graph.h"
@@ -141,6 +143,26 @@ static int maxpool(mcb_graph *g, const char *name, int x, int filter, int stride
                : yt;
 }
 
+static int avgpool(mcb_graph *g, const char *name, int x, int filter, int stride, int padding)
+{
+    const int y = maxpool(g, name, x, filter, stride, padding); /* the same shapes */
+    if (y >= 0)
+        g->ops[g->n_ops - 1].code = MCB_OP_AVERAGE_POOL_2D;
+    return y;
+}
+
+/* a + b (same shapes) into a new scale and zero point */
+static int add(mcb_graph *g, const char *name, int a, int b)
+{
+    const mcb_tensor *at = &g->tensors[a], *bt = &g->tensors[b];
+    const int32_t shape[4] = {1, at->shape[1], at->shape[2], at->shape[3]};
+    const float s = 1.5f * (at->scale[0] > bt->scale[0] ? at->scale[0] : bt->scale[0]);
+    const int y = activation(g, name, 4, shape, s, 3);
+    const int in[2] = {a, b};
+    return y < 0 || add_op(g, MCB_OP_ADD, 2, in, y, MCB_ACT_NONE, MCB_PAD_VALID, 1, 0, 1) < 0 ? -1
+                                                                                            : y;
+}
+
 static int layers(mcb_graph *g, int requantize_first)
 {
     const int32_t ishape[4] = {1, 28, 28, 1};
@@ -155,10 +177,12 @@ static int layers(mcb_graph *g, int requantize_first)
     }
     int t = conv(g, "conv_same", x, 8, 3, 1, MCB_PAD_SAME, MCB_ACT_RELU, 0);
     t = t < 0 ? -1 : conv(g, "conv_1x1", t, 12, 1, 1, MCB_PAD_VALID, MCB_ACT_NONE, 0);
-    t = t < 0 ? -1 : maxpool(g, "pool", t, 2, 2, MCB_PAD_VALID);
-    t = t < 0 ? -1 : conv(g, "dw_3x3", t, 0, 3, 1, MCB_PAD_SAME, MCB_ACT_RELU6, 1);
+    const int p = t < 0 ? -1 : maxpool(g, "pool", t, 2, 2, MCB_PAD_VALID);
+    t = p < 0 ? -1 : conv(g, "dw_3x3", p, 0, 3, 1, MCB_PAD_SAME, MCB_ACT_RELU6, 1);
+    t = t < 0 ? -1 : add(g, "residual", p, t);
     t = t < 0 ? -1 : conv(g, "dw_5x5", t, 0, 5, 1, MCB_PAD_VALID, MCB_ACT_NONE, 1);
     t = t < 0 ? -1 : conv(g, "dw_x2", t, 0, 3, 1, MCB_PAD_VALID, MCB_ACT_RELU, 2);
+    t = t < 0 ? -1 : avgpool(g, "avg_same", t, 3, 1, MCB_PAD_SAME);
     t = t < 0 ? -1 : conv(g, "conv_s2", t, 16, 3, 2, MCB_PAD_VALID, MCB_ACT_NONE, 0);
     t = t < 0 ? -1 : maxpool(g, "pool_same", t, 3, 1, MCB_PAD_SAME);
     if (t < 0)

@@ -102,12 +102,19 @@ static int graph_checks(cn_model *m)
         case MCB_OP_DEPTHWISE_CONV_2D:
         case MCB_OP_FULLY_CONNECTED:
         case MCB_OP_MAX_POOL_2D:
+        case MCB_OP_AVERAGE_POOL_2D:
         case MCB_OP_RESHAPE:
         case MCB_OP_SOFTMAX:
             break;
+        case MCB_OP_ADD:
+            if (op->n_in == 2 && op->in[0] >= 0 && op->in[1] >= 0 &&
+                mcb_tensor_elems(T(m, op->in[0])) != mcb_tensor_elems(T(m, op->in[1])))
+                bad |= problem(m, i, "broadcasting is not supported by the cmsis-nn engine");
+            break;
         default:
             bad |= problem(m, i, "not supported by the cmsis-nn engine (it takes CONV_2D, "
-                           "DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, RESHAPE, SOFTMAX)");
+                           "DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, AVERAGE_POOL_2D, "
+                           "ADD, RESHAPE, SOFTMAX)");
             continue;
         }
         if (op->n_out != 1)
@@ -236,6 +243,7 @@ static int build_steps(cn_model *m)
         s->scratch_buf = -1;
         s->op = i;
         s->in = cn_canon(m, op->in[0]);
+        s->in2 = -1;
         s->out = op->out[0];
         char why[256];
         int rc = 0;
@@ -254,6 +262,25 @@ static int build_steps(cn_model *m)
             snprintf(s->call, sizeof s->call, "arm_max_pool_s8");
             snprintf(s->kernel, sizeof s->kernel, "arm_max_pool_s8");
             if (mcb_int8_pool_params(g, op, &s->pool, why, sizeof why))
+                rc = problem(m, i, "%s", why);
+            break;
+        case MCB_OP_AVERAGE_POOL_2D:
+            s->kind = CN_AVGPOOL;
+            snprintf(s->call, sizeof s->call, "arm_avgpool_s8");
+            snprintf(s->kernel, sizeof s->kernel, "arm_avgpool_s8");
+            if (mcb_int8_pool_params(g, op, &s->pool, why, sizeof why))
+                rc = problem(m, i, "%s", why);
+            /* arm_avgpool_s8_get_buffer_size with the DSP extension: one int32 sum per
+             * channel */
+            s->scratch = 4 * (int64_t)s->pool.depth;
+            break;
+        case MCB_OP_ADD:
+            s->kind = CN_ADD;
+            snprintf(s->call, sizeof s->call, "arm_elementwise_add_s8");
+            snprintf(s->kernel, sizeof s->kernel, "arm_elementwise_add_s8");
+            s->in2 = cn_canon(m, op->in[1]);
+            s->elems = mcb_tensor_elems(T(m, op->out[0]));
+            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why))
                 rc = problem(m, i, "%s", why);
             break;
         case MCB_OP_RESHAPE:
@@ -302,6 +329,8 @@ static int plan(cn_model *m)
     for (int s = 0; s < m->n_steps; s++) {
         const cn_step *st = &m->steps[s];
         last[st->in] = s;
+        if (st->in2 >= 0)
+            last[st->in2] = s;
         if (first[st->out] < 0)
             first[st->out] = s;
         if (last[st->out] < s)

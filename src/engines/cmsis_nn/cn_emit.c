@@ -68,8 +68,13 @@ static void emit_layer_data(FILE *f, const cn_model *m, int l)
             mcb_op_name(m->g->ops[s->op].code), s->op, (long long)s->macs, s->call);
     if (strcmp(s->call, s->kernel))
         fprintf(f, ",\n * which runs %s for these parameters", s->kernel);
-    fprintf(f, ".\n * in:  %s at arena + %lld\n * out: %s at arena + %lld", in,
-            (long long)cn_offset(m, s->in), out, (long long)cn_offset(m, s->out));
+    fprintf(f, ".\n * in:  %s at arena + %lld", in, (long long)cn_offset(m, s->in));
+    if (s->in2 >= 0) {
+        char in2[192];
+        tensor_text(m, s->in2, in2, sizeof in2);
+        fprintf(f, "\n * in2: %s at arena + %lld", in2, (long long)cn_offset(m, s->in2));
+    }
+    fprintf(f, "\n * out: %s at arena + %lld", out, (long long)cn_offset(m, s->out));
     if (s->scratch_buf >= 0)
         fprintf(f, "\n * scratch: %lld bytes at arena + %lld", (long long)s->scratch,
                 (long long)m->offset[s->scratch_buf]);
@@ -150,7 +155,8 @@ static void emit_layer_data(FILE *f, const cn_model *m, int l)
         emit_dims(f, l, "output", p->batches, 1, 1, p->out_depth);
         break;
     }
-    case CN_MAXPOOL: {
+    case CN_MAXPOOL:
+    case CN_AVGPOOL: {
         const mcb_pool_params *p = &s->pool;
         fprintf(f, "static const cmsis_nn_pool_params layer%d_params = {\n"
                    "    .stride = {.w = %d, .h = %d},\n    .padding = {.w = %d, .h = %d},\n"
@@ -160,6 +166,22 @@ static void emit_layer_data(FILE *f, const cn_model *m, int l)
         emit_dims(f, l, "input", p->batches, p->in_h, p->in_w, p->depth);
         emit_dims(f, l, "filter", 1, p->filter_h, p->filter_w, 1);
         emit_dims(f, l, "output", p->batches, p->out_h, p->out_w, p->depth);
+        break;
+    }
+    case CN_ADD: {
+        const mcb_add_params *p = &s->add;
+        fprintf(f, "#define LAYER%d_INPUT1_OFFSET %ld\n#define LAYER%d_INPUT1_MULTIPLIER %ld\n"
+                   "#define LAYER%d_INPUT1_SHIFT %d\n#define LAYER%d_INPUT2_OFFSET %ld\n"
+                   "#define LAYER%d_INPUT2_MULTIPLIER %ld\n#define LAYER%d_INPUT2_SHIFT %d\n"
+                   "#define LAYER%d_LEFT_SHIFT %d\n#define LAYER%d_OUTPUT_OFFSET %ld\n"
+                   "#define LAYER%d_OUTPUT_MULTIPLIER %ld\n#define LAYER%d_OUTPUT_SHIFT %d\n"
+                   "#define LAYER%d_ACTIVATION_MIN %ld\n#define LAYER%d_ACTIVATION_MAX %ld\n"
+                   "#define LAYER%d_ELEMENTS %lld\n",
+                l, (long)p->input1_offset, l, (long)p->input1_multiplier, l, p->input1_shift, l,
+                (long)p->input2_offset, l, (long)p->input2_multiplier, l, p->input2_shift, l,
+                p->left_shift, l, (long)p->output_offset, l, (long)p->output_multiplier, l,
+                p->output_shift, l, (long)p->act_min, l, (long)p->act_max, l,
+                (long long)s->elems);
         break;
     }
     case CN_SOFTMAX:
@@ -189,6 +211,11 @@ static void emit_setup_check(FILE *f, const cn_model *m, int l)
         fprintf(f, "    if (arm_fully_connected_s8_get_buffer_size(&layer%d_filter_dims) > %lld)\n"
                    "        return %d;\n",
                 l, planned, l + 1);
+        break;
+    case CN_AVGPOOL:
+        fprintf(f, "    if (arm_avgpool_s8_get_buffer_size(layer%d_output_dims.w, layer%d_input_dims.c) "
+                   "> %lld)\n        return %d;\n",
+                l, l, planned, l + 1);
         break;
     default:
         break;
@@ -220,6 +247,21 @@ static void emit_call(FILE *f, const cn_model *m, int l)
                    "    status = arm_max_pool_s8(&ctx, &layer%d_params, &layer%d_input_dims, "
                    "arena + %lld,\n        &layer%d_filter_dims, &layer%d_output_dims, arena + %lld);\n",
                 l, l, in, l, l, out);
+        break;
+    case CN_AVGPOOL:
+        fprintf(f, "    ctx.buf = arena + %lld;\n    ctx.size = %lld;\n"
+                   "    status = arm_avgpool_s8(&ctx, &layer%d_params, &layer%d_input_dims, "
+                   "arena + %lld,\n        &layer%d_filter_dims, &layer%d_output_dims, arena + %lld);\n",
+                (long long)m->offset[s->scratch_buf], (long long)s->scratch, l, l, in, l, l, out);
+        break;
+    case CN_ADD:
+        fprintf(f, "    status = arm_elementwise_add_s8(arena + %lld, arena + %lld,\n"
+                   "        LAYER%d_INPUT1_OFFSET, LAYER%d_INPUT1_MULTIPLIER, LAYER%d_INPUT1_SHIFT,\n"
+                   "        LAYER%d_INPUT2_OFFSET, LAYER%d_INPUT2_MULTIPLIER, LAYER%d_INPUT2_SHIFT,\n"
+                   "        LAYER%d_LEFT_SHIFT, arena + %lld, LAYER%d_OUTPUT_OFFSET, "
+                   "LAYER%d_OUTPUT_MULTIPLIER,\n        LAYER%d_OUTPUT_SHIFT, LAYER%d_ACTIVATION_MIN, "
+                   "LAYER%d_ACTIVATION_MAX, LAYER%d_ELEMENTS);\n",
+                in, (long long)cn_offset(m, s->in2), l, l, l, l, l, l, l, out, l, l, l, l, l, l);
         break;
     case CN_SOFTMAX:
         fprintf(f, "    arm_softmax_s8(arena + %lld, LAYER%d_ROWS, LAYER%d_ROW_SIZE, "
@@ -341,7 +383,7 @@ static char *model_c(const cn_model *m, size_t *size)
     int status = 0, ctx = 0;
     for (int l = 0; l < m->n_steps; l++) {
         status |= m->steps[l].kind != CN_SOFTMAX;
-        ctx |= m->steps[l].kind != CN_SOFTMAX;
+        ctx |= m->steps[l].kind != CN_SOFTMAX && m->steps[l].kind != CN_ADD;
     }
     fprintf(f, "\nint mcb_model_invoke(void)\n{\n");
     if (ctx)

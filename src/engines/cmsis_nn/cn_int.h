@@ -28,12 +28,15 @@ enum cn_kind {
     CN_FC,      /* arm_fully_connected_s8 (per-tensor) or _per_channel_s8 */
     CN_MAXPOOL, /* arm_max_pool_s8 */
     CN_SOFTMAX, /* arm_softmax_s8 */
+    CN_AVGPOOL, /* arm_avgpool_s8 */
+    CN_ADD,     /* arm_elementwise_add_s8 (same shapes) */
 };
 
 typedef struct {
     int kind;
     int op;            /* the graph operator */
     int in, out;       /* canonical tensors read and written */
+    int in2;           /* ADD: the second input (canonical), else -1 */
     int64_t macs;
     int64_t scratch;   /* bytes of the ctx buffer the call needs on the target (0: none) */
     int scratch_buf;   /* its plan buffer, or -1 */
@@ -43,6 +46,8 @@ typedef struct {
     mcb_pool_params pool;
     mcb_fc_params fc;
     mcb_softmax_params softmax;
+    mcb_add_params add;
+    int64_t elems;        /* add */
     int rows, row_size;   /* softmax */
     int32_t *mult, *shift; /* owned: per-channel (or one per-tensor) requantization */
     int n_mult;
