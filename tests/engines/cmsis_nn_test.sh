@@ -77,6 +77,28 @@ generate)
         || fail "expected one line about QUANTIZE: $(cat "$tmp/err.txt")"
     [[ -z $(ls -A "$tmp/u" 2>/dev/null) ]] || fail "a refused model must write nothing"
 
+    # too big for the target: one line saying so, nothing written
+    sed 's/^ram_size.*/ram_size = 0x4000/; s/^name.*/name = tiny/' "$src/targets/nrf52840.target" \
+        > "$tmp/tiny.target"
+    "$mcb" generate "$model" --engine cmsis-nn --target "$tmp/tiny.target" -o "$tmp/tiny" 2> "$tmp/err.txt"
+    [[ $? == 1 ]] || fail "a model too big for the target must exit 1"
+    [[ $(wc -l < "$tmp/err.txt") == 1 ]] && grep -q "does not fit: needs 22096 bytes of RAM" "$tmp/err.txt" \
+        || fail "expected one line about RAM: $(cat "$tmp/err.txt")"
+    [[ -z $(ls -A "$tmp/tiny" 2>/dev/null) ]] || fail "a model that does not fit must write nothing"
+
+    # a corrupt copy of the archive: one line naming it, exit 1, no library and no sources
+    mkdir "$tmp/fw"
+    frameworks=${MCUBENCH_FRAMEWORKS:-$src/../shared/frameworks}
+    cp "$frameworks/cmsis6-5782d6f8.tar.gz" "$tmp/fw/"
+    head -c 100000 "$frameworks/cmsis-nn-4ab83cc3.tar.gz" > "$tmp/fw/cmsis-nn-4ab83cc3.tar.gz"
+    MCUBENCH_FRAMEWORKS=$tmp/fw MCUBENCH_CACHE=$tmp/cache "$mcb" generate "$model" --engine cmsis-nn \
+        -o "$tmp/corrupt" > /dev/null 2> "$tmp/err.txt"
+    [[ $? == 1 ]] || fail "a corrupt archive must exit 1"
+    [[ $(wc -l < "$tmp/err.txt") == 1 ]] && grep -q "cmsis-nn-4ab83cc3.tar.gz" "$tmp/err.txt" \
+        || fail "expected one line naming the archive: $(cat "$tmp/err.txt")"
+    [[ -z $(ls -A "$tmp/corrupt" 2>/dev/null) ]] || fail "a corrupt archive must leave no sources"
+    [[ -z $(find "$tmp/cache" -name '*.a' 2>/dev/null) ]] || fail "a corrupt archive left a library"
+
     # a missing archive: the engine is unavailable, in one line naming archive and folder
     mkdir "$tmp/noframeworks"
     MCUBENCH_FRAMEWORKS=$tmp/noframeworks "$mcb" engines > "$tmp/eng.txt" || fail "engines"
