@@ -27,7 +27,7 @@ layers)
     "$cn_model" layers "$tmp/layers.tflite" || fail "cn_model layers"
     bit_exact "$tmp/layers.tflite" 3 --dataset mnist --keep "$tmp/keep"
     # every kernel the wrappers can pick for 2-D images on a Cortex-M4 was called
-    for k in "runs arm_convolve_s8 " "runs arm_convolve_1x1_s8_fast " "runs arm_depthwise_conv_3x3_s8 " \
+    for k in "runs arm_convolve_s8 " "runs arm_convolve_1x1_s8_fast " "runs arm_convolve_1_x_n_s8 " "runs arm_depthwise_conv_3x3_s8 " \
              "runs arm_depthwise_conv_s8_opt " "runs arm_depthwise_conv_s8 " \
              "arm_fully_connected_per_channel_s8" "arm_max_pool_s8" "arm_softmax_s8" \
              "arm_avgpool_s8" "arm_elementwise_add_s8"; do

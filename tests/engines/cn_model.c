@@ -7,8 +7,8 @@
  *                of the pool and depthwise outputs (arm_elementwise_add_s8), depthwise 5x5
  *                (arm_depthwise_conv_s8_opt, with scratch), depthwise 3x3 x2 channels
  *                (arm_depthwise_conv_s8), average pool 3x3 SAME (arm_avgpool_s8, scratch),
- *                conv 3x3 stride 2, max pool 3x3 SAME stride 1, reshape, per-channel fully
- *                connected, softmax
+ *                conv 3x3 stride 2, max pool 3x3 SAME stride 1, reshape to one row and a 1x3
+ *                conv (arm_convolve_1_x_n_s8), reshape, per-channel fully connected, softmax
  *   unsupported  the same input requantized by a QUANTIZE (int8 -> int8) first: an operator
  *                the host executor runs and the cmsis-nn engine does not */
 #include "graph.h"
@@ -98,24 +98,25 @@ static int bias(mcb_graph *g, const char *name, int n, float in_scale, const flo
     return t;
 }
 
-/* conv (dm 0) or depthwise (dm >= 1) with k output channels (depthwise: c * dm) */
-static int conv(mcb_graph *g, const char *name, int x, int k, int fk, int stride, int padding,
-                int act, int dm)
+/* conv (dm 0) or depthwise (dm >= 1) with k output channels (depthwise: c * dm), filter
+ * fh x fw */
+static int conv_hw(mcb_graph *g, const char *name, int x, int k, int fh, int fw, int stride,
+                   int padding, int act, int dm)
 {
     const int h = g->tensors[x].shape[1], w = g->tensors[x].shape[2], c = g->tensors[x].shape[3];
     const float in_s = g->tensors[x].scale[0];
     const int cout = dm ? c * dm : k;
     float ws[512];
     char nm[64];
-    const int32_t wshape[4] = {dm ? 1 : k, fk, fk, dm ? cout : c};
+    const int32_t wshape[4] = {dm ? 1 : k, fh, fw, dm ? cout : c};
     snprintf(nm, sizeof nm, "%s/w", name);
     const int wt = weights(g, nm, 4, wshape, cout, dm ? 3 : 0, ws);
     snprintf(nm, sizeof nm, "%s/b", name);
     const int bt = wt < 0 ? -1 : bias(g, nm, cout, in_s, ws);
-    const int oh = padding == MCB_PAD_SAME ? (h + stride - 1) / stride : (h - fk) / stride + 1;
-    const int ow = padding == MCB_PAD_SAME ? (w + stride - 1) / stride : (w - fk) / stride + 1;
+    const int oh = padding == MCB_PAD_SAME ? (h + stride - 1) / stride : (h - fh) / stride + 1;
+    const int ow = padding == MCB_PAD_SAME ? (w + stride - 1) / stride : (w - fw) / stride + 1;
     const int32_t oshape[4] = {1, oh, ow, cout};
-    const int fan_in = fk * fk * (dm ? 1 : c);
+    const int fan_in = fh * fw * (dm ? 1 : c);
     const float ys = (float)(in_s * ws[0] * 100.0 * sqrt((double)fan_in));
     const int yt = activation(g, name, 4, oshape, ys, act == MCB_ACT_NONE ? (int)(next() % 21) - 10 : -128);
     const int in[3] = {x, wt, bt};
@@ -124,6 +125,30 @@ static int conv(mcb_graph *g, const char *name, int x, int k, int fk, int stride
                0, dm ? dm : 1) < 0)
         return -1;
     return yt;
+}
+
+static int conv(mcb_graph *g, const char *name, int x, int k, int fk, int stride, int padding,
+                int act, int dm)
+{
+    return conv_hw(g, name, x, k, fk, fk, stride, padding, act, dm);
+}
+
+/* x's bytes as a new shape (RESHAPE; a constant shape tensor) */
+static int reshape(mcb_graph *g, const char *name, int x, int rank, const int32_t *shape)
+{
+    const float s = g->tensors[x].scale[0];
+    const int zp = (int)g->tensors[x].zero_point[0];
+    char nm[64];
+    snprintf(nm, sizeof nm, "%s/shape", name);
+    const int32_t sshape[1] = {rank};
+    const int st = mcb_graph_add_tensor(g, nm, MCB_INT32, 1, sshape, shape,
+                                        sizeof(int32_t) * (size_t)rank);
+    const int yt = activation(g, name, rank, shape, s, zp);
+    const int in[2] = {x, st};
+    return st < 0 || yt < 0 ||
+                   add_op(g, MCB_OP_RESHAPE, 2, in, yt, MCB_ACT_NONE, MCB_PAD_VALID, 1, 0, 1) < 0
+               ? -1
+               : yt;
 }
 
 static int maxpool(mcb_graph *g, const char *name, int x, int filter, int stride, int padding)
@@ -185,17 +210,18 @@ static int layers(mcb_graph *g, int requantize_first)
     t = t < 0 ? -1 : avgpool(g, "avg_same", t, 3, 1, MCB_PAD_SAME);
     t = t < 0 ? -1 : conv(g, "conv_s2", t, 16, 3, 2, MCB_PAD_VALID, MCB_ACT_NONE, 0);
     t = t < 0 ? -1 : maxpool(g, "pool_same", t, 3, 1, MCB_PAD_SAME);
+    /* a row: [1, 1, 9, 16], so that a 1x3 conv takes arm_convolve_1_x_n_s8 */
+    const int32_t row_shape[4] = {1, 1, 9, 16};
+    t = t < 0 ? -1 : reshape(g, "row", t, 4, row_shape);
+    t = t < 0 ? -1 : conv_hw(g, "conv_1x3", t, 8, 1, 3, 1, MCB_PAD_VALID, MCB_ACT_RELU, 0);
     if (t < 0)
         return -1;
     /* flatten, per-channel dense, softmax */
     const float ts = g->tensors[t].scale[0];
-    const int tzp = (int)g->tensors[t].zero_point[0];
     const int32_t n = (int32_t)mcb_tensor_elems(&g->tensors[t]);
-    const int32_t sshape[1] = {2}, sdata[2] = {1, n}, fshape[2] = {1, n};
-    const int st = mcb_graph_add_tensor(g, "flat/shape", MCB_INT32, 1, sshape, sdata, sizeof sdata);
-    const int ft = activation(g, "flat", 2, fshape, ts, tzp);
-    const int rin[2] = {t, st};
-    if (st < 0 || ft < 0 || add_op(g, MCB_OP_RESHAPE, 2, rin, ft, MCB_ACT_NONE, MCB_PAD_VALID, 1, 0, 1) < 0)
+    const int32_t fshape[2] = {1, n};
+    const int ft = reshape(g, "flat", t, 2, fshape);
+    if (ft < 0)
         return -1;
     float ws[16];
     const int32_t wshape[2] = {10, n};

@@ -62,7 +62,8 @@ static void emit_layer_data(FILE *f, const cn_model *m, int l)
 {
     const cn_step *s = &m->steps[l];
     char in[192], out[192], arr[48];
-    tensor_text(m, s->in, in, sizeof in);
+    const mcb_op *op = &m->g->ops[s->op];
+    tensor_text(m, op->in[0], in, sizeof in); /* as the operator sees it (a reshape alias) */
     tensor_text(m, s->out, out, sizeof out);
     fprintf(f, "\n/* Layer %d: %s (graph operator %d), %lld MACs: %s", l,
             mcb_op_name(m->g->ops[s->op].code), s->op, (long long)s->macs, s->call);
@@ -71,7 +72,7 @@ static void emit_layer_data(FILE *f, const cn_model *m, int l)
     fprintf(f, ".\n * in:  %s at arena + %lld", in, (long long)cn_offset(m, s->in));
     if (s->in2 >= 0) {
         char in2[192];
-        tensor_text(m, s->in2, in2, sizeof in2);
+        tensor_text(m, op->in[1], in2, sizeof in2);
         fprintf(f, "\n * in2: %s at arena + %lld", in2, (long long)cn_offset(m, s->in2));
     }
     fprintf(f, "\n * out: %s at arena + %lld", out, (long long)cn_offset(m, s->out));
