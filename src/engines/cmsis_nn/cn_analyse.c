@@ -447,9 +447,10 @@ void cn_free(cn_model *m)
     free(m);
 }
 
-int cn_check_fit(const cn_model *m, const mcb_target *t)
+int cn_check_fit(const cn_model *m, const mcb_target *t, int weights_in_ram)
 {
-    const int64_t flash = m->weight_bytes + CN_FLASH_MARGIN, ram = m->arena + CN_RAM_MARGIN;
+    const int64_t flash = m->weight_bytes + CN_FLASH_MARGIN;
+    const int64_t ram = m->arena + CN_RAM_MARGIN + (weights_in_ram ? m->weight_bytes : 0);
     if (flash > (int64_t)t->flash_size) {
         mcb_error("%s: does not fit: needs %lld bytes of flash (%lld of weights + %d for the "
                   "CMSIS-NN code and runtime), target %s has %lu", m->what, (long long)flash,
@@ -458,9 +459,10 @@ int cn_check_fit(const cn_model *m, const mcb_target *t)
         return -1;
     }
     if (ram > (int64_t)t->ram_size) {
-        mcb_error("%s: does not fit: needs %lld bytes of RAM (arena %lld + %d for stack and "
+        mcb_error("%s: does not fit: needs %lld bytes of RAM (arena %lld%s + %d for stack and "
                   "runtime), target %s has %lu", m->what, (long long)ram, (long long)m->arena,
-                  CN_RAM_MARGIN, t->name, (unsigned long)t->ram_size);
+                  weights_in_ram ? " + weights" : "", CN_RAM_MARGIN, t->name,
+                  (unsigned long)t->ram_size);
         return -1;
     }
     return 0;

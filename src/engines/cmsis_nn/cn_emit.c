@@ -26,7 +26,7 @@ static void comment_safe(const char *in, char *out, size_t n)
 
 static void emit_i8(FILE *f, const char *name, const char *dims, const int8_t *v, size_t n)
 {
-    fprintf(f, "static const int8_t %s[%s] MCB_MODEL_ALIGN4 = {", name, dims);
+    fprintf(f, "static MCB_MODEL_WEIGHTS int8_t %s[%s] MCB_MODEL_ALIGN4 = {", name, dims);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", v[i]);
     fprintf(f, "\n};\n");
@@ -35,7 +35,7 @@ static void emit_i8(FILE *f, const char *name, const char *dims, const int8_t *v
 /* v NULL: n zeros (a layer without bias: CMSIS-NN reads one). */
 static void emit_i32(FILE *f, const char *name, const int32_t *v, size_t n)
 {
-    fprintf(f, "static const int32_t %s[%zu] = {", name, n);
+    fprintf(f, "static MCB_MODEL_WEIGHTS int32_t %s[%zu] = {", name, n);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", v ? (long)v[i] : 0L);
     fprintf(f, "\n};\n");
@@ -365,10 +365,17 @@ static char *model_c(const cn_model *m, size_t *size)
             "#else\n"
             "#define MCB_MODEL_ALIGN4\n"
             "#endif\n\n"
+            "/* The weights, biases and requantization tables are const (flash); built with\n"
+            " * MCB_MODEL_WEIGHTS_IN_RAM=1 they are initialised data, copied to RAM at start-up. */\n"
+            "#if defined(MCB_MODEL_WEIGHTS_IN_RAM) && MCB_MODEL_WEIGHTS_IN_RAM\n"
+            "#define MCB_MODEL_WEIGHTS\n"
+            "#else\n"
+            "#define MCB_MODEL_WEIGHTS const\n"
+            "#endif\n\n"
             "/* Activations and scratch buffers, at the offsets of the plan (multiples of 4). */\n"
             "static int8_t arena[%lld] MCB_MODEL_ALIGN4;\n\n"
             "/* CMSIS-NN's quantization structs take non-const pointers; the kernels only read\n"
-            " * them, so the tables stay const (in flash) and the pointers are cast. */\n",
+            " * them, so the tables may stay const (in flash) and the pointers are cast. */\n",
             name, (long long)m->arena, (long long)m->bound, (long long)(m->arena > 0 ? m->arena : 4));
     for (int l = 0; l < m->n_steps; l++)
         emit_layer_data(f, m, l);

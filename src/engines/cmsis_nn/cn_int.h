@@ -78,9 +78,10 @@ void cn_free(cn_model *m);
 int cn_canon(const cn_model *m, int t);
 /* The arena offset of canonical tensor t. */
 int64_t cn_offset(const cn_model *m, int t);
-/* Flash and RAM need with the margins above; 0 if m fits t, else -1 after one line saying
- * that it does not fit. */
-int cn_check_fit(const cn_model *m, const mcb_target *t);
+/* Flash and RAM need with the margins above (the constants count twice with weights_in_ram:
+ * their image in flash, their copy in RAM); 0 if m fits t, else -1 after one line saying that
+ * it does not fit. */
+int cn_check_fit(const cn_model *m, const mcb_target *t, int weights_in_ram);
 
 /* Writes model.h, model.c and engine_cmsis_nn.c (the engine entry points) and a copy of
  * mcb_port.h into dir (existing). 0, or -1 after one line (written files are removed). */

@@ -42,7 +42,7 @@ static int cn_generate(const mcb_engine_ctx *c, mcb_engine_build *b)
         return -1;
     int rc = -1;
     /* the library first: a failed build leaves no sources behind */
-    if (cn_check_fit(m, c->target) < 0 || library(c, b) < 0 || cn_emit(m, c->dir) < 0)
+    if (cn_check_fit(m, c->target, c->cond.weights_in_ram) < 0 || library(c, b) < 0 || cn_emit(m, c->dir) < 0)
         goto done;
     b->layers = calloc((size_t)m->n_steps + 1, sizeof *b->layers);
     b->layer_tensors = calloc((size_t)m->n_steps + 1, sizeof *b->layer_tensors);
@@ -60,6 +60,9 @@ static int cn_generate(const mcb_engine_ctx *c, mcb_engine_build *b)
         mcb_strs_add(&b->include_dirs, c->dir) || mcb_strs_add(&b->cflags, "-std=c99") ||
         mcb_strs_add(&b->cflags, "-Wall") || mcb_strs_add(&b->cflags, "-Wextra") ||
         mcb_strs_add(&b->cflags, "-Werror"))
+        goto oom;
+    /* the paper's CMSIS-NN condition: weights as initialised data, copied to RAM */
+    if (c->cond.weights_in_ram && mcb_strs_add(&b->cflags, "-DMCB_MODEL_WEIGHTS_IN_RAM=1"))
         goto oom;
     b->input_tensor = m->in_t;
     b->output_tensor = m->out_t;
