@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cmsis-nn engine through the CLI (tests/engines/CMakeLists.txt).
 # usage: cmsis_nn_test.sh CASE MCUBENCH SOURCE_DIR BINARY_DIR CN_MODEL CGT_FAMILY_MODEL ARM_GCC
-#   mnist, cifar10  the committed conv16 models, 5 images, every output byte checked
+#   mnist, cifar10  the committed conv16 models, 5 images, every output byte checked (mnist's
+#                   firmware also on QEMU)
 #   layers          a random-weight model through every kernel the wrappers dispatch to
 #   wrapped         a converter-style model (float I/O around QUANTIZE / DEQUANTIZE)
 #   generate        'generate -o DIR' compiles with -Wall -Wextra -Werror for the target;
@@ -21,7 +22,13 @@ bit_exact() { # MODEL IMAGES [profile options]: profile must check every byte an
 }
 
 case $case in
-mnist) bit_exact "$src/models/mnist-conv16-int8.tflite" 5 ;;
+mnist)
+    bit_exact "$src/models/mnist-conv16-int8.tflite" 5 --keep "$tmp/keep"
+    # the same firmware on QEMU (a second opinion on the Cortex-M4): same output, same exit
+    "$mcb" run "$tmp/keep/profile.elf" --qemu > "$tmp/run.txt" 2> "$tmp/err.txt" \
+        || fail "run --qemu: $(cat "$tmp/err.txt")"
+    grep -q "^qemu *same output and exit code" "$tmp/run.txt" || fail "qemu: $(tail -2 "$tmp/run.txt")"
+    ;;
 cifar10) bit_exact "$src/models/cifar10-conv16-int8.tflite" 5 ;;
 layers)
     "$cn_model" layers "$tmp/layers.tflite" || fail "cn_model layers"
