@@ -42,7 +42,8 @@ static int cn_generate(const mcb_engine_ctx *c, mcb_engine_build *b)
         return -1;
     int rc = -1;
     /* the library first: a failed build leaves no sources behind */
-    if (cn_check_fit(m, c->target, c->cond.weights_in_ram) < 0 || library(c, b) < 0 || cn_emit(m, c->dir) < 0)
+    if (cn_check_fit(m, c->target, c->cond.weights_in_ram) < 0 || library(c, b) < 0 ||
+        cn_emit(m, c->dir) < 0)
         goto done;
     b->layers = calloc((size_t)m->n_steps + 1, sizeof *b->layers);
     b->layer_tensors = calloc((size_t)m->n_steps + 1, sizeof *b->layer_tensors);
