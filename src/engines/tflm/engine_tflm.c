@@ -524,6 +524,11 @@ static int generate(const mcb_engine_ctx *c, mcb_engine_build *b, int cmsis)
     static const char *const files[] = {"tflm_glue.cc", "tflm_runtime.cc", "tflm_model.cc"};
     for (int i = 0; i < 3 && !bad; i++)
         bad = mcb_strs_addf(&b->sources, "%s/%s", c->dir, files[i]);
+    /* what a TFLM user writes by hand: the interpreter set-up with its resolver and arena,
+     * and the runtime stubs; the model array comes from a tool (xxd -i) */
+    bad = bad || mcb_strs_addf(&b->hand_written, "%s/tflm_glue.cc", c->dir) ||
+          mcb_strs_addf(&b->hand_written, "%s/tflm_runtime.cc", c->dir) ||
+          mcb_strs_addf(&b->hand_written, "%s/tflm_model.h", c->dir);
     if (bad)
         goto oom;
     const int in_ram = c->cond.weights_in_ram;
@@ -605,6 +610,8 @@ const mcb_engine mcb_engine_tflm = {
     .available = tflm_available,
     .version = tflm_version,
     .generate = tflm_generate,
+    .workflow = "TFLite converter to int8, xxd -i of the .tflite, and a main written by hand: "
+                "op resolver, interpreter, an arena sized by trial, runtime stubs",
 };
 
 const mcb_engine mcb_engine_tflm_cmsis_nn = {
@@ -614,4 +621,6 @@ const mcb_engine mcb_engine_tflm_cmsis_nn = {
     .available = tflm_cmsis_available,
     .version = tflm_cmsis_version,
     .generate = tflm_cmsis_generate,
+    .workflow = "TFLite converter to int8, xxd -i of the .tflite, and a main written by hand: "
+                "op resolver, interpreter, an arena sized by trial, runtime stubs",
 };

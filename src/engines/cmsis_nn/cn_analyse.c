@@ -1,0 +1,469 @@
+/* Analysis for the cmsis-nn engine (cn_int.h): support checks, one CMSIS-NN call per operator,
+ * the parameters of each call and the arena plan. The graph is first checked by the host
+ * executor (mcb_exec_prepare), and the constants come from the executor's own derivation
+ * (exec_int8.h: TFLite's QuantizeMultiplier, activation ranges, padding), so the generated
+ * code computes what 'mcubench infer' computes. Buffers are placed by the aot engine's planner
+ * (src/codegen/plan.h). */
+#include "cn_int.h"
+
+#include "err.h"
+#include "exec.h"
+#include "exec_int8.h"
+#include "graph_mem.h"
+#include "plan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T(m, i) (&(m)->g->tensors[i])
+
+static int problem(const cn_model *m, int op, const char *fmt, ...) MCB_PRINTF(3, 4);
+static int problem(const cn_model *m, int op, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (op >= 0)
+        mcb_error("%s: operator %d (%s): %s", m->what, op, mcb_op_name(m->g->ops[op].code), msg);
+    else
+        mcb_error("%s: %s", m->what, msg);
+    return -1;
+}
+
+int cn_canon(const cn_model *m, int t)
+{
+    while (m->canon[t] != t)
+        t = m->canon[t];
+    return t;
+}
+
+int64_t cn_offset(const cn_model *m, int t)
+{
+    return m->offset[m->buf_of[cn_canon(m, t)]];
+}
+
+static int readers(const mcb_graph *g, int t, int *only)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_ops; i++)
+        for (int k = 0; k < g->ops[i].n_in; k++)
+            if (g->ops[i].in[k] == t) {
+                *only = i;
+                n++;
+                break;
+            }
+    return n;
+}
+
+/* The model's int8 input and output (inside a converter's QUANTIZE / DEQUANTIZE wrappers, which
+ * are not generated: the caller quantizes, as for the aot engine), and the operator list. */
+static int graph_checks(cn_model *m)
+{
+    const mcb_graph *g = m->g;
+    int bad = 0;
+    if (g->n_in != 1 || g->n_out != 1)
+        return problem(m, -1, "the cmsis-nn engine takes one input and one output (the model has "
+                       "%d and %d)", g->n_in, g->n_out);
+    if (g->n_ops < 1)
+        return problem(m, -1, "the model has no operators");
+    m->in_t = g->in[0], m->out_t = g->out[0], m->wrap_in = m->wrap_out = -1;
+    int only = -1;
+    if (T(m, g->in[0])->type == MCB_FLOAT32 && readers(g, g->in[0], &only) == 1 &&
+        g->ops[only].code == MCB_OP_QUANTIZE && g->ops[only].n_out == 1 &&
+        g->ops[only].out[0] != g->out[0] && T(m, g->ops[only].out[0])->type == MCB_INT8) {
+        m->wrap_in = only;
+        m->in_t = g->ops[only].out[0];
+    }
+    for (int i = 0; i < g->n_ops; i++)
+        if (T(m, g->out[0])->type == MCB_FLOAT32 && g->ops[i].code == MCB_OP_DEQUANTIZE &&
+            g->ops[i].n_out == 1 && g->ops[i].out[0] == g->out[0] && g->ops[i].n_in == 1 &&
+            g->ops[i].in[0] >= 0 && g->ops[i].in[0] != g->in[0] &&
+            T(m, g->ops[i].in[0])->type == MCB_INT8) {
+            m->wrap_out = i;
+            m->out_t = g->ops[i].in[0];
+        }
+    const mcb_tensor *x = T(m, m->in_t), *y = T(m, m->out_t);
+    if (x->type != MCB_INT8 || y->type != MCB_INT8)
+        bad |= problem(m, -1, "input and output must be int8 (input %s, output %s): quantize "
+                       "the model with 'mcubench quantize'", mcb_dtype_name(x->type),
+                       mcb_dtype_name(y->type));
+    if (x->data || y->data)
+        bad |= problem(m, -1, "the graph input or output is a constant");
+    for (int i = 0; i < g->n_ops; i++) {
+        const mcb_op *op = &g->ops[i];
+        if (i == m->wrap_in || i == m->wrap_out)
+            continue;
+        switch (op->code) {
+        case MCB_OP_CONV_2D:
+        case MCB_OP_DEPTHWISE_CONV_2D:
+        case MCB_OP_FULLY_CONNECTED:
+        case MCB_OP_MAX_POOL_2D:
+        case MCB_OP_AVERAGE_POOL_2D:
+        case MCB_OP_RESHAPE:
+        case MCB_OP_SOFTMAX:
+            break;
+        case MCB_OP_ADD:
+            if (op->n_in == 2 && op->in[0] >= 0 && op->in[1] >= 0 &&
+                mcb_tensor_elems(T(m, op->in[0])) != mcb_tensor_elems(T(m, op->in[1])))
+                bad |= problem(m, i, "broadcasting is not supported by the cmsis-nn engine");
+            break;
+        default:
+            bad |= problem(m, i, "not supported by the cmsis-nn engine (it takes CONV_2D, "
+                           "DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, AVERAGE_POOL_2D, "
+                           "ADD, RESHAPE, SOFTMAX)");
+            continue;
+        }
+        if (op->n_out != 1)
+            bad |= problem(m, i, "%d outputs (the cmsis-nn engine takes 1)", op->n_out);
+        else if (op->out[0] == m->in_t)
+            bad |= problem(m, i, "writes the graph input");
+        for (int k = 0; k < op->n_in; k++)
+            if (op->in[k] >= 0 && T(m, op->in[k])->type == MCB_FLOAT32) {
+                bad |= problem(m, i, "runs on float32 (the cmsis-nn engine runs int8 only)");
+                break;
+            }
+    }
+    return bad ? -1 : 0;
+}
+
+static int64_t round4(int64_t v)
+{
+    return (v + 3) & ~(int64_t)3;
+}
+
+/* Which kernel arm_convolve_wrapper_s8 runs, and the buffer arm_convolve_wrapper_s8_get_buffer_size
+ * asks for, on a core with the DSP extension and no MVE (Cortex-M4, built with GCC): the
+ * library's dispatch rules, restated. The generated setup asks the library itself and refuses
+ * to run if it wants more than planned here. */
+static void conv_dispatch(cn_step *s)
+{
+    const mcb_conv_params *p = &s->conv;
+    const int one_by_one = p->pad_h == 0 && p->pad_w == 0 && p->filter_h == 1 && p->filter_w == 1 &&
+                           p->dilation_h == 1 && p->dilation_w == 1;
+    const int one_by_n = p->in_h == 1 && p->dilation_w == 1 && p->filter_h == 1 &&
+                         (p->stride_w * p->in_c) % 4 == 0;
+    const int64_t im2col = 2 * round4((int64_t)p->filter_h * p->filter_w * p->in_c) * 2;
+    snprintf(s->call, sizeof s->call, "arm_convolve_wrapper_s8");
+    if (one_by_one) {
+        const int fast = p->stride_h == 1 && p->stride_w == 1;
+        snprintf(s->kernel, sizeof s->kernel, "%s", fast ? "arm_convolve_1x1_s8_fast"
+                                                         : "arm_convolve_1x1_s8");
+        s->scratch = 0; /* the fast path's buffer is for Arm Compiler 6 only */
+    } else if (one_by_n) {
+        snprintf(s->kernel, sizeof s->kernel, "arm_convolve_1_x_n_s8");
+        s->scratch = im2col;
+    } else {
+        snprintf(s->kernel, sizeof s->kernel, "arm_convolve_s8");
+        s->scratch = im2col; /* two im2col columns widened to int16 */
+    }
+}
+
+/* The same for arm_depthwise_conv_wrapper_s8. */
+static void dwconv_dispatch(cn_step *s)
+{
+    const mcb_conv_params *p = &s->conv;
+    snprintf(s->call, sizeof s->call, "arm_depthwise_conv_wrapper_s8");
+    if (p->depth_multiplier == 1 && p->batches == 1 && p->dilation_h == 1 &&
+        p->dilation_w == 1) {
+        if (p->filter_h == 3 && p->filter_w == 3 && p->pad_h <= 1 && p->pad_w <= 1) {
+            snprintf(s->kernel, sizeof s->kernel, "arm_depthwise_conv_3x3_s8");
+            s->scratch = 0;
+        } else {
+            snprintf(s->kernel, sizeof s->kernel, "arm_depthwise_conv_s8_opt");
+            s->scratch = (int64_t)p->in_c * p->filter_h * p->filter_w * 2;
+        }
+    } else {
+        snprintf(s->kernel, sizeof s->kernel, "arm_depthwise_conv_s8");
+        s->scratch = 0;
+    }
+}
+
+static int conv_step(cn_model *m, int oi, int depthwise, cn_step *s)
+{
+    const mcb_op *op = &m->g->ops[oi];
+    const mcb_tensor *w = T(m, op->in[1]);
+    const int cout = depthwise ? w->shape[3] : w->shape[0];
+    char why[256];
+    s->mult = malloc(sizeof(int32_t) * (size_t)cout);
+    s->shift = malloc(sizeof(int32_t) * (size_t)cout);
+    if (!s->mult || !s->shift)
+        return problem(m, oi, "out of memory");
+    if (mcb_int8_conv_params(m->g, op, depthwise, &s->conv, s->mult, s->shift, why, sizeof why))
+        return problem(m, oi, "%s", why);
+    s->n_mult = cout;
+    s->filter = (const int8_t *)w->data;
+    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(m, op->in[2])->data : NULL;
+    if (depthwise)
+        dwconv_dispatch(s);
+    else
+        conv_dispatch(s);
+    return 0;
+}
+
+static int fc_step(cn_model *m, int oi, cn_step *s)
+{
+    const mcb_op *op = &m->g->ops[oi];
+    const mcb_tensor *w = T(m, op->in[1]);
+    char why[256];
+    s->mult = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
+    s->shift = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
+    if (!s->mult || !s->shift)
+        return problem(m, oi, "out of memory");
+    if (mcb_int8_fc_params(m->g, op, &s->fc, s->mult, s->shift, why, sizeof why))
+        return problem(m, oi, "%s", why);
+    s->n_mult = s->fc.per_channel ? s->fc.out_depth : 1;
+    s->filter = (const int8_t *)w->data;
+    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(m, op->in[2])->data : NULL;
+    snprintf(s->call, sizeof s->call, "%s",
+             s->fc.per_channel ? "arm_fully_connected_per_channel_s8" : "arm_fully_connected_s8");
+    snprintf(s->kernel, sizeof s->kernel, "arm_nn_vec_mat_mult_t%s_s8",
+             s->fc.per_channel ? "_per_ch" : "");
+    /* arm_fully_connected_s8_get_buffer_size: the kernel sums are precomputed on Helium (MVE)
+     * cores only; with the DSP extension the call takes no buffer. */
+    s->scratch = 0;
+    return 0;
+}
+
+static int build_steps(cn_model *m)
+{
+    const mcb_graph *g = m->g;
+    m->steps = calloc((size_t)g->n_ops, sizeof *m->steps);
+    if (!m->steps)
+        return problem(m, -1, "out of memory");
+    for (int i = 0; i < g->n_ops; i++) {
+        if (i == m->wrap_in || i == m->wrap_out)
+            continue;
+        const mcb_op *op = &g->ops[i];
+        cn_step *s = &m->steps[m->n_steps];
+        memset(s, 0, sizeof *s);
+        s->scratch_buf = -1;
+        s->op = i;
+        s->in = cn_canon(m, op->in[0]);
+        s->in2 = -1;
+        s->out = op->out[0];
+        char why[256];
+        int rc = 0;
+        switch (op->code) {
+        case MCB_OP_CONV_2D:
+        case MCB_OP_DEPTHWISE_CONV_2D:
+            s->kind = op->code == MCB_OP_CONV_2D ? CN_CONV : CN_DWCONV;
+            rc = conv_step(m, i, s->kind == CN_DWCONV, s);
+            break;
+        case MCB_OP_FULLY_CONNECTED:
+            s->kind = CN_FC;
+            rc = fc_step(m, i, s);
+            break;
+        case MCB_OP_MAX_POOL_2D:
+            s->kind = CN_MAXPOOL;
+            snprintf(s->call, sizeof s->call, "arm_max_pool_s8");
+            snprintf(s->kernel, sizeof s->kernel, "arm_max_pool_s8");
+            if (mcb_int8_pool_params(g, op, &s->pool, why, sizeof why))
+                rc = problem(m, i, "%s", why);
+            break;
+        case MCB_OP_AVERAGE_POOL_2D:
+            s->kind = CN_AVGPOOL;
+            snprintf(s->call, sizeof s->call, "arm_avgpool_s8");
+            snprintf(s->kernel, sizeof s->kernel, "arm_avgpool_s8");
+            if (mcb_int8_pool_params(g, op, &s->pool, why, sizeof why))
+                rc = problem(m, i, "%s", why);
+            /* arm_avgpool_s8_get_buffer_size with the DSP extension: one int32 sum per
+             * channel */
+            s->scratch = 4 * (int64_t)s->pool.depth;
+            break;
+        case MCB_OP_ADD:
+            s->kind = CN_ADD;
+            snprintf(s->call, sizeof s->call, "arm_elementwise_add_s8");
+            snprintf(s->kernel, sizeof s->kernel, "arm_elementwise_add_s8");
+            s->in2 = cn_canon(m, op->in[1]);
+            s->elems = mcb_tensor_elems(T(m, op->out[0]));
+            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why))
+                rc = problem(m, i, "%s", why);
+            break;
+        case MCB_OP_RESHAPE:
+            m->canon[op->out[0]] = s->in; /* the same bytes, a new shape: no call */
+            continue;
+        case MCB_OP_SOFTMAX: {
+            const mcb_tensor *x = T(m, op->in[0]);
+            s->kind = CN_SOFTMAX;
+            snprintf(s->call, sizeof s->call, "arm_softmax_s8");
+            snprintf(s->kernel, sizeof s->kernel, "arm_softmax_s8");
+            s->row_size = x->shape[x->rank - 1];
+            s->rows = (int)(mcb_tensor_elems(x) / s->row_size);
+            if (mcb_int8_softmax_params(g, op, &s->softmax, why, sizeof why))
+                rc = problem(m, i, "%s", why);
+            break;
+        }
+        default:
+            rc = problem(m, i, "not supported by the cmsis-nn engine");
+        }
+        if (rc)
+            return -1;
+        s->macs = mcb_op_macs(g, op);
+        m->n_steps++;
+    }
+    if (m->n_steps == 0)
+        return problem(m, -1, "the model computes nothing (only reshapes)");
+    return 0;
+}
+
+/* Lifetimes over the calls, as for the aot engine (docs/codegen.md): a tensor lives from the
+ * call that writes it to the last call that reads it or an alias of it; the input from the
+ * first call, the output to the last; each call's scratch during that call only. */
+static int plan(cn_model *m)
+{
+    const mcb_graph *g = m->g;
+    const int nt = g->n_tensors;
+    int *first = malloc(sizeof(int) * (size_t)nt), *last = malloc(sizeof(int) * (size_t)nt);
+    mcb_plan_buf *bufs = calloc((size_t)nt + (size_t)m->n_steps + 1, sizeof *bufs);
+    m->buf_of = malloc(sizeof(int) * (size_t)nt);
+    if (!first || !last || !bufs || !m->buf_of) {
+        free(first), free(last), free(bufs);
+        return problem(m, -1, "out of memory");
+    }
+    for (int t = 0; t < nt; t++)
+        first[t] = last[t] = m->buf_of[t] = -1;
+    for (int s = 0; s < m->n_steps; s++) {
+        const cn_step *st = &m->steps[s];
+        last[st->in] = s;
+        if (st->in2 >= 0)
+            last[st->in2] = s;
+        if (first[st->out] < 0)
+            first[st->out] = s;
+        if (last[st->out] < s)
+            last[st->out] = s;
+    }
+    const int in = cn_canon(m, m->in_t), out = cn_canon(m, m->out_t);
+    first[in] = 0;
+    if (last[in] < 0)
+        last[in] = 0;
+    last[out] = m->n_steps - 1;
+    if (first[out] < 0)
+        first[out] = 0;
+    int nb = 0;
+    for (int t = 0; t < nt; t++)
+        if (first[t] >= 0 && cn_canon(m, t) == t) {
+            bufs[nb] = (mcb_plan_buf){mcb_tensor_bytes(T(m, t)), first[t], last[t], 0};
+            m->buf_of[t] = nb++;
+        }
+    for (int s = 0; s < m->n_steps; s++)
+        if (m->steps[s].scratch > 0) {
+            bufs[nb] = (mcb_plan_buf){m->steps[s].scratch, s, s, 0};
+            m->steps[s].scratch_buf = nb++;
+        }
+    free(first), free(last);
+    m->n_bufs = nb;
+    m->offset = malloc(sizeof(int64_t) * (size_t)(nb ? nb : 1));
+    if (!m->offset) {
+        free(bufs);
+        return problem(m, -1, "out of memory");
+    }
+    if (mcb_plan_place(bufs, nb, &m->arena, &m->bound)) {
+        free(bufs);
+        return -1;
+    }
+    for (int b = 0; b < nb; b++)
+        m->offset[b] = bufs[b].offset;
+    free(bufs);
+    return 0;
+}
+
+static void weight_bytes(cn_model *m)
+{
+    for (int s = 0; s < m->n_steps; s++) {
+        const cn_step *st = &m->steps[s];
+        const mcb_conv_params *c = &st->conv;
+        switch (st->kind) {
+        case CN_CONV:
+            m->weight_bytes += (int64_t)c->filter_h * c->filter_w * c->in_c * c->out_c +
+                               12 * (int64_t)c->out_c;
+            break;
+        case CN_DWCONV:
+            m->weight_bytes += (int64_t)c->filter_h * c->filter_w * c->out_c + 12 * (int64_t)c->out_c;
+            break;
+        case CN_FC:
+            m->weight_bytes += (int64_t)st->fc.in_depth * st->fc.out_depth +
+                               4 * (int64_t)st->fc.out_depth + 8 * (int64_t)st->n_mult;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+cn_model *cn_analyse(const mcb_graph *g, const char *what)
+{
+    cn_model *m = calloc(1, sizeof *m);
+    if (!m || !(m->what = strdup(what))) {
+        free(m);
+        mcb_error("%s: out of memory", what);
+        return NULL;
+    }
+    m->g = g;
+    mcb_exec_register_int8();
+    mcb_exec *e = mcb_exec_prepare(g, what); /* one line per invalid operator */
+    if (!e)
+        goto fail;
+    mcb_exec_free(e);
+    if (graph_checks(m))
+        goto fail;
+    m->canon = malloc(sizeof(int) * (size_t)g->n_tensors);
+    if (!m->canon) {
+        problem(m, -1, "out of memory");
+        goto fail;
+    }
+    for (int t = 0; t < g->n_tensors; t++)
+        m->canon[t] = t;
+    if (build_steps(m) || plan(m))
+        goto fail;
+    weight_bytes(m);
+    return m;
+fail:
+    cn_free(m);
+    return NULL;
+}
+
+void cn_free(cn_model *m)
+{
+    if (!m)
+        return;
+    for (int s = 0; s < m->n_steps; s++) {
+        free(m->steps[s].mult);
+        free(m->steps[s].shift);
+    }
+    /* a step that failed half-way is not counted in n_steps */
+    if (m->steps && m->g && m->n_steps < m->g->n_ops) {
+        free(m->steps[m->n_steps].mult);
+        free(m->steps[m->n_steps].shift);
+    }
+    free(m->steps);
+    free(m->canon);
+    free(m->buf_of);
+    free(m->offset);
+    free(m->what);
+    free(m);
+}
+
+int cn_check_fit(const cn_model *m, const mcb_target *t, int weights_in_ram)
+{
+    const int64_t flash = m->weight_bytes + CN_FLASH_MARGIN;
+    const int64_t ram = m->arena + CN_RAM_MARGIN + (weights_in_ram ? m->weight_bytes : 0);
+    if (flash > (int64_t)t->flash_size) {
+        mcb_error("%s: does not fit: needs %lld bytes of flash (%lld of weights + %d for the "
+                  "CMSIS-NN code and runtime), target %s has %lu", m->what, (long long)flash,
+                  (long long)m->weight_bytes, CN_FLASH_MARGIN, t->name,
+                  (unsigned long)t->flash_size);
+        return -1;
+    }
+    if (ram > (int64_t)t->ram_size) {
+        mcb_error("%s: does not fit: needs %lld bytes of RAM (arena %lld%s + %d for stack and "
+                  "runtime), target %s has %lu", m->what, (long long)ram, (long long)m->arena,
+                  weights_in_ram ? " + weights" : "", CN_RAM_MARGIN, t->name,
+                  (unsigned long)t->ram_size);
+        return -1;
+    }
+    return 0;
+}
