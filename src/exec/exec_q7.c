@@ -320,6 +320,25 @@ void mcb_q7_softmax(const int8_t *in, int n, int8_t *out)
     }
 }
 
+void mcb_q7_fc_opt_order(const int8_t *w, int rows, int cols, int8_t *out)
+{
+    static const unsigned char pos[16][2] = {{0, 0}, {1, 0}, {0, 2}, {1, 2}, {2, 0}, {3, 0},
+                                             {2, 2}, {3, 2}, {0, 1}, {1, 1}, {0, 3}, {1, 3},
+                                             {2, 1}, {3, 1}, {2, 3}, {3, 3}};
+    size_t k = 0;
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        int c = 0;
+        for (; c + 4 <= cols; c += 4)
+            for (int i = 0; i < 16; i++)
+                out[k++] = w[(size_t)(r + pos[i][0]) * cols + c + pos[i][1]];
+        for (; c < cols; c++)
+            for (int i = 0; i < 4; i++)
+                out[k++] = w[(size_t)(r + i) * cols + c];
+    }
+    memcpy(out + k, w + k, (size_t)(rows - r) * cols);
+}
+
 /* ---- the executor's (check, run) pairs ---- */
 
 static int conv_check(const mcb_graph *g, const mcb_op *op, char *why, size_t n)

@@ -49,4 +49,12 @@ void mcb_q7_maxpool(const mcb_q7_params *p, const int8_t *in, int8_t *out);
 void mcb_q7_relu(int8_t *x, size_t n);
 void mcb_q7_softmax(const int8_t *in, int n, int8_t *out);
 
+/* The weight order arm_fully_connected_q7_opt reads ([rows][cols] plain in, same size out):
+ * rows in groups of four; in each group, columns in groups of four, each group's 16 weights
+ * as (row, col) = (0,0) (1,0) (0,2) (1,2) (2,0) (3,0) (2,2) (3,2) (0,1) (1,1) (0,3) (1,3)
+ * (2,1) (3,1) (2,3) (3,3), then the leftover columns one by one as (0,c) (1,c) (2,c) (3,c);
+ * the rows after the last group of four stay plain. (The order of Arm's
+ * fully_connected_opt_weight_generation.py, convert_to_x4_q7_weights.) */
+void mcb_q7_fc_opt_order(const int8_t *w, int rows, int cols, int8_t *out);
+
 #endif
