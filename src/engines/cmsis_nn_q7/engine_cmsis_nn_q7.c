@@ -359,10 +359,12 @@ static int fits(const gen *s, const mcb_target *t, int64_t *flash_need)
         return -1;
     }
     if (ram > (int64_t)t->ram_size) {
+        char w[64] = "";
+        if (s->c->cond.weights_in_ram)
+            snprintf(w, sizeof w, " + weights %lld", (long long)s->weight_bytes);
         mcb_error("%s: does not fit %s: needs %lld bytes of RAM (arena %lld%s + %d for stack "
                   "and runtime), the target has %lu", s->c->model_path, t->name, (long long)ram,
-                  (long long)s->arena, s->c->cond.weights_in_ram ? " + weights" : "",
-                  RAM_MARGIN, (unsigned long)t->ram_size);
+                  (long long)s->arena, w, RAM_MARGIN, (unsigned long)t->ram_size);
         return -1;
     }
     return 0;
@@ -394,7 +396,9 @@ static int q7_generate(const mcb_engine_ctx *c, mcb_engine_build *b)
             mcb_strs_add(&b->include_dirs, inc))
             goto done;
     b->layers = calloc((size_t)s.n_calls + 1, sizeof *b->layers);
-    if (!b->layers || mcb_strs_add(&b->sources, path) || mcb_strs_add(&b->cflags, "-std=c99")) {
+    if (!b->layers || mcb_strs_add(&b->sources, path) || mcb_strs_add(&b->cflags, "-std=c99") ||
+        mcb_strs_add(&b->cflags, "-Wall") || mcb_strs_add(&b->cflags, "-Wextra") ||
+        mcb_strs_add(&b->cflags, "-Werror")) {
         mcb_error("%s: out of memory", c->model_path);
         goto done;
     }
