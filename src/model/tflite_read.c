@@ -413,6 +413,9 @@ static int read_metadata(reader *r, fb_table *model)
             continue;
         const uint8_t *data;
         size_t size;
+        if (bi >= r->buffers.n)
+            return fb_fail(b, "metadata %s: buffer index %u out of range (%zu buffers)",
+                           MCB_Q7_METADATA, bi, r->buffers.n);
         if (buffer_data(r, -1, bi, &data, &size))
             return -1;
         if (size != 2 || memcmp(data, "q7", 2) != 0)
