@@ -15,7 +15,7 @@
 #define DEFAULT_CALIB 1000
 
 const char cmd_quantize_usage[] =
-    "usage: mcubench quantize FLOAT.tflite --dataset D [--scheme int8|q7] [--calib N] [--data DIR]\n"
+    "usage: mcubench quantize FLOAT.tflite [--dataset D] [--scheme int8|q7] [--calib N] [--data DIR]\n"
     "                         -o INT8.tflite\n"
     "\n"
     "Post-training int8 quantization with TFLite's scheme: per-channel symmetric int8 conv\n"
@@ -30,7 +30,8 @@ const char cmd_quantize_usage[] =
     "quantizer chose them), for the cmsis-nn-q7 engine.\n"
     "\n"
     "  --scheme S   int8 (default) or q7\n"
-    "  --dataset D  mnist, cifar10 or fashion-mnist (calibration images)\n"
+    "  --dataset D  mnist, cifar10 or fashion-mnist (calibration images; default: mnist for\n"
+    "               28x28x1 inputs, cifar10 for 32x32x3)\n"
     "  --calib N    calibration images (default 1000)\n"
     "  --data DIR   dataset directory (default $MCUBENCH_DATA, else ./data)\n"
     "  -o FILE      the int8 model to write\n";
@@ -109,13 +110,13 @@ int cmd_quantize(int argc, char **argv)
             return cli_usage_error(cmd, "one model at a time");
         }
     }
-    if (!path || !out || !dsname)
-        return cli_usage_error(cmd, "needs FLOAT.tflite, --dataset D and -o FILE");
+    if (!path || !out)
+        return cli_usage_error(cmd, "needs FLOAT.tflite and -o FILE");
     const int q7 = !strcmp(scheme, "q7");
     if (!q7 && strcmp(scheme, "int8"))
         return cli_usage_error(cmd, "unknown scheme '%s' (int8 or q7)", scheme);
     int h, w, c, classes;
-    if (mcb_dataset_shape(dsname, &h, &w, &c, &classes) != 0)
+    if (dsname && mcb_dataset_shape(dsname, &h, &w, &c, &classes) != 0)
         return cli_usage_error(cmd, "unknown dataset '%s'", dsname);
 
     if (cli_check_output(out) < 0) /* before calibration, not after it */
@@ -128,6 +129,18 @@ int cmd_quantize(int argc, char **argv)
                   g.n_out);
         mcb_graph_free(&g);
         return MCB_EXIT_INPUT;
+    }
+    if (!dsname) { /* the zoo's input shapes, as profile chooses its test set */
+        const mcb_tensor *x = &g.tensors[g.in[0]];
+        const int four = x->rank == 4;
+        dsname = four && x->shape[1] == 28 && x->shape[2] == 28 && x->shape[3] == 1   ? "mnist"
+                 : four && x->shape[1] == 32 && x->shape[2] == 32 && x->shape[3] == 3 ? "cifar10"
+                                                                                      : NULL;
+        if (!dsname) {
+            mcb_error("%s: no calibration set for this input shape: give --dataset", path);
+            mcb_graph_free(&g);
+            return MCB_EXIT_INPUT;
+        }
     }
     mcb_dataset d;
     if (mcb_dataset_load(&d, dsname, "train", mcb_data_dir(dir), 0) != 0) {
