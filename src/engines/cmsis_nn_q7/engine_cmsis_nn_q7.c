@@ -202,7 +202,7 @@ static int schedule(gen *s)
         k->in = use(s, op->in[0], step);
         k->out = use(s, op->out[0], step);
         s->n_calls++;
-        if ((k->kind == K_CONV || k->kind == K_FC) && k->p.relu) {
+        if (k->kind != K_SOFTMAX && k->p.relu) { /* fused ReLU: a pass of its own */
             call *r = &s->calls[s->n_calls];
             r->kind = K_RELU;
             r->op = i;
