@@ -115,6 +115,8 @@ static void print_text(const char *path, const mcb_graph *g, int64_t params, int
     printf("model: %s\n", path);
     if (g->description && g->description[0])
         printf("description: %s\n", g->description);
+    if (g->scheme == MCB_SCHEME_Q7)
+        printf("scheme: q7 (CMSIS-NN legacy fixed point: scale 2^-fractional bits)\n");
     list_text(g->in, g->n_in, a, sizeof a);
     list_text(g->out, g->n_out, b, sizeof b);
     printf("inputs: %s  outputs: %s\n\n", a, b);

@@ -25,6 +25,8 @@ const char cmd_profile_usage[] =
     "  --data DIR      dataset directory (default $MCUBENCH_DATA, else ./data)\n"
     "  --keep DIR      keep the engine's sources (DIR/engine), the harness and the firmware\n"
     "                  (DIR/profile.elf)\n"
+    "  --weights-in-ram  weights as non-const arrays copied to RAM at start-up (the paper's\n"
+    "                  CMSIS-NN build; engine cmsis-nn-q7)\n"
     "  --json          one JSON object (docs/codegen.md)\n"
     "\n"
     "Exit codes: 0 every output matched, 1 bad input, build failure, fault or mismatch,\n"
@@ -72,6 +74,8 @@ int cmd_profile(int argc, char **argv)
             }
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--weights-in-ram")) {
+            o.cond.weights_in_ram = 1;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("profile", "unknown option '%s'", a);
         } else if (!o.model) {

@@ -15,7 +15,8 @@
 #define DEFAULT_CALIB 1000
 
 const char cmd_quantize_usage[] =
-    "usage: mcubench quantize FLOAT.tflite --dataset D [--calib N] [--data DIR] -o INT8.tflite\n"
+    "usage: mcubench quantize FLOAT.tflite [--dataset D] [--scheme int8|q7] [--calib N] [--data DIR]\n"
+    "                         -o INT8.tflite\n"
     "\n"
     "Post-training int8 quantization with TFLite's scheme: per-channel symmetric int8 conv\n"
     "weights (-127..127), per-tensor symmetric fully connected weights, int32 biases with\n"
@@ -24,8 +25,13 @@ const char cmd_quantize_usage[] =
     "evenly spaced through the split), max-pool and reshape sharing their input's parameters,\n"
     "softmax output with scale 1/256 and zero point -128. The model's input and output become\n"
     "int8; 'mcubench info' shows their parameters. See docs/quantization.md.\n"
+    "With --scheme q7: CMSIS-NN's legacy q7 fixed point instead (every scale a power of two,\n"
+    "zero points 0, int8 biases; the fractional bits from each tensor's range as Arm's q7\n"
+    "quantizer chose them), for the cmsis-nn-q7 engine.\n"
     "\n"
-    "  --dataset D  mnist, cifar10 or fashion-mnist (calibration images)\n"
+    "  --scheme S   int8 (default) or q7\n"
+    "  --dataset D  mnist, cifar10 or fashion-mnist (calibration images; default: mnist for\n"
+    "               28x28x1 inputs, cifar10 for 32x32x3)\n"
     "  --calib N    calibration images (default 1000)\n"
     "  --data DIR   dataset directory (default $MCUBENCH_DATA, else ./data)\n"
     "  -o FILE      the int8 model to write\n";
@@ -78,11 +84,12 @@ static int calibrate(const mcb_graph *g, const char *path, const mcb_dataset *d,
 int cmd_quantize(int argc, char **argv)
 {
     const char *cmd = "quantize", *path = NULL, *out = NULL, *dsname = NULL, *dir = NULL;
+    const char *scheme = "int8";
     long calib = DEFAULT_CALIB;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (!strcmp(a, "--dataset") || !strcmp(a, "--data") || !strcmp(a, "--calib") ||
-            !strcmp(a, "-o")) {
+            !strcmp(a, "-o") || !strcmp(a, "--scheme")) {
             if (!(v = cli_value(cmd, argc, argv, &i)))
                 return MCB_EXIT_USAGE;
             if (!strcmp(a, "--dataset"))
@@ -91,6 +98,8 @@ int cmd_quantize(int argc, char **argv)
                 dir = v;
             else if (!strcmp(a, "-o"))
                 out = v;
+            else if (!strcmp(a, "--scheme"))
+                scheme = v;
             else if (cli_parse_int(cmd, a, v, 1, 1000000, &calib) != 0)
                 return MCB_EXIT_USAGE;
         } else if (a[0] == '-') {
@@ -101,10 +110,13 @@ int cmd_quantize(int argc, char **argv)
             return cli_usage_error(cmd, "one model at a time");
         }
     }
-    if (!path || !out || !dsname)
-        return cli_usage_error(cmd, "needs FLOAT.tflite, --dataset D and -o FILE");
+    if (!path || !out)
+        return cli_usage_error(cmd, "needs FLOAT.tflite and -o FILE");
+    const int q7 = !strcmp(scheme, "q7");
+    if (!q7 && strcmp(scheme, "int8"))
+        return cli_usage_error(cmd, "unknown scheme '%s' (int8 or q7)", scheme);
     int h, w, c, classes;
-    if (mcb_dataset_shape(dsname, &h, &w, &c, &classes) != 0)
+    if (dsname && mcb_dataset_shape(dsname, &h, &w, &c, &classes) != 0)
         return cli_usage_error(cmd, "unknown dataset '%s'", dsname);
 
     if (cli_check_output(out) < 0) /* before calibration, not after it */
@@ -118,6 +130,18 @@ int cmd_quantize(int argc, char **argv)
         mcb_graph_free(&g);
         return MCB_EXIT_INPUT;
     }
+    if (!dsname) { /* the zoo's input shapes, as profile chooses its test set */
+        const mcb_tensor *x = &g.tensors[g.in[0]];
+        const int four = x->rank == 4;
+        dsname = four && x->shape[1] == 28 && x->shape[2] == 28 && x->shape[3] == 1   ? "mnist"
+                 : four && x->shape[1] == 32 && x->shape[2] == 32 && x->shape[3] == 3 ? "cifar10"
+                                                                                      : NULL;
+        if (!dsname) {
+            mcb_error("%s: no calibration set for this input shape: give --dataset", path);
+            mcb_graph_free(&g);
+            return MCB_EXIT_INPUT;
+        }
+    }
     mcb_dataset d;
     if (mcb_dataset_load(&d, dsname, "train", mcb_data_dir(dir), 0) != 0) {
         mcb_graph_free(&g);
@@ -128,17 +152,17 @@ int cmd_quantize(int argc, char **argv)
     mcb_calib cal;
     int rc = MCB_EXIT_INPUT;
     if (calibrate(&g, path, &d, (int)calib, &cal) == 0) {
-        if (mcb_quantize_graph(&g, &cal, path, &q) == 0) {
+        if ((q7 ? mcb_quantize_graph_q7 : mcb_quantize_graph)(&g, &cal, path, &q) == 0) {
             char desc[256];
-            snprintf(desc, sizeof desc, "mcubench int8 (%s, %ld calibration images of %s)",
+            snprintf(desc, sizeof desc, "mcubench %s (%s, %ld calibration images of %s)", scheme,
                      g.description ? g.description : "float model", calib, dsname);
             free(q.description);
             q.description = strdup(desc);
             if (mcb_tflite_save(out, &q) == 0) {
                 const mcb_tensor *ti = &q.tensors[q.in[0]], *to = &q.tensors[q.out[0]];
-                printf("%s: int8, calibrated on %ld %s images; input scale %.9g zero point %lld;"
+                printf("%s: %s, calibrated on %ld %s images; input scale %.9g zero point %lld;"
                        " output scale %.9g zero point %lld\n",
-                       out, calib, dsname, ti->scale[0], (long long)ti->zero_point[0],
+                       out, scheme, calib, dsname, ti->scale[0], (long long)ti->zero_point[0],
                        to->scale[0], (long long)to->zero_point[0]);
                 rc = MCB_EXIT_OK;
             }

@@ -10,12 +10,14 @@ extern const mcb_engine mcb_engine_aot;
 extern const mcb_engine mcb_engine_tflm;
 extern const mcb_engine mcb_engine_tflm_cmsis_nn;
 extern const mcb_engine mcb_engine_cmsis_nn;
+extern const mcb_engine mcb_engine_cmsis_nn_q7;
 
 static const mcb_engine *const engines[] = {
     &mcb_engine_aot,
     &mcb_engine_tflm,
     &mcb_engine_tflm_cmsis_nn,
     &mcb_engine_cmsis_nn,
+    &mcb_engine_cmsis_nn_q7,
     NULL,
 };
 

@@ -14,6 +14,7 @@
 
 void mcb_exec_register_float(void);
 void mcb_exec_register_int8(void); /* exec_int8.c */
+void mcb_exec_register_q7(void);   /* exec_q7.c */
 
 static mcb_exec_kernel table[MAX_KERNELS];
 static int n_table;
@@ -25,6 +26,7 @@ static void builtins(void)
         builtins_done = 1;
         mcb_exec_register_float();
         mcb_exec_register_int8();
+        mcb_exec_register_q7();
     }
 }
 
@@ -177,10 +179,11 @@ mcb_exec *mcb_exec_prepare(const mcb_graph *g, const char *what)
             ready[op->out[k]] = 1;
         }
         int type = g->tensors[op->in[0]].type;
-        const mcb_exec_kernel *k = mcb_exec_find(op->code, type);
+        const int q7 = g->scheme == MCB_SCHEME_Q7 && type == MCB_INT8;
+        const mcb_exec_kernel *k = mcb_exec_find(op->code, q7 ? MCB_EXEC_Q7 : type);
         if (!k) {
             mcb_error("%s: op %d (%s): no kernel for %s input", what, i, name,
-                      mcb_dtype_name(type));
+                      q7 ? "q7" : mcb_dtype_name(type));
             bad++;
             continue;
         }

@@ -17,6 +17,10 @@
 
 #include <stddef.h>
 
+/* The kernel-table type under which the q7 kernels (exec_q7.h) are registered: an op of a
+ * graph with scheme MCB_SCHEME_Q7 whose first input is int8 is looked up with it. */
+#define MCB_EXEC_Q7 1007
+
 typedef struct {
     int code; /* enum mcb_opcode */
     int type; /* enum mcb_dtype of the op's first input */

@@ -114,6 +114,7 @@ int mcb_graph_clone(mcb_graph *dst, const mcb_graph *src)
     memcpy(dst->out, src->out, sizeof dst->out);
     if (src->description && !(dst->description = dupstr(src->description)))
         goto fail;
+    dst->scheme = src->scheme;
     return 0;
 fail:
     mcb_graph_free(dst);

@@ -83,7 +83,14 @@ typedef struct {
     int n_in, n_out;
     int in[MCB_MAX_GRAPH_IO], out[MCB_MAX_GRAPH_IO];
     char *description;
+    int scheme; /* enum mcb_scheme: how the int8 values are to be computed */
 } mcb_graph;
+
+/* The arithmetic of an int8 graph. MCB_SCHEME_Q7 is CMSIS-NN's legacy q7 fixed point
+ * (power-of-two scales, zero points 0, shift requantization; docs/quantization.md); in the
+ * .tflite it is the metadata entry MCB_Q7_METADATA whose buffer holds the bytes "q7". */
+enum mcb_scheme { MCB_SCHEME_TFLITE = 0, MCB_SCHEME_Q7 = 1 };
+#define MCB_Q7_METADATA "mcubench_scheme"
 
 void mcb_graph_init(mcb_graph *g);
 void mcb_graph_free(mcb_graph *g);

@@ -390,6 +390,42 @@ static int check_order(reader *r)
     return rc;
 }
 
+/* The metadata entries we know: MCB_Q7_METADATA marks a legacy q7 model (graph.h). Other
+ * entries (a converter's "min_runtime_version", ...) are ignored. */
+static int read_metadata(reader *r, fb_table *model)
+{
+    fb_buf *b = &r->b;
+    fb_vec md;
+    if (fb_get_vec(b, model, TFL_MODEL_METADATA, 4, &md))
+        return -1;
+    for (size_t i = 0; i < md.n; i++) {
+        fb_table mt;
+        char *name = NULL;
+        uint32_t bi;
+        if (fb_vec_table(b, &md, i, &mt) || fb_get_str(b, &mt, TFL_META_NAME, MAX_NAME, &name) ||
+            fb_get_u32(b, &mt, TFL_META_BUFFER, 0, &bi)) {
+            free(name);
+            return -1;
+        }
+        const int ours = name && !strcmp(name, MCB_Q7_METADATA);
+        free(name);
+        if (!ours)
+            continue;
+        const uint8_t *data;
+        size_t size;
+        if (bi >= r->buffers.n)
+            return fb_fail(b, "metadata %s: buffer index %u out of range (%zu buffers)",
+                           MCB_Q7_METADATA, bi, r->buffers.n);
+        if (buffer_data(r, -1, bi, &data, &size))
+            return -1;
+        if (size != 2 || memcmp(data, "q7", 2) != 0)
+            return fb_fail(b, "metadata %s: unknown value (only \"q7\" is known)",
+                           MCB_Q7_METADATA);
+        r->g->scheme = MCB_SCHEME_Q7;
+    }
+    return 0;
+}
+
 static int parse(reader *r)
 {
     fb_buf *b = &r->b;
@@ -426,6 +462,8 @@ static int parse(reader *r)
     for (size_t i = 0; i < ops.n; i++)
         if (read_operator(r, &ops, (int)i))
             return -1;
+    if (read_metadata(r, &model))
+        return -1;
     return check_order(r);
 }
 

@@ -273,6 +273,15 @@ static void write_buffers(writer *x, size_t vec)
         fb_put_bytes(w, t->data, t->data_size);
         fb_patch(w, b.ref_pos[TFL_BUF_DATA], v);
     }
+    if (x->g->scheme == MCB_SCHEME_Q7) { /* the metadata value, last (write_model) */
+        fb_tb b;
+        fb_tb_init(&b);
+        fb_tb_ref(&b, TFL_BUF_DATA);
+        fb_patch(w, elem_slot(vec, k), fb_tb_end(w, &b));
+        size_t v = fb_vec_begin(w, 2, 1, 16);
+        fb_put_bytes(w, "q7", 2);
+        fb_patch(w, b.ref_pos[TFL_BUF_DATA], v);
+    }
 }
 
 static void write_model(writer *x)
@@ -282,6 +291,7 @@ static void write_model(writer *x)
     size_t n_buffers = 1;
     for (int i = 0; i < g->n_tensors; i++)
         n_buffers += g->tensors[i].data != NULL;
+    const int q7 = g->scheme == MCB_SCHEME_Q7; /* one more buffer: the metadata's value */
 
     fb_begin(w, TFL_IDENT);
     fb_tb m;
@@ -291,6 +301,8 @@ static void write_model(writer *x)
     fb_tb_ref(&m, TFL_MODEL_SUBGRAPHS);
     fb_tb_ref(&m, TFL_MODEL_DESCRIPTION);
     fb_tb_ref(&m, TFL_MODEL_BUFFERS);
+    if (q7)
+        fb_tb_ref(&m, TFL_MODEL_METADATA);
     size_t root = fb_tb_end(w, &m);
 
     size_t v = table_vec(w, (size_t)x->n_codes);
@@ -316,7 +328,17 @@ static void write_model(writer *x)
 
     fb_patch(w, m.ref_pos[TFL_MODEL_DESCRIPTION],
              fb_put_str(w, g->description ? g->description : "mcubench"));
-    v = table_vec(w, n_buffers);
+    if (q7) {
+        v = table_vec(w, 1);
+        fb_patch(w, m.ref_pos[TFL_MODEL_METADATA], v);
+        fb_tb md;
+        fb_tb_init(&md);
+        fb_tb_ref(&md, TFL_META_NAME);
+        fb_tb_u32(&md, TFL_META_BUFFER, (uint32_t)n_buffers);
+        fb_patch(w, elem_slot(v, 0), fb_tb_end(w, &md));
+        fb_patch(w, md.ref_pos[TFL_META_NAME], fb_put_str(w, MCB_Q7_METADATA));
+    }
+    v = table_vec(w, n_buffers + (size_t)q7);
     fb_patch(w, m.ref_pos[TFL_MODEL_BUFFERS], v);
     write_buffers(x, v);
     fb_finish(w, root);

@@ -31,4 +31,18 @@ void mcb_quant_asym_params(float rmin, float rmax, float *scale, int *zero_point
  * errors. 0, or -1 after reporting one line per problem. */
 int mcb_quantize_graph(const mcb_graph *f, const mcb_calib *c, const char *what, mcb_graph *q);
 
+/* ---- CMSIS-NN's legacy q7 scheme (docs/quantization.md, "The q7 scheme") ----
+ * Every tensor is per tensor with scale 2^-frac and zero point 0; biases are int8 too. */
+
+/* Fractional bits of an int8 fixed-point format for values up to absmax in magnitude, as Arm's
+ * q7 quantizer chose them: 7 - ceil(log2(absmax)); 7 when absmax is 0 (or not finite). */
+int mcb_q7_frac_bits(double absmax);
+
+/* Builds the q7 graph q (scheme MCB_SCHEME_Q7) from float graph f and its calibration: weight
+ * and bias fractional bits from their ranges, activations' from the calibrated ranges, and
+ * the bias and output fractional bits of each layer capped at input + weight bits so that the
+ * legacy kernels' shifts are never negative. 0, or -1 after one line per problem (an operator
+ * the legacy API lacks, a shift out of the kernels' range). */
+int mcb_quantize_graph_q7(const mcb_graph *f, const mcb_calib *c, const char *what, mcb_graph *q);
+
 #endif
