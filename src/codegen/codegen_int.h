@@ -42,6 +42,7 @@ typedef struct {
 struct mcb_codegen {
     const mcb_graph *g;
     char *what;
+    mcb_codegen_opts opts;
     cg_step *steps;
     int n_steps;
     int *canon;          /* per tensor: the tensor whose bytes it uses (reshape aliases) */

@@ -379,7 +379,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     buf[0] = 0;
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
-            kw14 = 0;
+            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw14 = 0, shift0 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
@@ -390,15 +390,22 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
             padded |= k->pad_h != 0 || k->pad_w != 0 ||
                       (k->conv_h - 1) * k->stride_h + k->filter_h > k->in_h ||
                       (k->conv_w - 1) * k->stride_w + k->filter_w > k->in_w;
+            int some0 = 0, pos = 0;
             for (int ch = 0; k->pool && ch < k->out_c; ch++)
-                wrap |= k->shift[ch] > 0;
-            kw5 |= k->kw == 5, kw14 |= k->kw == 14;
+                pos |= k->shift[ch] > 0, some0 |= k->shift[ch] == 0;
+            wrap |= pos;
+            shift0 |= k->pool && !pos && some0;
+            w16 |= !k->int8w, w8 |= k->int8w;
+            kw5 |= !k->int8w && k->kw == 5, kw14 |= !k->int8w && k->kw == 14;
+            w8kw6 |= k->int8w && k->kw == 6, w8kw14 |= k->int8w && k->kw == 14;
         }
         const struct {
             const char *name;
             int used;
         } sw[] = {{"POOL", pool},     {"PLAIN", plain}, {"PERM4", perm4}, {"NATURAL", natural},
-                  {"PADDED", padded}, {"WRAP", wrap},   {"KW5", kw5},     {"KW14", kw14}};
+                  {"PADDED", padded}, {"WRAP", wrap},   {"KW5", kw5},     {"KW14", kw14},
+                  {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
+                  {"SHIFT0", shift0}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");
@@ -407,20 +414,23 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 len += (size_t)snprintf(buf + len, n - len, "#define MCB_AOT_CONV_%s 0\n",
                                         sw[i].name);
     } else if (!strcmp(src, "aot/aot_fc.c")) {
-        int rest = 0, lshift = 0;
+        int rest = 0, lshift = 0, w16 = 0, w8 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_FC)
                 continue;
             const mcb_aot_fc *k = &cg->steps[s].afc.k;
             rest |= k->in_depth % 4 != 0;
+            w16 |= !k->int8w, w8 |= k->int8w;
             for (int ch = 0; ch < k->out_depth; ch++)
                 lshift |= k->shift[ch] > 0;
         }
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: the variants this model does not use are "
-                                "left out (see below). */\n%s%s",
+                                "left out (see below). */\n%s%s%s%s",
                                 rest ? "" : "#define MCB_AOT_FC_REST 0\n",
-                                lshift ? "" : "#define MCB_AOT_FC_LSHIFT 0\n");
+                                lshift ? "" : "#define MCB_AOT_FC_LSHIFT 0\n",
+                                w16 ? "" : "#define MCB_AOT_FC_W16 0\n",
+                                w8 ? "" : "#define MCB_AOT_FC_W8 0\n");
     } else if (!strcmp(src, "softmax.c")) {
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: optimized for size (once per inference; "

@@ -129,14 +129,16 @@ static int conv_step(mcb_codegen *cg, int oi, int pool_op, cg_step *s, int *fuse
     /* a layer the aot kernels do not cover falls back to the reference kernel: not an error */
     const int q = mcb_err_quiet(1);
     if (pool_op >= 0) {
-        if (mcb_aot_conv_pack(what, &s->conv, &s->pool, s->filter, s->bias, &s->aconv) == 0) {
+        if (mcb_aot_conv_pack_w(what, &s->conv, &s->pool, s->filter, s->bias,
+                                !cg->opts.weights_int16, &s->aconv) == 0) {
             mcb_err_quiet(q);
             s->kind = CG_AOT_CONV;
             *fused = 1;
             return 0;
         }
     }
-    int rc = mcb_aot_conv_pack(what, &s->conv, NULL, s->filter, s->bias, &s->aconv);
+    int rc = mcb_aot_conv_pack_w(what, &s->conv, NULL, s->filter, s->bias,
+                                 !cg->opts.weights_int16, &s->aconv);
     mcb_err_quiet(q);
     s->kind = rc == 0 ? CG_AOT_CONV : CG_REF_CONV;
     return 0;
@@ -268,7 +270,8 @@ static int build_steps(mcb_codegen *cg)
             char what[64];
             snprintf(what, sizeof what, "operator %d", i);
             const int q = mcb_err_quiet(1);
-            s->kind = rc == 0 && mcb_aot_fc_pack(what, &s->fc, s->filter, s->bias, &s->afc) == 0
+            s->kind = rc == 0 && mcb_aot_fc_pack_w(what, &s->fc, s->filter, s->bias,
+                                                   !cg->opts.weights_int16, &s->afc) == 0
                           ? CG_AOT_FC
                           : CG_REF_FC;
             mcb_err_quiet(q);
@@ -465,6 +468,12 @@ static void file_lists(mcb_codegen *cg)
 
 mcb_codegen *mcb_codegen_analyse(const mcb_graph *g, const char *what)
 {
+    return mcb_codegen_analyse_opts(g, what, NULL);
+}
+
+mcb_codegen *mcb_codegen_analyse_opts(const mcb_graph *g, const char *what,
+                                      const mcb_codegen_opts *opts)
+{
     mcb_codegen *cg = calloc(1, sizeof *cg);
     if (!cg || !(cg->what = strdup(what))) {
         free(cg);
@@ -472,6 +481,8 @@ mcb_codegen *mcb_codegen_analyse(const mcb_graph *g, const char *what)
         return NULL;
     }
     cg->g = g;
+    if (opts)
+        cg->opts = *opts;
     mcb_exec_register_int8();
     mcb_exec *e = mcb_exec_prepare(g, what); /* one line per invalid operator */
     if (!e)

@@ -97,6 +97,7 @@ static long run_conv(const conv_case *cc)
     p.output_offset = out_zp;
     p.filter_offset = uniform(0, 5) == 0 ? uniform(-128, 127) : 0;
     rand_act(&p.act_min, &p.act_max, out_zp);
+    const int small_filter = p.filter_offset != 0 && uniform(0, 1); /* w + offset fits int8 */
     int32_t *mult = malloc(sizeof(int32_t) * p.out_c), *shift = malloc(sizeof(int32_t) * p.out_c);
     rand_quant(p.out_c, mult, shift, cc->pos_shifts);
     p.multiplier = mult, p.shift = shift;
@@ -112,6 +113,12 @@ static long run_conv(const conv_case *cc)
         in[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -128) : rand_s8();
     for (size_t i = 0; i < n_f; i++)
         filter[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -127) : rand_s8();
+    if (small_filter) {
+        const int lo = p.filter_offset < 0 ? -128 - p.filter_offset : -128;
+        const int hi = p.filter_offset > 0 ? 127 - p.filter_offset : 127;
+        for (size_t i = 0; i < n_f; i++)
+            filter[i] = (int8_t)(filter[i] < lo ? lo : filter[i] > hi ? hi : filter[i]);
+    }
     for (int i = 0; i < p.out_c; i++)
         bias[i] = uniform(0, 3) == 0 ? (int32_t)next() / 64 : uniform(-5000, 5000);
     const int with_bias = uniform(0, 9) != 0;
@@ -136,22 +143,35 @@ static long run_conv(const conv_case *cc)
         want = pooled;
     }
 
-    long bad = -1;
-    mcb_aot_conv_packed pk;
-    if (mcb_aot_conv_pack("test", &p, cc->pool ? &pool : NULL, filter, with_bias ? bias : NULL,
-                          &pk) == 0) {
+    /* both weight storages: int16 (widened at pack time) and int8 (widened in the loop; a
+     * filter offset that takes a weight outside int8 falls back to int16) */
+    long bad = 0;
+    for (int w8 = 0; w8 < 2 && bad >= 0; w8++) {
+        mcb_aot_conv_packed pk;
+        if (mcb_aot_conv_pack_w("test", &p, cc->pool ? &pool : NULL, filter,
+                                with_bias ? bias : NULL, w8, &pk) != 0) {
+            bad = -1;
+            break;
+        }
+        if (w8 && p.filter_offset == 0 && !pk.k.int8w)
+            bad++; /* int8 storage must be taken whenever the weights fit */
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
-        int32_t *scratch = malloc(mcb_aot_conv_scratch_bytes(&pk.k));
+        /* scratch filled with garbage: pad values must not matter */
+        const size_t sb = mcb_aot_conv_scratch_bytes(&pk.k);
+        int32_t *scratch = malloc(sb);
+        memset(scratch, 0xA5, sb);
         mcb_aot_conv_s8(&pk.k, in, got, scratch);
-        bad = got[n_out] != 0x5A;
+        long b1 = got[n_out] != 0x5A;
         for (size_t i = 0; i < n_out; i++)
-            bad += got[i] != want[i];
-        if (bad)
+            b1 += got[i] != want[i];
+        if (b1)
             fprintf(stderr,
-                    "conv %dx%dx%d -> %d, filter %dx%d stride %d %s pool %d perm4 %d: %ld bad\n",
+                    "conv %dx%dx%d -> %d, filter %dx%d stride %d %s pool %d perm4 %d int8w %d: "
+                    "%ld bad\n",
                     p.in_h, p.in_w, p.in_c, p.out_c, p.filter_h, p.filter_w, p.stride_h,
-                    cc->same ? "SAME" : "VALID", cc->pool, pk.k.perm4, bad);
+                    cc->same ? "SAME" : "VALID", cc->pool, pk.k.perm4, pk.k.int8w, b1);
+        bad += b1;
         free(scratch);
         free(got);
         mcb_aot_conv_free(&pk);
@@ -185,17 +205,24 @@ static long run_fc(int in_depth, int out_depth, int per_channel)
         bias[i] = uniform(-100000, 100000);
     int8_t want[64], got[65];
     mcb_fully_connected_s8(&p, in, f, bias, want);
-    long bad = -1;
-    mcb_aot_fc_packed pk;
-    if (mcb_aot_fc_pack("test", &p, f, bias, &pk) == 0) {
+    long bad = 0;
+    for (int w8 = 0; w8 < 2 && bad >= 0; w8++) {
+        mcb_aot_fc_packed pk;
+        if (mcb_aot_fc_pack_w("test", &p, f, bias, w8, &pk) != 0) {
+            bad = -1;
+            break;
+        }
+        if (w8 && (p.per_channel || p.filter_offset == 0) && !pk.k.int8w)
+            bad++;
         got[out_depth] = 0x5A;
         mcb_aot_fc_s8(&pk.k, in, got);
-        bad = got[out_depth] != 0x5A;
+        long b1 = got[out_depth] != 0x5A;
         for (int i = 0; i < out_depth; i++)
-            bad += got[i] != want[i];
-        if (bad)
-            fprintf(stderr, "fc %d -> %d per_channel %d: %ld bad\n", in_depth, out_depth,
-                    per_channel, bad);
+            b1 += got[i] != want[i];
+        if (b1)
+            fprintf(stderr, "fc %d -> %d per_channel %d int8w %d: %ld bad\n", in_depth,
+                    out_depth, per_channel, pk.k.int8w, b1);
+        bad += b1;
         mcb_aot_fc_free(&pk);
     }
     free(in), free(f);

@@ -26,11 +26,19 @@ typedef struct {
  * conv output, fused. */
 int mcb_aot_conv_pack(const char *what, const mcb_conv_params *p, const mcb_pool_params *pool,
                       const int8_t *filter, const int32_t *bias, mcb_aot_conv_packed *out);
+/* The same with the weight storage chosen: int8 = 1 stores int8 weights (widened in the inner
+ * loop; mcb_aot_conv_pack stores int16). When a weight plus the filter offset does not fit
+ * int8 (a per-tensor filter zero point), the layer is stored as int16 (out->k.int8w = 0). */
+int mcb_aot_conv_pack_w(const char *what, const mcb_conv_params *p, const mcb_pool_params *pool,
+                        const int8_t *filter, const int32_t *bias, int int8,
+                        mcb_aot_conv_packed *out);
 void mcb_aot_conv_free(mcb_aot_conv_packed *pk);
 
 /* FULLY_CONNECTED with batches 1, per-tensor or per-channel. */
 int mcb_aot_fc_pack(const char *what, const mcb_fc_params *p, const int8_t *filter,
                     const int32_t *bias, mcb_aot_fc_packed *out);
+int mcb_aot_fc_pack_w(const char *what, const mcb_fc_params *p, const int8_t *filter,
+                      const int32_t *bias, int int8, mcb_aot_fc_packed *out);
 void mcb_aot_fc_free(mcb_aot_fc_packed *pk);
 
 /* Flash bytes of the packed arrays (weights, bias, multipliers, shifts), and of the same
