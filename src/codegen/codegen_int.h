@@ -16,6 +16,8 @@ enum cg_kind {
     CG_AVGPOOL,    /* mcb_avg_pool2d_s8 */
     CG_ADD,        /* mcb_add_s8 */
     CG_SOFTMAX,    /* mcb_softmax_s8 */
+    CG_AOT_DWCONV, /* mcb_aot_dw_s8 */
+    CG_KINDS
 };
 
 typedef struct {
@@ -37,6 +39,8 @@ typedef struct {
     const int32_t *bias;
     mcb_aot_conv_packed aconv;
     mcb_aot_fc_packed afc;
+    mcb_aot_dw_packed adw;
+    int8_t *owned_filter;  /* a depthwise conv of one input channel as a conv: its filter */
 } cg_step;
 
 struct mcb_codegen {

@@ -229,6 +229,55 @@ static long run_fc(int in_depth, int out_depth, int per_channel)
     return bad;
 }
 
+/* DEPTHWISE_CONV_2D (multiplier 1) against the reference: any channel count (the 4-channel
+ * words and the rest), filter sizes 1..5, strides 1..2, SAME and VALID. */
+static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int same)
+{
+    mcb_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1, p.in_h = in_h, p.in_w = in_w, p.in_c = p.out_c = ch;
+    p.filter_h = fh, p.filter_w = fw, p.stride_h = p.stride_w = stride;
+    p.dilation_h = p.dilation_w = 1, p.depth_multiplier = 1;
+    p.out_h = mcb_compute_padding(same ? 0 : 1, in_h, fh, stride, 1, &p.pad_h);
+    p.out_w = mcb_compute_padding(same ? 0 : 1, in_w, fw, stride, 1, &p.pad_w);
+    if (p.out_h <= 0 || p.out_w <= 0)
+        return 0;
+    const int32_t out_zp = rand_zp();
+    p.input_offset = -rand_zp(), p.output_offset = out_zp;
+    rand_act(&p.act_min, &p.act_max, out_zp);
+    int32_t *mult = malloc(sizeof(int32_t) * ch), *shift = malloc(sizeof(int32_t) * ch);
+    int32_t *bias = malloc(sizeof(int32_t) * ch);
+    rand_quant(ch, mult, shift, uniform(0, 3) == 0);
+    p.multiplier = mult, p.shift = shift;
+    const size_t n_in = (size_t)in_h * in_w * ch, n_f = (size_t)fh * fw * ch;
+    const size_t n_out = (size_t)p.out_h * p.out_w * ch;
+    int8_t *in = malloc(n_in), *f = malloc(n_f), *want = malloc(n_out), *got = malloc(n_out + 1);
+    const int extreme = uniform(0, 7) == 0;
+    for (size_t i = 0; i < n_in; i++)
+        in[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -128) : rand_s8();
+    for (size_t i = 0; i < n_f; i++)
+        f[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -127) : rand_s8();
+    for (int i = 0; i < ch; i++)
+        bias[i] = uniform(-50000, 50000);
+    const int with_bias = uniform(0, 9) != 0;
+    mcb_depthwise_conv2d_s8(&p, in, f, with_bias ? bias : NULL, want);
+    long bad = -1;
+    mcb_aot_dw_packed pk;
+    if (mcb_aot_dw_pack("test", &p, f, with_bias ? bias : NULL, &pk) == 0) {
+        got[n_out] = 0x5A;
+        mcb_aot_dw_s8(&pk.k, in, got);
+        bad = got[n_out] != 0x5A;
+        for (size_t i = 0; i < n_out; i++)
+            bad += got[i] != want[i];
+        if (bad)
+            fprintf(stderr, "dw %dx%dx%d filter %dx%d stride %d %s: %ld bad\n", in_h, in_w, ch,
+                    fh, fw, stride, same ? "SAME" : "VALID", bad);
+        mcb_aot_dw_free(&pk);
+    }
+    free(in), free(f), free(want), free(got), free(bias), free(mult), free(shift);
+    return bad;
+}
+
 static void test_refusals(void)
 {
     mcb_conv_params p;
@@ -353,6 +402,19 @@ int main(void)
     }
     cases++;
     bad += run_fc(3200, 10, 1) != 0; /* mnist-conv128's dense layer */
+    /* depthwise: MLPerf's shapes (3x3 stride 1 and 2 SAME, DS-CNN's 10x4 input) and random */
+    const int dwc[][7] = {{12, 12, 8, 3, 3, 1, 1}, {12, 12, 8, 3, 3, 2, 1}, {25, 5, 64, 3, 3, 1, 1},
+                          {7, 7, 13, 3, 3, 2, 1},  {6, 9, 4, 5, 5, 1, 0}};
+    for (size_t i = 0; i < sizeof dwc / sizeof dwc[0]; i++, cases++)
+        bad += run_dw(dwc[i][0], dwc[i][1], dwc[i][2], dwc[i][3], dwc[i][4], dwc[i][5],
+                      dwc[i][6]) != 0;
+    for (int i = 0; i < 200; i++, cases++) {
+        const int fh = uniform(0, 2) ? 3 : uniform(1, 5), fw = uniform(0, 2) ? fh : uniform(1, 5);
+        const long r = run_dw(uniform(fh, 11), uniform(fw, 11), uniform(1, 17), fh, fw,
+                              uniform(1, 2), uniform(0, 1));
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
     CHECK_EQ_INT(bad, 0);
     printf("%d cases, %ld with a mismatch\n", cases, bad);
     test_refusals();

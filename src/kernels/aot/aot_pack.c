@@ -359,3 +359,114 @@ int mcb_aot_fc_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_fc
         return -1;
     return 0;
 }
+
+void mcb_aot_dw_free(mcb_aot_dw_packed *pk)
+{
+    free(pk->weights);
+    free(pk->bias);
+    free(pk->multiplier);
+    free(pk->shift);
+    memset(pk, 0, sizeof *pk);
+}
+
+int mcb_aot_dw_pack(const char *what, const mcb_conv_params *p, const int8_t *filter,
+                    const int32_t *bias, mcb_aot_dw_packed *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->batches != 1 || p->depth_multiplier != 1 || p->in_c != p->out_c) {
+        mcb_error("%s: %d batches, depth multiplier %d (the aot depthwise kernel takes 1 and 1)",
+                  what, p->batches, p->depth_multiplier);
+        return -1;
+    }
+    if (p->dilation_h != 1 || p->dilation_w != 1) {
+        mcb_error("%s: dilation %dx%d (the aot depthwise kernel takes 1)", what, p->dilation_h,
+                  p->dilation_w);
+        return -1;
+    }
+    if (p->in_h <= 0 || p->in_w <= 0 || p->in_c <= 0 || p->out_h <= 0 || p->out_w <= 0 ||
+        p->filter_h <= 0 || p->filter_w <= 0 || p->stride_h <= 0 || p->stride_w <= 0 ||
+        (int64_t)p->filter_h * p->filter_w > (1 << 16)) {
+        mcb_error("%s: empty or invalid depthwise shape", what);
+        return -1;
+    }
+    const int C = p->in_c, taps = p->filter_h * p->filter_w;
+    if (!fits_int8(filter, (size_t)taps * C, p->filter_offset)) {
+        mcb_error("%s: filter offset %ld takes a weight outside int8", what,
+                  (long)p->filter_offset);
+        return -1;
+    }
+    if (check_quant(what, p->multiplier, p->shift, C) != 0)
+        return -1;
+    mcb_aot_dw *k = &out->k;
+    k->in_h = p->in_h, k->in_w = p->in_w, k->channels = C;
+    k->out_h = p->out_h, k->out_w = p->out_w;
+    k->filter_h = p->filter_h, k->filter_w = p->filter_w;
+    k->stride_h = p->stride_h, k->stride_w = p->stride_w;
+    k->pad_h = p->pad_h, k->pad_w = p->pad_w;
+    k->input_zero_point = -p->input_offset;
+    k->output_offset = p->output_offset;
+    k->act_min = p->act_min, k->act_max = p->act_max;
+    out->weights = malloc((size_t)taps * C);
+    out->bias = calloc((size_t)C, sizeof(int32_t));
+    out->multiplier = malloc(sizeof(int32_t) * (size_t)C);
+    out->shift = malloc(sizeof(int32_t) * (size_t)C);
+    if (!out->weights || !out->bias || !out->multiplier || !out->shift) {
+        mcb_error("%s: out of memory packing %d weights", what, taps * C);
+        mcb_aot_dw_free(out);
+        return -1;
+    }
+    for (int c = 0; c < C; c++) {
+        int64_t sum = 0;
+        const int C4 = C & ~3;
+        for (int t = 0; t < taps; t++) {
+            const int32_t v = (int32_t)filter[(size_t)t * C + c] + p->filter_offset;
+            /* groups of 4 channels with their taps back to back, then the rest (mcb_aot.h) */
+            const size_t at = c < C4 ? (size_t)(c >> 2) * taps * 4 + (size_t)t * 4 + (c & 3)
+                                     : (size_t)C4 * taps + (size_t)t * (C - C4) + (c - C4);
+            out->weights[at] = (int8_t)v;
+            sum += v;
+        }
+        /* as for conv: outside taps read the zero point, so the folded bias stays exact */
+        const int64_t folded = (bias ? bias[c] : 0) + (int64_t)p->input_offset * sum;
+        out->bias[c] = (int32_t)(uint32_t)(uint64_t)folded;
+        out->multiplier[c] = p->multiplier[c];
+        out->shift[c] = p->shift[c];
+    }
+    k->weights = out->weights, k->bias = out->bias;
+    k->multiplier = out->multiplier, k->shift = out->shift;
+    return 0;
+}
+
+size_t mcb_aot_dw_flash_bytes(const mcb_aot_dw *k)
+{
+    return (size_t)k->filter_h * k->filter_w * k->channels + 12 * (size_t)k->channels;
+}
+
+int mcb_aot_dw_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_dw *k)
+{
+    const size_t nw = (size_t)k->filter_h * k->filter_w * k->channels;
+    if (fprintf(f, "static const int8_t %s_w[%zu] MCB_AOT_ALIGN4 = {", name, nw) < 0)
+        return -1;
+    for (size_t i = 0; i < nw; i++)
+        if (fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", k->weights[i]) < 0)
+            return -1;
+    if (fprintf(f, "\n};\n") < 0 || emit_array(f, name, "b", k->bias, (size_t)k->channels) ||
+        emit_array(f, name, "m", k->multiplier, (size_t)k->channels) ||
+        emit_array(f, name, "s", k->shift, (size_t)k->channels))
+        return -1;
+    if (fprintf(f,
+                "%sconst mcb_aot_dw %s = {\n"
+                "    .in_h = %d, .in_w = %d, .channels = %d, .out_h = %d, .out_w = %d,\n"
+                "    .filter_h = %d, .filter_w = %d, .stride_h = %d, .stride_w = %d,\n"
+                "    .pad_h = %d, .pad_w = %d,\n"
+                "    .input_zero_point = %ld, .output_offset = %ld,\n"
+                "    .act_min = %ld, .act_max = %ld,\n"
+                "    .weights = %s_w, .bias = %s_b, .multiplier = %s_m, .shift = %s_s,\n"
+                "};\n",
+                is_static ? "static " : "", name, k->in_h, k->in_w, k->channels, k->out_h,
+                k->out_w, k->filter_h, k->filter_w, k->stride_h, k->stride_w, k->pad_h, k->pad_w,
+                (long)k->input_zero_point, (long)k->output_offset, (long)k->act_min,
+                (long)k->act_max, name, name, name, name) < 0)
+        return -1;
+    return 0;
+}

@@ -16,6 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Word alignment for int8 arrays the kernels read as words (generated data). */
+#if defined(__GNUC__)
+#define MCB_AOT_ALIGN4 __attribute__((aligned(4)))
+#else
+#define MCB_AOT_ALIGN4
+#endif
+
 /* Output channels per register block of the conv micro-kernel (2 pixels x 3 channels). */
 #define MCB_AOT_CONV_BLOCK 3
 /* Output channels per block of the fully connected kernel. */
@@ -85,5 +92,29 @@ typedef struct {
 } mcb_aot_fc;
 
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output);
+
+/* DEPTHWISE_CONV_2D with depth multiplier 1 (+ fused activation), any filter size, stride and
+ * padding: input NHWC int8 [in_h][in_w][channels], output [out_h][out_w][channels]. Weights are
+ * int8 (filter offset added), one byte each: channels in groups of 4, for group g and tap t
+ * (t = fy*filter_w + fx) the word at byte 4*(g*taps + t) holds channels 4g..4g+3 (byte 0
+ * first), read as one word and widened with SXTB16 in the loop; then the channels beyond a
+ * multiple of 4, [tap][channel]. The input offset is folded into the bias, and taps outside
+ * the input read the input zero point (so they add nothing), as in the conv kernel. */
+typedef struct {
+    int in_h, in_w, channels;
+    int out_h, out_w;
+    int filter_h, filter_w;
+    int stride_h, stride_w;
+    int pad_h, pad_w;
+    int32_t input_zero_point;
+    int32_t output_offset;
+    int32_t act_min, act_max;
+    const int8_t *weights;     /* filter_h * filter_w * channels (4-aligned for the words) */
+    const int32_t *bias;       /* channels: bias + input_offset * sum over taps of w */
+    const int32_t *multiplier; /* channels */
+    const int32_t *shift;      /* channels */
+} mcb_aot_dw;
+
+void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output);
 
 #endif

@@ -41,6 +41,21 @@ int mcb_aot_fc_pack_w(const char *what, const mcb_fc_params *p, const int8_t *fi
                       const int32_t *bias, int int8, mcb_aot_fc_packed *out);
 void mcb_aot_fc_free(mcb_aot_fc_packed *pk);
 
+typedef struct {
+    mcb_aot_dw k;
+    int8_t *weights;
+    int32_t *bias, *multiplier, *shift;
+} mcb_aot_dw_packed;
+
+/* DEPTHWISE_CONV_2D with batches 1, depth multiplier 1, dilation 1 (any filter size, stride,
+ * padding), filter [1][filter_h][filter_w][channels] int8, bias NULL or channels values. Refuses
+ * a filter offset that takes a weight outside int8. */
+int mcb_aot_dw_pack(const char *what, const mcb_conv_params *p, const int8_t *filter,
+                    const int32_t *bias, mcb_aot_dw_packed *out);
+void mcb_aot_dw_free(mcb_aot_dw_packed *pk);
+size_t mcb_aot_dw_flash_bytes(const mcb_aot_dw *k);
+int mcb_aot_dw_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_dw *k);
+
 /* Flash bytes of the packed arrays (weights, bias, multipliers, shifts), and of the same
  * layer stored plainly (int8 weights, int32 bias, multipliers and shifts per channel). */
 size_t mcb_aot_conv_flash_bytes(const mcb_aot_conv *k);
