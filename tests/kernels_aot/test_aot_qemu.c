@@ -29,6 +29,7 @@ int main(int argc, char **argv)
     CHECK(out && strstr(out, "layer 2 dense") != NULL);
     CHECK(out && strstr(out, "layer 4 extra") != NULL);
     CHECK(out && strstr(out, "layer 6 int16 weights") != NULL); /* both weight storages */
+    CHECK(out && strstr(out, "layer 8 depthwise") != NULL);
     CHECK_EQ_INT(code, 0);
     free(out);
     return TEST_END();
