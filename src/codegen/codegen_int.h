@@ -17,6 +17,7 @@ enum cg_kind {
     CG_ADD,        /* mcb_add_s8 */
     CG_SOFTMAX,    /* mcb_softmax_s8 */
     CG_AOT_DWCONV, /* mcb_aot_dw_s8 */
+    CG_AOT_ADD,    /* mcb_aot_add_s8 */
     CG_KINDS
 };
 
@@ -40,6 +41,7 @@ typedef struct {
     mcb_aot_conv_packed aconv;
     mcb_aot_fc_packed afc;
     mcb_aot_dw_packed adw;
+    mcb_aot_add_packed aadd;
     int8_t *owned_filter;  /* a depthwise conv of one input channel as a conv: its filter */
 } cg_step;
 

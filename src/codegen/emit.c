@@ -95,6 +95,8 @@ static int emit_data(FILE *f, const mcb_codegen *cg, int s)
         return mcb_aot_fc_emit_c(f, name, 1, &st->afc.k);
     case CG_AOT_DWCONV:
         return mcb_aot_dw_emit_c(f, name, 1, &st->adw.k);
+    case CG_AOT_ADD:
+        return mcb_aot_add_emit_c(f, name, 1, &st->aadd.k);
     case CG_REF_CONV:
     case CG_REF_DWCONV: {
         const mcb_conv_params *p = &st->conv;
@@ -189,6 +191,10 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
         break;
     case CG_AOT_DWCONV:
         fprintf(f, "    mcb_aot_dw_s8(&layer%d, %s, %s);\n", s, in, out);
+        break;
+    case CG_AOT_ADD:
+        fprintf(f, "    mcb_aot_add_s8(&layer%d, %lld, %s, %s, %s);\n", s, (long long)st->elems,
+                in, in2, out);
         break;
     case CG_REF_CONV:
     case CG_REF_DWCONV:
@@ -304,7 +310,8 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
     int aot = 0, ref = 0;
     for (int s = 0; s < cg->n_steps; s++) {
         const int k = cg->steps[s].kind;
-        const int is_aot = k == CG_AOT_CONV || k == CG_AOT_FC || k == CG_AOT_DWCONV;
+        const int is_aot =
+            k == CG_AOT_CONV || k == CG_AOT_FC || k == CG_AOT_DWCONV || k == CG_AOT_ADD;
         aot |= is_aot;
         ref |= !is_aot;
     }

@@ -22,7 +22,7 @@ const char *cg_kernel_name(int kind)
     static const char *const names[] = {
         "mcb_aot_conv_s8", "mcb_conv2d_s8",  "mcb_depthwise_conv2d_s8", "mcb_aot_fc_s8",
         "mcb_fully_connected_s8", "mcb_max_pool2d_s8", "mcb_avg_pool2d_s8", "mcb_add_s8",
-        "mcb_softmax_s8", "mcb_aot_dw_s8"};
+        "mcb_softmax_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8"};
     return kind >= 0 && kind < CG_KINDS ? names[kind] : "?";
 }
 
@@ -337,8 +337,14 @@ static int build_steps(mcb_codegen *cg)
             s->in[1] = canon(cg, op->in[1]);
             s->n_in = 2;
             s->elems = mcb_tensor_elems(T(cg, op->out[0]));
-            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why))
+            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why)) {
                 rc = problem(cg, i, "%s", why);
+            } else {
+                const int q = mcb_err_quiet(1);
+                if (mcb_aot_add_pack("ADD", &s->add, &s->aadd) == 0)
+                    s->kind = CG_AOT_ADD;
+                mcb_err_quiet(q);
+            }
             break;
         }
         default:
@@ -460,6 +466,9 @@ static void weight_bytes(mcb_codegen *cg)
             cg->weight_bytes += (int64_t)mcb_aot_fc_flash_bytes(&st->afc.k);
             cg->plain_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
             break;
+        case CG_AOT_ADD:
+            cg->weight_bytes += 2 * 256 * 4; /* the two input tables */
+            break;
         case CG_REF_FC:
             cg->weight_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
             cg->plain_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
@@ -480,13 +489,13 @@ static void file_lists(mcb_codegen *cg)
     cg->files[nf++] = "mcb_kernels.h";
     cg->files[nf++] = "mcb_fixedpoint.h";
     cg->sources[ns++] = "model.c";
-    if (need[CG_AOT_CONV] || need[CG_AOT_FC] || need[CG_AOT_DWCONV]) {
+    if (need[CG_AOT_CONV] || need[CG_AOT_FC] || need[CG_AOT_DWCONV] || need[CG_AOT_ADD]) {
         cg->files[nf++] = "aot/mcb_aot.h";
         cg->files[nf++] = "aot/aot_simd.h";
     }
     static const struct { int kind; const char *file; } src[] = {
         {CG_AOT_CONV, "aot/aot_conv.c"}, {CG_AOT_FC, "aot/aot_fc.c"},
-        {CG_AOT_DWCONV, "aot/aot_dw.c"},
+        {CG_AOT_DWCONV, "aot/aot_dw.c"}, {CG_AOT_ADD, "aot/aot_add.c"},
         {CG_REF_CONV, "conv.c"},         {CG_REF_FC, "fully_connected.c"},
         {CG_MAXPOOL, "pool.c"},          {CG_ADD, "add.c"},
         {CG_SOFTMAX, "softmax.c"},
@@ -565,6 +574,7 @@ void mcb_codegen_free(mcb_codegen *cg)
         mcb_aot_conv_free(&cg->steps[s].aconv);
         mcb_aot_fc_free(&cg->steps[s].afc);
         mcb_aot_dw_free(&cg->steps[s].adw);
+        mcb_aot_add_free(&cg->steps[s].aadd);
         free(cg->steps[s].owned_filter);
     }
     free(cg->steps);

@@ -434,11 +434,11 @@ int main(int argc, char **argv)
     }
     CHECK(cgt_mixed_graph(5, &g) == 0);
     {
-        /* the paths this graph is for: unpooled aot conv, reference kernels, a reshape into
-         * the graph output (an alias) */
+        /* the paths this graph is for: unpooled aot conv, the aot depthwise and ADD kernels,
+         * reference pools, a reshape into the graph output (an alias) */
         mcb_codegen *cg = mcb_codegen_analyse(&g, "mixed");
         const mcb_codegen_layer *l = NULL;
-        const char *want[] = {"mcb_aot_conv_s8", "mcb_depthwise_conv2d_s8", "mcb_add_s8",
+        const char *want[] = {"mcb_aot_conv_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8",
                               "mcb_avg_pool2d_s8", "mcb_max_pool2d_s8", "mcb_aot_fc_s8"};
         CHECK(cg && mcb_codegen_layers(cg, &l) == 6);
         for (int i = 0; cg && l && i < 6; i++)

@@ -5,6 +5,7 @@
 #include "err.h"
 #include "mcb_aot.h"
 #include "mcb_aot_pack.h"
+#include "kernel_prep.h"
 #include "mcb_kernels.h"
 #include "test.h"
 
@@ -278,6 +279,42 @@ static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int s
     return bad;
 }
 
+/* ADD against the reference, TFLM-style parameters from random scales. */
+static long run_add(int n)
+{
+    mcb_add_params p;
+    memset(&p, 0, sizeof p);
+    p.input1_offset = -rand_zp(), p.input2_offset = -rand_zp(), p.output_offset = rand_zp();
+    p.left_shift = 20;
+    const double s1 = 0.001 + (next() % 1000) / 20000.0, s2 = 0.001 + (next() % 1000) / 20000.0;
+    const double so = 0.001 + (next() % 1000) / 10000.0, twice = 2 * (s1 > s2 ? s1 : s2);
+    int sh;
+    mcb_quantize_multiplier_lt1(s1 / twice, &p.input1_multiplier, &sh), p.input1_shift = sh;
+    mcb_quantize_multiplier_lt1(s2 / twice, &p.input2_multiplier, &sh), p.input2_shift = sh;
+    mcb_quantize_multiplier_lt1(twice / ((1 << 20) * so), &p.output_multiplier, &sh);
+    p.output_shift = sh;
+    rand_act(&p.act_min, &p.act_max, p.output_offset);
+    int8_t *a = malloc((size_t)n), *b = malloc((size_t)n), *want = malloc((size_t)n);
+    int8_t *got = malloc((size_t)n + 1);
+    for (int i = 0; i < n; i++)
+        a[i] = rand_s8(), b[i] = rand_s8();
+    mcb_add_s8(&p, (size_t)n, a, b, want);
+    long bad = -1;
+    mcb_aot_add_packed pk;
+    if (mcb_aot_add_pack("test", &p, &pk) == 0) {
+        got[n] = 0x5A;
+        mcb_aot_add_s8(&pk.k, (size_t)n, a, b, got);
+        bad = got[n] != 0x5A;
+        for (int i = 0; i < n; i++)
+            bad += got[i] != want[i];
+        if (bad)
+            fprintf(stderr, "add %d: %ld bad (output shift %d)\n", n, bad, p.output_shift);
+        mcb_aot_add_free(&pk);
+    }
+    free(a), free(b), free(want), free(got);
+    return bad;
+}
+
 static void test_refusals(void)
 {
     mcb_conv_params p;
@@ -408,6 +445,11 @@ int main(void)
     for (size_t i = 0; i < sizeof dwc / sizeof dwc[0]; i++, cases++)
         bad += run_dw(dwc[i][0], dwc[i][1], dwc[i][2], dwc[i][3], dwc[i][4], dwc[i][5],
                       dwc[i][6]) != 0;
+    for (int i = 0; i < 100; i++, cases++) {
+        const long r = run_add(uniform(1, 3000));
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
     for (int i = 0; i < 200; i++, cases++) {
         const int fh = uniform(0, 2) ? 3 : uniform(1, 5), fw = uniform(0, 2) ? fh : uniform(1, 5);
         const long r = run_dw(uniform(fh, 11), uniform(fw, 11), uniform(1, 17), fh, fw,

@@ -632,9 +632,15 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
     }
 }
 
-static inline int8_t finish(const mcb_aot_conv *c, int32_t v)
+/* requant() with the rounding divide of the pooled epilogue for shifts <= -1: (((h - (h < 0))
+ * >> (e - 1)) + 1) >> 1, no mask or compare (bit-exact, docs/aot-kernels.md). */
+AOT_INLINE int32_t requant_any(int32_t acc, int32_t m, int32_t s)
 {
-    return (int8_t)mcb_clamp_i32(v + c->output_offset, c->act_min, c->act_max);
+    if (s <= -1) {
+        const int32_t h = high_mul(acc, m);
+        return (((h + (h >> 31)) >> (-s - 1)) + 1) >> 1;
+    }
+    return high_mul(mcb_shl_wrap(acc, (int)s), m);
 }
 
 /* Conv + activation without pooling: conv pixels in raster order, two per step. */
@@ -644,6 +650,8 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
     uint32_t *pair = (uint32_t *)scratch;
     int32_t *acc = (int32_t *)(pair + 2 * (size_t)c->kw);
     const int npix = c->out_h * c->out_w, out_c = c->out_c;
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
         patch(c, input, t / c->out_w, t % c->out_w, pair);
@@ -651,11 +659,14 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
         pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc, c->int8w);
         int8_t *out0 = output + (size_t)t * out_c;
         int8_t *out1 = output + (size_t)t1 * out_c;
-        for (int ch = 0; ch < out_c; ch++) {
-            const int i = ch / MCB_AOT_CONV_BLOCK * AOT_ACC_STRIDE + ch % MCB_AOT_CONV_BLOCK;
-            const int32_t m = c->multiplier[ch], s = c->shift[ch];
-            out0[ch] = finish(c, requant(acc[i], m, s));
-            out1[ch] = finish(c, requant(acc[i + 3], m, s));
+        const int32_t *a = acc;
+        for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK, a += AOT_ACC_STRIDE) {
+            const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
+            for (int n = 0; n < nn; n++) {
+                const int32_t m = M[base + n], s = S[base + n];
+                out0[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n], m, s) + off, lo, hi);
+                out1[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n + 3], m, s) + off, lo, hi);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 #include "mcb_aot_pack.h"
 
 #include "err.h"
+#include "mcb_fixedpoint.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -469,4 +470,60 @@ int mcb_aot_dw_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_dw
                 (long)k->act_max, name, name, name, name) < 0)
         return -1;
     return 0;
+}
+
+void mcb_aot_add_free(mcb_aot_add_packed *pk)
+{
+    free(pk->table1);
+    free(pk->table2);
+    memset(pk, 0, sizeof *pk);
+}
+
+int mcb_aot_add_pack(const char *what, const mcb_add_params *p, mcb_aot_add_packed *out)
+{
+    memset(out, 0, sizeof *out);
+    if (p->output_multiplier < 0 || p->output_shift > 0 || p->output_shift < -31 ||
+        p->left_shift < 0 || p->left_shift > 31 || p->input1_shift > 0 ||
+        p->input1_shift < -31 || p->input2_shift > 0 || p->input2_shift < -31) {
+        mcb_error("%s: ADD requantization outside what the aot kernel takes", what);
+        return -1;
+    }
+    out->table1 = malloc(256 * sizeof(int32_t));
+    out->table2 = malloc(256 * sizeof(int32_t));
+    if (!out->table1 || !out->table2) {
+        mcb_error("%s: out of memory", what);
+        mcb_aot_add_free(out);
+        return -1;
+    }
+    for (int u = 0; u < 256; u++) { /* index: the byte as uint8; value: as int8 */
+        const int32_t x = (int32_t)(int8_t)(uint8_t)u;
+        out->table1[u] = mcb_mbqm_smaller_than_one_exp(
+            mcb_shl_wrap(p->input1_offset + x, p->left_shift), p->input1_multiplier,
+            p->input1_shift);
+        out->table2[u] = mcb_mbqm_smaller_than_one_exp(
+            mcb_shl_wrap(p->input2_offset + x, p->left_shift), p->input2_multiplier,
+            p->input2_shift);
+    }
+    mcb_aot_add *k = &out->k;
+    k->table1 = out->table1, k->table2 = out->table2;
+    k->multiplier = p->output_multiplier;
+    k->right_shift = -p->output_shift;
+    k->output_offset = p->output_offset;
+    k->act_min = p->act_min, k->act_max = p->act_max;
+    return 0;
+}
+
+int mcb_aot_add_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_add *k)
+{
+    if (emit_array(f, name, "t1", k->table1, 256) || emit_array(f, name, "t2", k->table2, 256))
+        return -1;
+    return fprintf(f,
+                   "%sconst mcb_aot_add %s = {\n"
+                   "    .table1 = %s_t1, .table2 = %s_t2, .multiplier = %ld, .right_shift = %ld,\n"
+                   "    .output_offset = %ld, .act_min = %ld, .act_max = %ld,\n};\n",
+                   is_static ? "static " : "", name, name, name, (long)k->multiplier,
+                   (long)k->right_shift, (long)k->output_offset, (long)k->act_min,
+                   (long)k->act_max) < 0
+               ? -1
+               : 0;
 }

@@ -117,4 +117,17 @@ typedef struct {
 
 void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output);
 
+/* ADD int8 (same shapes): TFLM's arithmetic, with each input's part (offset, left shift,
+ * rescale to the common scale) a function of its 256 possible values, tabulated at pack time;
+ * per element two table loads, one add and the output requantization. */
+typedef struct {
+    const int32_t *table1, *table2; /* 256 each, indexed by the input byte as uint8 */
+    int32_t multiplier;             /* output multiplier, >= 0 */
+    int32_t right_shift;            /* -output shift, >= 0 */
+    int32_t output_offset, act_min, act_max;
+} mcb_aot_add;
+
+void mcb_aot_add_s8(const mcb_aot_add *k, size_t n, const int8_t *input1, const int8_t *input2,
+                    int8_t *output);
+
 #endif

@@ -56,6 +56,16 @@ void mcb_aot_dw_free(mcb_aot_dw_packed *pk);
 size_t mcb_aot_dw_flash_bytes(const mcb_aot_dw *k);
 int mcb_aot_dw_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_dw *k);
 
+typedef struct {
+    mcb_aot_add k;
+    int32_t *table1, *table2;
+} mcb_aot_add_packed;
+
+/* ADD (same shapes): refuses a negative output multiplier or a shift outside -31..0. */
+int mcb_aot_add_pack(const char *what, const mcb_add_params *p, mcb_aot_add_packed *out);
+void mcb_aot_add_free(mcb_aot_add_packed *pk);
+int mcb_aot_add_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_add *k);
+
 /* Flash bytes of the packed arrays (weights, bias, multipliers, shifts), and of the same
  * layer stored plainly (int8 weights, int32 bias, multipliers and shifts per channel). */
 size_t mcb_aot_conv_flash_bytes(const mcb_aot_conv *k);
