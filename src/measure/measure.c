@@ -336,8 +336,9 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
     if (given && mcb_input_fill(&in_spec, x, o->images, host_in, o->model) < 0)
         goto done;
     for (int i = 0; i < o->images && !given; i++)
-        mcb_input_from_pixels(x, ds.pixels + (size_t)i * (size_t)x_elems, (size_t)x_elems,
-                              host_in + (size_t)i * (size_t)x_bytes);
+        mcb_input_from_pixels_range(x, ds.pixels + (size_t)i * (size_t)x_elems,
+                                    (size_t)x_elems, host_in + (size_t)i * (size_t)x_bytes,
+                                    mcb_pixels_auto_range(x));
     mcb_progress("profile: host reference outputs of %d images", o->images);
     if (!(ex = mcb_exec_prepare(&g, o->model)))
         goto done;
