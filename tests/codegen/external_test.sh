@@ -31,6 +31,19 @@ cmp -s "$tmp/a.bin" "$tmp/b.bin" || fail "the generator is not deterministic"
 head -c 9216 /dev/zero > "$tmp/zero.bin"
 "$mcb" infer "$pd" --input "$tmp/zero.bin" -o "$tmp/z.bin" || fail "infer --input FILE"
 
+# eval maps pixels from the model's input quantization: MLPerf's ResNet-8 (scale 1, zero
+# point -128) takes raw 0-255 pixels; --pixels overrides; a bad range is a usage error
+resnet=$src/../shared/models/mlperf-tiny/pretrainedResnet_quant.tflite
+if [[ -f $resnet && -n ${MCUBENCH_DATA:-} && -d $MCUBENCH_DATA/cifar10 ]]; then
+  "$mcb" eval "$resnet" --dataset cifar10 --limit 4 > "$tmp/e.txt" || fail "eval resnet"
+  grep -q "pixels 0-255" "$tmp/e.txt" || fail "auto pixels should be 0-255: $(cat "$tmp/e.txt")"
+  "$mcb" eval "$resnet" --dataset cifar10 --limit 4 --pixels 0-1 > "$tmp/e.txt" || fail "eval 0-1"
+  grep -q "pixels 0-1)" "$tmp/e.txt" || fail "--pixels 0-1 not taken: $(cat "$tmp/e.txt")"
+  "$mcb" eval "$resnet" --dataset cifar10 --pixels 0-9 2>/dev/null; [[ $? == 2 ]] || fail "bad --pixels must exit 2"
+  "$mcb" eval "$src/models/cifar10-conv16-int8.tflite" --dataset cifar10 --limit 4 > "$tmp/e.txt"
+  grep -q "pixels 0-1)" "$tmp/e.txt" || fail "our models take 0-1 pixels: $(cat "$tmp/e.txt")"
+fi
+
 [[ $fw == with-firmware ]] || { echo "ok (no firmware checks)"; exit 0; }
 "$mcb" profile "$pd" --input random --images 2 --json > "$tmp/p.json" 2> "$tmp/err.txt" \
   || fail "profile person_detect --input random: $(cat "$tmp/err.txt")"
