@@ -201,11 +201,21 @@ void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
                                   &grp, out);
                     } else { /* the window staged with the zero point outside the input */
                         uint32_t win[9];
-                        for (int t = 0; t < 9; t++) {
-                            const int iy = iy0 + t / 3, ix = ix0 + t % 3;
-                            win[t] = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w
-                                         ? aot_load32(input + ((size_t)iy * in_w + (size_t)ix) * C + c)
-                                         : zp4;
+                        const int c0 = ix0 >= 0 && ix0 < in_w;
+                        const int c1 = ix0 + 1 >= 0 && ix0 + 1 < in_w;
+                        const int c2 = ix0 + 2 >= 0 && ix0 + 2 < in_w;
+                        for (int fy = 0; fy < 3; fy++) {
+                            const int iy = iy0 + fy;
+                            uint32_t *wr = win + 3 * fy;
+                            if (iy < 0 || iy >= in_h) {
+                                wr[0] = wr[1] = wr[2] = zp4;
+                                continue;
+                            }
+                            /* an index, not a pointer: column -1 would point before the input */
+                            const ptrdiff_t at = ((ptrdiff_t)iy * in_w + ix0) * C + c;
+                            wr[0] = c0 ? aot_load32(input + at) : zp4;
+                            wr[1] = c1 ? aot_load32(input + at + C) : zp4;
+                            wr[2] = c2 ? aot_load32(input + at + 2 * C) : zp4;
                         }
                         dw_3x3_rq((const int8_t *)win, wg, 4, 12, &grp, out);
                     }
