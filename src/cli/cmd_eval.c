@@ -14,13 +14,16 @@
 #include <string.h>
 
 const char cmd_eval_usage[] =
-    "usage: mcubench eval FILE.tflite --dataset D [--data DIR] [--limit N] [--json]\n"
+    "usage: mcubench eval FILE.tflite --dataset D [--data DIR] [--limit N] [--pixels R] [--json]\n"
     "\n"
     "Top-1 accuracy of the model on the test split of dataset D (mnist, cifar10,\n"
     "fashion-mnist): all 10,000 images unless --limit N. Inputs are scaled as the model\n"
-    "expects: float32 inputs get pixel/255; int8/uint8 inputs get pixel/255 quantized with the\n"
-    "input tensor's scale and zero point.\n"
+    "expects: float32 inputs get pixel/255; int8/uint8 inputs get the pixel's real value\n"
+    "quantized with the input tensor's scale and zero point, the real value being pixel/255\n"
+    "or the pixel itself (0-255) as the input's quantization says (its largest value above 2:\n"
+    "0-255, e.g. MLPerf Tiny's ResNet-8 with scale 1 and zero point -128).\n"
     "\n"
+    "  --pixels R   the real range of a pixel: 0-1, 0-255, or auto (default, as above)\n"
     "  --data DIR   dataset directory (default $MCUBENCH_DATA, else ./data)\n"
     "  --limit N    the first N test images only\n"
     "  --json       print {model, dataset, images, correct, accuracy}\n";
@@ -47,10 +50,21 @@ int cmd_eval(int argc, char **argv)
     const char *cmd = "eval", *path = NULL, *dsname = NULL, *dir = NULL;
     long limit = 0;
     int json = 0;
+    double full = 0; /* 0: from the input's quantization */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         if (!strcmp(a, "--json"))
             json = 1;
+        else if (!strcmp(a, "--pixels")) {
+            if (!(v = cli_value(cmd, argc, argv, &i)))
+                return MCB_EXIT_USAGE;
+            if (!strcmp(v, "0-1"))
+                full = 1;
+            else if (!strcmp(v, "0-255"))
+                full = 255;
+            else if (strcmp(v, "auto"))
+                return cli_usage_error(cmd, "--pixels takes 0-1, 0-255 or auto, not '%s'", v);
+        }
         else if (!strcmp(a, "--dataset") || !strcmp(a, "--data") || !strcmp(a, "--limit")) {
             if (!(v = cli_value(cmd, argc, argv, &i)))
                 return MCB_EXIT_USAGE;
@@ -113,8 +127,10 @@ int cmd_eval(int argc, char **argv)
     }
     long correct = 0;
     double t0 = mcb_now();
+    if (full == 0)
+        full = mcb_pixels_auto_range(ti);
     for (int i = 0; i < d.n; i++) {
-        mcb_input_from_pixels(ti, d.pixels + (size_t)i * img, img, in);
+        mcb_input_from_pixels_range(ti, d.pixels + (size_t)i * img, img, in, full);
         mcb_exec_run(e, in, out);
         correct += argmax(to, out, nout) == d.labels[i];
         if (mcb_progress_enabled() && (i % 200 == 199 || i == d.n - 1))
@@ -137,11 +153,13 @@ int cmd_eval(int argc, char **argv)
         mcb_json_int(&j, correct);
         mcb_json_key(&j, "accuracy");
         mcb_json_num(&j, acc);
+        mcb_json_key(&j, "pixels");
+        mcb_json_str(&j, full == 255 ? "0-255" : "0-1");
         mcb_json_obj_end(&j);
         mcb_json_end(&j);
     } else {
-        printf("%s: top-1 accuracy %.4f (%ld of %d %s test images)\n", path, acc, correct, d.n,
-               dsname);
+        printf("%s: top-1 accuracy %.4f (%ld of %d %s test images, pixels %s)\n", path, acc,
+               correct, d.n, dsname, full == 255 ? "0-255" : "0-1");
     }
     rc = MCB_EXIT_OK;
 done:

@@ -3,6 +3,7 @@
 #include "err.h"
 #include "exec.h"
 #include "fileio.h"
+#include "input.h"
 #include "tflite.h"
 
 #include <errno.h>
@@ -12,11 +13,13 @@
 #include <sys/stat.h>
 
 const char cmd_infer_usage[] =
-    "usage: mcubench infer MODEL.tflite --input IN.bin -o OUT.bin [--dump DIR]\n"
+    "usage: mcubench infer MODEL.tflite --input IN.bin|random[:SEED] -o OUT.bin [--dump DIR]\n"
     "\n"
     "Runs one inference on the host executor (the same arithmetic as TFLM's reference\n"
     "kernels). IN.bin holds the raw bytes of the model's input in its type and NHWC layout\n"
-    "(e.g. 784 int8 values for an int8 MNIST model); OUT.bin receives the raw output bytes.\n"
+    "(e.g. 784 int8 values for an int8 MNIST model); random[:SEED] generates them (splitmix64,\n"
+    "the generator of 'profile --input', docs/codegen.md; SEED default 1). OUT.bin receives the\n"
+    "raw output bytes.\n"
     "\n"
     "  --dump DIR   also write every activation tensor as DIR/tensor-NNN.bin (NNN = tensor\n"
     "               index, as 'mcubench info' lists them), to debug a layer\n";
@@ -78,9 +81,20 @@ int cmd_infer(int argc, char **argv)
     }
     if (!(e = mcb_exec_prepare(&g, path)))
         goto done;
-    if (!(in = mcb_read_file(in_path, &in_size)))
-        goto done;
+    mcb_input_spec spec;
     int64_t want = tensor_bytes(&g.tensors[g.in[0]]);
+    if (mcb_input_spec_parse(in_path, &spec) < 0)
+        goto done;
+    if (spec.random) {
+        if (!(in = malloc((size_t)want + 1))) {
+            mcb_error("%s: out of memory", path);
+            goto done;
+        }
+        mcb_input_random(&g.tensors[g.in[0]], spec.seed, in);
+        in_size = (size_t)want;
+    } else if (!(in = mcb_read_file(in_path, &in_size))) {
+        goto done;
+    }
     if ((int64_t)in_size != want) {
         mcb_error("%s: %zu bytes, but the input of %s is %lld bytes (%s)", in_path, in_size, path,
                   (long long)want, mcb_dtype_name(g.tensors[g.in[0]].type));

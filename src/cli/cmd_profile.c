@@ -8,7 +8,8 @@
 
 const char cmd_profile_usage[] =
     "usage: mcubench profile INT8.tflite [--target NAME|FILE] [--engine NAME] [--images N]\n"
-    "                        [--opt -OLEVEL] [--dataset NAME] [--data DIR] [--keep DIR] [--json]\n"
+    "                        [--opt -OLEVEL] [--weights int8|int16] [--dataset NAME] [--data DIR]\n"
+    "                        [--input FILE|random[:SEED]] [--keep DIR] [--json]\n"
     "\n"
     "Generates the engine's sources for the model, builds a firmware that runs N test images\n"
     "(baked into flash) through it, runs it in the simulator, and checks every output byte\n"
@@ -20,8 +21,13 @@ const char cmd_profile_usage[] =
     "  --target T      board (default nrf52840)\n"
     "  --engine NAME   the engine (default aot; 'mcubench engines' lists them)\n"
     "  --opt -OLEVEL   optimisation level of the whole firmware (default: the target's)\n"
+    "  --weights W     aot: int8 (default; one byte per weight in flash) or int16 (widened\n"
+    "                  at generation: about twice the flash, fewer cycles)\n"
     "  --images N      test images to run (default 10)\n"
     "  --dataset NAME  test set (default: mnist for 28x28x1 inputs, cifar10 for 32x32x3)\n"
+    "  --input X       inputs not from a dataset (no accuracy): FILE of raw input tensor bytes\n"
+    "                  (one or more inputs back to back), or random[:SEED], a generator\n"
+    "                  (splitmix64, docs/codegen.md; SEED default 1, input i uses SEED+i)\n"
     "  --data DIR      dataset directory (default $MCUBENCH_DATA, else ./data)\n"
     "  --keep DIR      keep the engine's sources (DIR/engine), the harness and the firmware\n"
     "                  (DIR/profile.elf)\n"
@@ -41,11 +47,18 @@ int cmd_profile(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--target") || !strcmp(a, "--engine") || !strcmp(a, "--dataset") ||
             !strcmp(a, "--data") || !strcmp(a, "--keep") || !strcmp(a, "--images") ||
-            !strcmp(a, "--opt")) {
+            !strcmp(a, "--opt") || !strcmp(a, "--weights") || !strcmp(a, "--input")) {
             const char *v = cli_value("profile", argc, argv, &i);
             if (!v)
                 return MCB_EXIT_USAGE;
-            if (!strcmp(a, "--target"))
+            if (!strcmp(a, "--input")) {
+                o.input = v;
+            } else if (!strcmp(a, "--weights")) {
+                if (strcmp(v, "int8") && strcmp(v, "int16"))
+                    return cli_usage_error("profile", "--weights takes int8 or int16, not '%s'",
+                                           v);
+                o.cond.weights_int16 = !strcmp(v, "int16");
+            } else if (!strcmp(a, "--target"))
                 o.target = v;
             else if (!strcmp(a, "--engine"))
                 engine = v;

@@ -27,9 +27,18 @@ typedef struct {
 
 typedef struct mcb_codegen mcb_codegen;
 
+/* Choices of the generated code. */
+typedef struct {
+    int weights_int16; /* conv and FC weights widened to int16 in flash (faster, about twice
+                          the flash); default 0: int8, widened in the kernels' inner loops */
+} mcb_codegen_opts;
+
 /* Analyses g (which must outlive the result); what names the model in errors. Every problem
- * (unsupported operator, type, parameter) is reported as one line; then NULL. */
+ * (unsupported operator, type, parameter) is reported as one line; then NULL. opts NULL:
+ * the defaults (mcb_codegen_analyse). */
 mcb_codegen *mcb_codegen_analyse(const mcb_graph *g, const char *what);
+mcb_codegen *mcb_codegen_analyse_opts(const mcb_graph *g, const char *what,
+                                      const mcb_codegen_opts *opts);
 void mcb_codegen_free(mcb_codegen *cg);
 
 int mcb_codegen_layers(const mcb_codegen *cg, const mcb_codegen_layer **layers);

@@ -16,6 +16,9 @@ enum cg_kind {
     CG_AVGPOOL,    /* mcb_avg_pool2d_s8 */
     CG_ADD,        /* mcb_add_s8 */
     CG_SOFTMAX,    /* mcb_softmax_s8 */
+    CG_AOT_DWCONV, /* mcb_aot_dw_s8 */
+    CG_AOT_ADD,    /* mcb_aot_add_s8 */
+    CG_KINDS
 };
 
 typedef struct {
@@ -37,11 +40,15 @@ typedef struct {
     const int32_t *bias;
     mcb_aot_conv_packed aconv;
     mcb_aot_fc_packed afc;
+    mcb_aot_dw_packed adw;
+    mcb_aot_add_packed aadd;
+    int8_t *owned_filter;  /* a depthwise conv of one input channel as a conv: its filter */
 } cg_step;
 
 struct mcb_codegen {
     const mcb_graph *g;
     char *what;
+    mcb_codegen_opts opts;
     cg_step *steps;
     int n_steps;
     int *canon;          /* per tensor: the tensor whose bytes it uses (reshape aliases) */

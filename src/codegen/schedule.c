@@ -22,8 +22,8 @@ const char *cg_kernel_name(int kind)
     static const char *const names[] = {
         "mcb_aot_conv_s8", "mcb_conv2d_s8",  "mcb_depthwise_conv2d_s8", "mcb_aot_fc_s8",
         "mcb_fully_connected_s8", "mcb_max_pool2d_s8", "mcb_avg_pool2d_s8", "mcb_add_s8",
-        "mcb_softmax_s8"};
-    return kind >= 0 && kind <= CG_SOFTMAX ? names[kind] : "?";
+        "mcb_softmax_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8"};
+    return kind >= 0 && kind < CG_KINDS ? names[kind] : "?";
 }
 
 static int problem(const mcb_codegen *cg, int op, const char *fmt, ...) MCB_PRINTF(3, 4);
@@ -129,16 +129,54 @@ static int conv_step(mcb_codegen *cg, int oi, int pool_op, cg_step *s, int *fuse
     /* a layer the aot kernels do not cover falls back to the reference kernel: not an error */
     const int q = mcb_err_quiet(1);
     if (pool_op >= 0) {
-        if (mcb_aot_conv_pack(what, &s->conv, &s->pool, s->filter, s->bias, &s->aconv) == 0) {
+        if (mcb_aot_conv_pack_w(what, &s->conv, &s->pool, s->filter, s->bias,
+                                !cg->opts.weights_int16, &s->aconv) == 0) {
             mcb_err_quiet(q);
             s->kind = CG_AOT_CONV;
             *fused = 1;
             return 0;
         }
     }
-    int rc = mcb_aot_conv_pack(what, &s->conv, NULL, s->filter, s->bias, &s->aconv);
+    int rc = mcb_aot_conv_pack_w(what, &s->conv, NULL, s->filter, s->bias,
+                                 !cg->opts.weights_int16, &s->aconv);
     mcb_err_quiet(q);
     s->kind = rc == 0 ? CG_AOT_CONV : CG_REF_CONV;
+    return 0;
+}
+
+/* A depthwise conv: of one input channel (depth multiplier = output channels), it is a conv
+ * with the filter transposed, [1][h][w][M] -> [M][h][w][1], on the aot conv kernel; with
+ * multiplier 1, the aot depthwise kernel; else (or where those refuse) the reference kernel. */
+static int dw_step(mcb_codegen *cg, int oi, cg_step *s)
+{
+    char what[64];
+    snprintf(what, sizeof what, "operator %d", oi);
+    const mcb_conv_params *p = &s->conv;
+    const int q = mcb_err_quiet(1);
+    if (p->in_c == 1 && p->out_c > 1) {
+        const int taps = p->filter_h * p->filter_w, m = p->out_c;
+        s->owned_filter = malloc((size_t)taps * m);
+        if (!s->owned_filter) {
+            mcb_err_quiet(q);
+            return problem(cg, oi, "out of memory");
+        }
+        for (int t = 0; t < taps; t++)
+            for (int o = 0; o < m; o++)
+                s->owned_filter[(size_t)o * taps + t] = s->filter[(size_t)t * m + o];
+        mcb_conv_params c = *p;
+        c.depth_multiplier = 1;
+        if (mcb_aot_conv_pack_w(what, &c, NULL, s->owned_filter, s->bias,
+                                !cg->opts.weights_int16, &s->aconv) == 0) {
+            mcb_err_quiet(q);
+            s->conv = c;
+            s->filter = s->owned_filter;
+            s->kind = CG_AOT_CONV;
+            return 0;
+        }
+    }
+    if (mcb_aot_dw_pack(what, p, s->filter, s->bias, &s->adw) == 0)
+        s->kind = CG_AOT_DWCONV;
+    mcb_err_quiet(q);
     return 0;
 }
 
@@ -261,14 +299,15 @@ static int build_steps(mcb_codegen *cg)
         }
         case MCB_OP_DEPTHWISE_CONV_2D:
             s->kind = CG_REF_DWCONV;
-            rc = conv_params(cg, i, 1, s);
+            rc = conv_params(cg, i, 1, s) || dw_step(cg, i, s);
             break;
         case MCB_OP_FULLY_CONNECTED: {
             rc = fc_params(cg, i, s);
             char what[64];
             snprintf(what, sizeof what, "operator %d", i);
             const int q = mcb_err_quiet(1);
-            s->kind = rc == 0 && mcb_aot_fc_pack(what, &s->fc, s->filter, s->bias, &s->afc) == 0
+            s->kind = rc == 0 && mcb_aot_fc_pack_w(what, &s->fc, s->filter, s->bias,
+                                                   !cg->opts.weights_int16, &s->afc) == 0
                           ? CG_AOT_FC
                           : CG_REF_FC;
             mcb_err_quiet(q);
@@ -298,8 +337,14 @@ static int build_steps(mcb_codegen *cg)
             s->in[1] = canon(cg, op->in[1]);
             s->n_in = 2;
             s->elems = mcb_tensor_elems(T(cg, op->out[0]));
-            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why))
+            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why)) {
                 rc = problem(cg, i, "%s", why);
+            } else {
+                const int q = mcb_err_quiet(1);
+                if (mcb_aot_add_pack("ADD", &s->add, &s->aadd) == 0)
+                    s->kind = CG_AOT_ADD;
+                mcb_err_quiet(q);
+            }
             break;
         }
         default:
@@ -399,12 +444,17 @@ static void weight_bytes(mcb_codegen *cg)
     for (int s = 0; s < cg->n_steps; s++) {
         const cg_step *st = &cg->steps[s];
         const mcb_conv_params *c = &st->conv;
+        const int dw = st->kind == CG_REF_DWCONV || st->kind == CG_AOT_DWCONV;
         const int64_t conv_w = (int64_t)c->filter_h * c->filter_w *
-                               (st->kind == CG_REF_DWCONV ? c->out_c : c->out_c * (int64_t)c->in_c);
+                               (dw ? c->out_c : c->out_c * (int64_t)c->in_c);
         const int64_t fc_w = (int64_t)st->fc.in_depth * st->fc.out_depth;
         switch (st->kind) {
         case CG_AOT_CONV:
             cg->weight_bytes += (int64_t)mcb_aot_conv_flash_bytes(&st->aconv.k);
+            cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
+            break;
+        case CG_AOT_DWCONV:
+            cg->weight_bytes += (int64_t)mcb_aot_dw_flash_bytes(&st->adw.k);
             cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
             break;
         case CG_REF_CONV:
@@ -415,6 +465,9 @@ static void weight_bytes(mcb_codegen *cg)
         case CG_AOT_FC:
             cg->weight_bytes += (int64_t)mcb_aot_fc_flash_bytes(&st->afc.k);
             cg->plain_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
+            break;
+        case CG_AOT_ADD:
+            cg->weight_bytes += 2 * 256 * 4; /* the two input tables */
             break;
         case CG_REF_FC:
             cg->weight_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
@@ -429,19 +482,20 @@ static void weight_bytes(mcb_codegen *cg)
 /* Kernel files the library needs, and its .c files. */
 static void file_lists(mcb_codegen *cg)
 {
-    int need[CG_SOFTMAX + 1] = {0};
+    int need[CG_KINDS] = {0};
     for (int s = 0; s < cg->n_steps; s++)
         need[cg->steps[s].kind] = 1;
     int nf = 0, ns = 0;
     cg->files[nf++] = "mcb_kernels.h";
     cg->files[nf++] = "mcb_fixedpoint.h";
     cg->sources[ns++] = "model.c";
-    if (need[CG_AOT_CONV] || need[CG_AOT_FC]) {
+    if (need[CG_AOT_CONV] || need[CG_AOT_FC] || need[CG_AOT_DWCONV] || need[CG_AOT_ADD]) {
         cg->files[nf++] = "aot/mcb_aot.h";
         cg->files[nf++] = "aot/aot_simd.h";
     }
     static const struct { int kind; const char *file; } src[] = {
         {CG_AOT_CONV, "aot/aot_conv.c"}, {CG_AOT_FC, "aot/aot_fc.c"},
+        {CG_AOT_DWCONV, "aot/aot_dw.c"}, {CG_AOT_ADD, "aot/aot_add.c"},
         {CG_REF_CONV, "conv.c"},         {CG_REF_FC, "fully_connected.c"},
         {CG_MAXPOOL, "pool.c"},          {CG_ADD, "add.c"},
         {CG_SOFTMAX, "softmax.c"},
@@ -465,6 +519,12 @@ static void file_lists(mcb_codegen *cg)
 
 mcb_codegen *mcb_codegen_analyse(const mcb_graph *g, const char *what)
 {
+    return mcb_codegen_analyse_opts(g, what, NULL);
+}
+
+mcb_codegen *mcb_codegen_analyse_opts(const mcb_graph *g, const char *what,
+                                      const mcb_codegen_opts *opts)
+{
     mcb_codegen *cg = calloc(1, sizeof *cg);
     if (!cg || !(cg->what = strdup(what))) {
         free(cg);
@@ -472,6 +532,8 @@ mcb_codegen *mcb_codegen_analyse(const mcb_graph *g, const char *what)
         return NULL;
     }
     cg->g = g;
+    if (opts)
+        cg->opts = *opts;
     mcb_exec_register_int8();
     mcb_exec *e = mcb_exec_prepare(g, what); /* one line per invalid operator */
     if (!e)
@@ -511,6 +573,9 @@ void mcb_codegen_free(mcb_codegen *cg)
         free(cg->steps[s].shift);
         mcb_aot_conv_free(&cg->steps[s].aconv);
         mcb_aot_fc_free(&cg->steps[s].afc);
+        mcb_aot_dw_free(&cg->steps[s].adw);
+        mcb_aot_add_free(&cg->steps[s].aadd);
+        free(cg->steps[s].owned_filter);
     }
     free(cg->steps);
     free(cg->canon);

@@ -240,6 +240,39 @@ const void *mcb_exec_tensor(const mcb_exec *e, int t)
 
 void mcb_input_from_pixels(const mcb_tensor *t, const uint8_t *px, size_t n, void *in)
 {
+    mcb_input_from_pixels_range(t, px, n, in, 1.0);
+}
+
+double mcb_pixels_auto_range(const mcb_tensor *t)
+{
+    if ((t->type != MCB_INT8 && t->type != MCB_UINT8) || t->n_quant < 1)
+        return 1.0;
+    const long qmax = t->type == MCB_INT8 ? 127 : 255;
+    return (double)t->scale[0] * (double)(qmax - (long)t->zero_point[0]) > 2.0 ? 255.0 : 1.0;
+}
+
+void mcb_input_from_pixels_range(const mcb_tensor *t, const uint8_t *px, size_t n, void *in,
+                                 double full)
+{
+    if (full != 1.0) { /* raw pixel values: the quantization below of p itself */
+        if (t->type == MCB_FLOAT32) {
+            for (size_t i = 0; i < n; i++)
+                ((float *)in)[i] = (float)px[i];
+            return;
+        }
+        const float scale = t->n_quant > 0 ? t->scale[0] : 1.0f;
+        const long zp = t->n_quant > 0 ? (long)t->zero_point[0] : 0;
+        const long lo = t->type == MCB_INT8 ? -128 : 0, hi = t->type == MCB_INT8 ? 127 : 255;
+        for (size_t i = 0; i < n; i++) {
+            long q = lroundf((float)px[i] / scale) + zp;
+            q = q < lo ? lo : q > hi ? hi : q;
+            if (t->type == MCB_INT8)
+                ((int8_t *)in)[i] = (int8_t)q;
+            else
+                ((uint8_t *)in)[i] = (uint8_t)q;
+        }
+        return;
+    }
     if (t->type == MCB_FLOAT32) {
         float *f = in;
         for (size_t i = 0; i < n; i++)

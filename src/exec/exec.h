@@ -49,6 +49,14 @@ void mcb_exec_free(mcb_exec *e);
  * (mcb_pixel_unit); int8 and uint8 get pixel/255 quantized with t's scale and zero point
  * (round half away from zero, as TFLite's converter quantizes inputs), saturated. */
 void mcb_input_from_pixels(const mcb_tensor *t, const uint8_t *px, size_t n, void *out);
+/* The same with the pixels' real range chosen: full 1 (pixel/255, as above) or 255 (the raw
+ * pixel value, for models trained on 0-255 pixels). */
+void mcb_input_from_pixels_range(const mcb_tensor *t, const uint8_t *px, size_t n, void *out,
+                                 double full);
+/* The range a quantized input was made for, from its own quantization: 255 when the largest
+ * value it represents, scale x (qmax - zero point), is above 2 (MLPerf's ResNet-8: scale 1,
+ * zero point -128, up to 255), else 1 (our models: scale 1/255, up to 1); 1 for float32. */
+double mcb_pixels_auto_range(const mcb_tensor *t);
 
 /* Helpers for kernels: the output size of a windowed op along one axis (TFLite's rule) and
  * the padding before the first element. */

@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "graph_mem.h"
 #include "harness.h"
+#include "input.h"
 #include "progress.h"
 #include "tflite.h"
 
@@ -286,7 +287,13 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
         goto done;
     }
     const mcb_tensor *x = &g.tensors[g.in[0]];
-    const char *dsname = o->dataset ? o->dataset : dataset_for(x);
+    /* --input: a raw file or the generator instead of a dataset (no labels, no accuracy) */
+    mcb_input_spec in_spec;
+    const int given = o->input != NULL;
+    if (given && mcb_input_spec_parse(o->input, &in_spec) < 0)
+        goto done;
+    const char *dsname = given ? (in_spec.random ? "random" : "file")
+                               : o->dataset ? o->dataset : dataset_for(x);
     if (!dsname) {
         mcb_error("%s: no test set for input shape of %lld bytes: give --dataset", o->model,
                   (long long)mcb_tensor_bytes(x));
@@ -331,9 +338,9 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
     const int64_t out_bytes = mcb_tensor_bytes(&g.tensors[b.output_tensor]);
     const int64_t x_elems = mcb_tensor_elems(x), x_bytes = mcb_tensor_bytes(x);
     const int64_t y_bytes = mcb_tensor_bytes(&g.tensors[g.out[0]]);
-    if (mcb_dataset_load(&ds, dsname, "test", mcb_data_dir(o->data_dir), o->images) < 0)
+    if (!given && mcb_dataset_load(&ds, dsname, "test", mcb_data_dir(o->data_dir), o->images) < 0)
         goto done;
-    if ((int64_t)ds.h * ds.w * ds.c != x_elems) {
+    if (!given && (int64_t)ds.h * ds.w * ds.c != x_elems) {
         mcb_error("%s: %s images have %d values, the model's input %lld", o->model, dsname,
                   ds.h * ds.w * ds.c, (long long)x_elems);
         goto done;
@@ -347,7 +354,7 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
                   (long long)(room > 0 ? room / in_bytes : 0));
         goto done;
     }
-    if (ds.n < o->images) {
+    if (!given && ds.n < o->images) {
         mcb_error("%s: the %s test set has only %d images", o->model, dsname, ds.n);
         goto done;
     }
@@ -363,9 +370,12 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
     /* The executor's input: pixel/255 as float for a model with a QUANTIZE wrapper, else
      * quantized as 'mcubench eval' does. The firmware gets the bytes of the engine's input
      * tensor as the executor computed them, and is compared with its output tensor. */
-    for (int i = 0; i < o->images; i++)
-        mcb_input_from_pixels(x, ds.pixels + (size_t)i * (size_t)x_elems, (size_t)x_elems,
-                              host_in + (size_t)i * (size_t)x_bytes);
+    if (given && mcb_input_fill(&in_spec, x, o->images, host_in, o->model) < 0)
+        goto done;
+    for (int i = 0; i < o->images && !given; i++)
+        mcb_input_from_pixels_range(x, ds.pixels + (size_t)i * (size_t)x_elems,
+                                    (size_t)x_elems, host_in + (size_t)i * (size_t)x_bytes,
+                                    mcb_pixels_auto_range(x));
     mcb_progress("profile: host reference outputs of %d images", o->images);
     if (!(ex = mcb_exec_prepare(&g, o->model)))
         goto done;
@@ -426,7 +436,8 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
             }
         }
     p->outputs_match = 1;
-    for (int i = 0; i < o->images; i++)
+    p->no_labels = given;
+    for (int i = 0; i < o->images && !given; i++)
         p->correct += argmax(target_out + (int64_t)i * out_bytes, (int)out_bytes) == ds.labels[i];
     p->macs = mcb_graph_macs(&g);
     p->arena_bytes = b.arena_bytes;

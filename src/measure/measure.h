@@ -20,6 +20,7 @@ typedef struct {
     const char *target;   /* name or path; NULL = nrf52840 */
     int images;           /* test images run on the target (1..10000) */
     const char *dataset;  /* NULL: from the input shape (28x28x1 mnist, 32x32x3 cifar10) */
+    const char *input;    /* NULL: the dataset; else "random[:SEED]" or a raw file (input.h) */
     const char *data_dir; /* NULL: mcb_data_dir's default */
     const char *keep;     /* NULL, or a folder that keeps the generated sources and firmware */
     mcb_engine_conditions cond;
@@ -40,6 +41,7 @@ typedef struct {
     char dataset[24];
     mcb_measure_status status; /* NOFIT: the model does not fit the target under the engine */
     int images, correct;
+    int no_labels;         /* the inputs came from --input: no accuracy */
     int outputs_match;
     int64_t macs, arena_bytes, lower_bound_bytes, weight_bytes, plain_weight_bytes;
     int64_t images_bytes;  /* flash taken by the baked-in test images (not in flash_bytes) */

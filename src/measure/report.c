@@ -28,7 +28,11 @@ void mcb_measure_write_text(FILE *f, const mcb_measure *p, const char *model)
             p->target.name, p->target.clock_hz / 1e6, p->engine, p->engine_version, p->images,
             p->dataset, p->images == 1 ? "" : "s");
     fprintf(f, "outputs      bit-exact with the host executor on every image\n");
-    fprintf(f, "accuracy     %.4f (%d of %d)\n", (double)p->correct / p->images, p->correct, p->images);
+    if (p->no_labels)
+        fprintf(f, "accuracy     - (inputs from --input: no labels)\n");
+    else
+        fprintf(f, "accuracy     %.4f (%d of %d)\n", (double)p->correct / p->images, p->correct,
+                p->images);
     thousands(a, sizeof a, p->cycles_mean);
     thousands(b, sizeof b, (double)p->cycles_max);
     thousands(c, sizeof c, (double)p->macs);
@@ -114,7 +118,10 @@ void mcb_measure_write_json(FILE *f, const mcb_measure *p, const char *model)
     mcb_json_key(&j, "outputs_match");
     mcb_json_bool(&j, p->outputs_match);
     mcb_json_key(&j, "accuracy");
-    mcb_json_num(&j, (double)p->correct / p->images);
+    if (p->no_labels)
+        mcb_json_null(&j);
+    else
+        mcb_json_num(&j, (double)p->correct / p->images);
     mcb_json_key(&j, "ok");
     mcb_json_bool(&j, p->r.exited && !p->r.fault[0]);
     mcb_json_key(&j, "fault");

@@ -106,6 +106,11 @@ static int read_quant(reader *r, const fb_table *tt, int ti, mcb_tensor *t)
     if (zv.n != sv.n && zv.n != 0)
         return fb_fail(b, "tensor %d has %zu scales but %zu zero points", ti, sv.n, zv.n);
     if (sv.n > 1) {
+        /* Converters give a per-channel bias (rank 1) the quantized dimension of its filter
+         * (3 for a depthwise conv's). TFLM accepts it: it checks the dimension of filters only
+         * and reads a bias's scales by channel. A rank-1 tensor has one dimension to mean. */
+        if (t->rank == 1 && (dim < 0 || dim >= t->rank) && (size_t)t->shape[0] == sv.n)
+            dim = 0;
         if (dim < 0 || dim >= t->rank)
             return fb_fail(b, "tensor %d: quantized dimension %d outside its rank %d", ti, (int)dim,
                            t->rank);

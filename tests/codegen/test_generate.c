@@ -161,10 +161,13 @@ static int m4_build(const mcb_codegen *cg, const char *lib)
     return rc;
 }
 
+/* The generator's options for check_graph (default: int8 weights). */
+static mcb_codegen_opts gen_opts;
+
 /* Generates, compiles, runs N_INPUTS random inputs, compares with the host executor. */
 static void check_graph(const mcb_graph *g, const char *name, unsigned seed)
 {
-    mcb_codegen *cg = mcb_codegen_analyse(g, name);
+    mcb_codegen *cg = mcb_codegen_analyse_opts(g, name, &gen_opts);
     CHECK(cg != NULL);
     if (!cg)
         return;
@@ -244,15 +247,35 @@ static void check_switches(void)
     mcb_graph g;
     CHECK(cgt_family_graph(mcb_family_find("mnist-conv16"), 31, &g) == 0);
     check_graph(&g, "mnist-conv16 (switches)", 31);
-    const char *off[] = {"PLAIN", "PADDED", "WRAP", "KW14"}, *on[] = {"POOL", "PERM4", "NATURAL", "KW5"};
+    /* int8 weights (the default): the first conv's patch is 12 values (kw = 6) */
+    const char *off[] = {"PLAIN", "PADDED", "WRAP", "KW14", "KW5", "W16", "W8KW14", "SHIFT0"};
+    const char *on[] = {"POOL", "PERM4", "NATURAL", "W8", "W8KW6"};
     char d[64];
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 8; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
         CHECK(lib_file_has("aot_conv.c", d));
+    }
+    for (int i = 0; i < 5; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", on[i]);
         CHECK(!lib_file_has("aot_conv.c", d));
     }
     CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_REST 0\n")); /* 400 inputs */
+    CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_W16 0\n"));
+    CHECK(!lib_file_has("aot_fc.c", "#define MCB_AOT_FC_W8 0\n"));
+    /* int16 weights: the other half (kw = 5) */
+    gen_opts.weights_int16 = 1;
+    check_graph(&g, "mnist-conv16 (int16 weights)", 33);
+    const char *off16[] = {"W8", "W8KW6", "W8KW14", "KW14"}, *on16[] = {"W16", "KW5", "POOL"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off16[i]);
+        CHECK(lib_file_has("aot_conv.c", d));
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", on16[i]);
+        CHECK(!lib_file_has("aot_conv.c", d));
+    }
+    CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_W8 0\n"));
+    gen_opts.weights_int16 = 0;
 
     /* the first conv's output (and its pool's, same quantization) made fine enough that
      * channel 0's multiplier is 4 */
@@ -411,11 +434,11 @@ int main(int argc, char **argv)
     }
     CHECK(cgt_mixed_graph(5, &g) == 0);
     {
-        /* the paths this graph is for: unpooled aot conv, reference kernels, a reshape into
-         * the graph output (an alias) */
+        /* the paths this graph is for: unpooled aot conv, the aot depthwise and ADD kernels,
+         * reference pools, a reshape into the graph output (an alias) */
         mcb_codegen *cg = mcb_codegen_analyse(&g, "mixed");
         const mcb_codegen_layer *l = NULL;
-        const char *want[] = {"mcb_aot_conv_s8", "mcb_depthwise_conv2d_s8", "mcb_add_s8",
+        const char *want[] = {"mcb_aot_conv_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8",
                               "mcb_avg_pool2d_s8", "mcb_max_pool2d_s8", "mcb_aot_fc_s8"};
         CHECK(cg && mcb_codegen_layers(cg, &l) == 6);
         for (int i = 0; cg && l && i < 6; i++)

@@ -76,6 +76,7 @@ static void grow(size_t *a, size_t b)
 typedef struct {
     int in_h, in_w, in_c, out_c, pool, wide;
     const char *label;
+    int w8; /* int8 weights (widened in the inner loop), else int16 */
 } conv_spec;
 
 static int conv_layer(FILE *f, int idx, const conv_spec *cs, sizes *sz)
@@ -121,7 +122,7 @@ static int conv_layer(FILE *f, int idx, const conv_spec *cs, sizes *sz)
     mcb_aot_conv_packed pk;
     char what[64], name[64];
     snprintf(what, sizeof what, "layer %d", idx);
-    if (mcb_aot_conv_pack(what, &p, cs->pool ? &pool : NULL, filt, bias, &pk) != 0)
+    if (mcb_aot_conv_pack_w(what, &p, cs->pool ? &pool : NULL, filt, bias, cs->w8, &pk) != 0)
         return -1;
     snprintf(name, sizeof name, "l%d_aot", idx);
     mcb_aot_conv_emit_c(f, name, 1, &pk.k);
@@ -149,9 +150,10 @@ static int conv_layer(FILE *f, int idx, const conv_spec *cs, sizes *sz)
             "    .act_min = -128, .act_max = 127,\n"
             "};\n",
             idx, n, pool.in_h, pool.in_w, pool.out_h, pool.out_w);
-    fprintf(stderr, "layer %d: conv %dx%dx%d -> %dx%dx%d%s: packed %zu bytes (plain int8 %zu)\n",
-            idx, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, n, cs->pool ? " + pool" : "",
-            mcb_aot_conv_flash_bytes(&pk.k), mcb_aot_conv_plain_bytes(&p));
+    fprintf(stderr, "layer %d: conv %dx%dx%d -> %dx%dx%d%s: packed %zu bytes, %s weights (plain "
+            "int8 %zu)\n", idx, p.in_h, p.in_w, p.in_c, p.out_h, p.out_w, n,
+            cs->pool ? " + pool" : "", mcb_aot_conv_flash_bytes(&pk.k),
+            pk.k.int8w ? "int8" : "int16", mcb_aot_conv_plain_bytes(&p));
     char pool_ref[32];
     snprintf(pool_ref, sizeof pool_ref, cs->pool ? "&l%d_pool" : "0", idx);
     fprintf(f,
@@ -189,7 +191,7 @@ static int fc_layer(FILE *f, int idx, const mcb_family_layer *dl, sizes *sz)
         bias[i] = uniform(-20000, 20000);
     mcb_fully_connected_s8(&p, in, filt, bias, out);
     mcb_aot_fc_packed pk;
-    if (mcb_aot_fc_pack("dense", &p, filt, bias, &pk) != 0)
+    if (mcb_aot_fc_pack_w("dense", &p, filt, bias, 1, &pk) != 0)
         return -1;
     char nm[64];
     snprintf(nm, sizeof nm, "l%d_aot", idx);
@@ -210,6 +212,70 @@ static int fc_layer(FILE *f, int idx, const mcb_family_layer *dl, sizes *sz)
     grow(&sz->in, (size_t)p.in_depth), grow(&sz->out, (size_t)n);
     mcb_aot_fc_free(&pk);
     free(in), free(filt);
+    return 0;
+}
+
+/* A depthwise layer (multiplier 1): 3x3 SAME, stride 1 or 2; wide: multipliers around 1
+ * (shifts 0 and 1, the general requantization of the assembly path). */
+static int dw_layer(FILE *f, int idx, int h, int w, int ch, int stride, int wide, sizes *sz)
+{
+    mcb_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1, p.in_h = h, p.in_w = w, p.in_c = p.out_c = ch, p.depth_multiplier = 1;
+    p.filter_h = p.filter_w = 3, p.stride_h = p.stride_w = stride;
+    p.dilation_h = p.dilation_w = 1;
+    p.out_h = mcb_compute_padding(0, h, 3, stride, 1, &p.pad_h);
+    p.out_w = mcb_compute_padding(0, w, 3, stride, 1, &p.pad_w);
+    p.input_offset = -uniform(-128, 20), p.output_offset = uniform(-128, -100);
+    p.act_min = p.output_offset, p.act_max = 127;
+    int32_t *mult = malloc(4 * (size_t)ch), *shift = malloc(4 * (size_t)ch);
+    int32_t *bias = malloc(4 * (size_t)ch);
+    if (quant(ch, 9, wide, mult, shift) != 0)
+        return -1;
+    if (wide)
+        for (int i = 0; i < ch; i += 3)
+            mcb_quantize_multiplier(0.5 + (next() % 400) / 1000.0, &mult[i], &shift[i]);
+    p.multiplier = mult, p.shift = shift;
+    const size_t n_in = (size_t)h * w * ch, n_f = (size_t)9 * ch;
+    const size_t n_out = (size_t)p.out_h * p.out_w * ch;
+    int8_t *in = malloc(n_in), *filt = malloc(n_f), *out = malloc(n_out);
+    for (size_t i = 0; i < n_in; i++)
+        in[i] = (int8_t)uniform(-128, 127);
+    for (size_t i = 0; i < n_f; i++)
+        filt[i] = (int8_t)uniform(-127, 127);
+    for (int i = 0; i < ch; i++)
+        bias[i] = uniform(-20000, 20000);
+    mcb_depthwise_conv2d_s8(&p, in, filt, bias, out);
+    mcb_aot_dw_packed pk;
+    char nm[64];
+    if (mcb_aot_dw_pack("dw", &p, filt, bias, &pk) != 0)
+        return -1;
+    snprintf(nm, sizeof nm, "l%d_aot", idx), mcb_aot_dw_emit_c(f, nm, 1, &pk.k);
+    snprintf(nm, sizeof nm, "l%d_in", idx), emit_s8(f, nm, in, n_in);
+    snprintf(nm, sizeof nm, "l%d_filter", idx), emit_s8(f, nm, filt, n_f);
+    snprintf(nm, sizeof nm, "l%d_bias", idx), emit_s32(f, nm, bias, (size_t)ch);
+    snprintf(nm, sizeof nm, "l%d_mult", idx), emit_s32(f, nm, mult, (size_t)ch);
+    snprintf(nm, sizeof nm, "l%d_shift", idx), emit_s32(f, nm, shift, (size_t)ch);
+    snprintf(nm, sizeof nm, "l%d_expect", idx), emit_s8(f, nm, out, n_out);
+    fprintf(f,
+            "static const mcb_conv_params l%d_conv = {\n"
+            "    .batches = 1, .in_h = %d, .in_w = %d, .in_c = %d, .out_h = %d, .out_w = %d,\n"
+            "    .out_c = %d, .filter_h = 3, .filter_w = 3, .stride_h = %d, .stride_w = %d,\n"
+            "    .dilation_h = 1, .dilation_w = 1, .pad_h = %d, .pad_w = %d,\n"
+            "    .depth_multiplier = 1, .input_offset = %ld, .output_offset = %ld,\n"
+            "    .act_min = %ld, .act_max = %ld, .multiplier = l%d_mult, .shift = l%d_shift,\n"
+            "};\n",
+            idx, h, w, ch, p.out_h, p.out_w, ch, stride, stride, p.pad_h, p.pad_w,
+            (long)p.input_offset, (long)p.output_offset, (long)p.act_min, (long)p.act_max, idx,
+            idx);
+    fprintf(f,
+            "#define L%d_ENTRY {\"depthwise 3x3 SAME stride %d%s %dx%dx%d\", %lld, &l%d_conv, 0, 0, "
+            "0, 0, l%d_in, %zu, l%d_filter, l%d_bias, l%d_expect, %zu, &l%d_aot}\n",
+            idx, stride, wide ? " (shifts >= 0)" : "", h, w, ch, (long long)n_out * 9, idx, idx,
+            n_in, idx, idx, idx, n_out, idx);
+    grow(&sz->in, n_in), grow(&sz->out, n_out);
+    mcb_aot_dw_free(&pk);
+    free(mult), free(shift), free(bias), free(in), free(filt), free(out);
     return 0;
 }
 
@@ -234,19 +300,24 @@ int main(int argc, char **argv)
     fprintf(f, "/* Generated by aot_fwgen %s: do not edit. */\n#include \"aot_fw.h\"\n\n",
             net->name);
     sizes sz = {0, 0, 0, 0};
-    /* the network's two conv+pool layers and dense layer (markers 0, 1, 2), then two layers
-     * for the kernels' other paths on the target (markers 3, 4): a long patch with a
-     * remainder of groups (kw = 90) and positive shifts under the pool, and an unpooled conv
-     * with 5 input channels (natural layout, kw = 23) and an odd pixel count */
-    const conv_spec specs[4] = {
-        {l[0].in_h, l[0].in_w, l[0].in_c, l[0].out_c, 1, 0, "conv3x3+relu+maxpool"},
-        {l[2].in_h, l[2].in_w, l[2].in_c, l[2].out_c, 1, 0, "conv3x3+relu+maxpool"},
-        {8, 10, 20, 7, 1, 1, "extra conv3x3+relu+maxpool, shifts > 0"},
-        {7, 9, 5, 4, 0, 0, "extra conv3x3+relu"},
+    /* the network's two conv+pool layers and dense layer with int8 weights, as generated by
+     * default (markers 0, 1, 2), then layers for the kernels' other paths on the target
+     * (markers 3-6): a long patch with a remainder of quads (kw = 90, int8) and positive
+     * shifts under the pool; an unpooled conv with 5 input channels (natural layout, kw = 23,
+     * int16) and an odd pixel count; the network's two conv layers with int16 weights */
+    const conv_spec specs[6] = {
+        {l[0].in_h, l[0].in_w, l[0].in_c, l[0].out_c, 1, 0, "conv3x3+relu+maxpool", 1},
+        {l[2].in_h, l[2].in_w, l[2].in_c, l[2].out_c, 1, 0, "conv3x3+relu+maxpool", 1},
+        {8, 10, 20, 7, 1, 1, "extra conv3x3+relu+maxpool, shifts > 0", 1},
+        {7, 9, 5, 4, 0, 0, "extra conv3x3+relu, int16 weights", 0},
+        {l[0].in_h, l[0].in_w, l[0].in_c, l[0].out_c, 1, 0, "int16 weights: conv3x3+relu+maxpool", 0},
+        {l[2].in_h, l[2].in_w, l[2].in_c, l[2].out_c, 1, 0, "int16 weights: conv3x3+relu+maxpool", 0},
     };
     if (conv_layer(f, 0, &specs[0], &sz) || conv_layer(f, 1, &specs[1], &sz) ||
         fc_layer(f, 2, &l[5], &sz) || conv_layer(f, 3, &specs[2], &sz) ||
-        conv_layer(f, 4, &specs[3], &sz)) {
+        conv_layer(f, 4, &specs[3], &sz) || conv_layer(f, 5, &specs[4], &sz) ||
+        conv_layer(f, 6, &specs[5], &sz) || dw_layer(f, 7, 25, 5, 32, 1, 0, &sz) ||
+        dw_layer(f, 8, 12, 11, 14, 2, 1, &sz)) {
         fclose(f);
         remove(argv[2]);
         return 1;
@@ -255,9 +326,10 @@ int main(int argc, char **argv)
     fprintf(f,
             "const aot_fw_layer aot_fw_layers[] = {\n    L0_ENTRY,\n    L1_ENTRY,\n"
             "    {\"dense %d->%d\", %lld, 0, 0, 0, &l2_fc, &l2_aot, l2_in, %d, l2_filter, "
-            "l2_bias, l2_expect, %d},\n    L3_ENTRY,\n    L4_ENTRY,\n};\n",
+            "l2_bias, l2_expect, %d},\n    L3_ENTRY,\n    L4_ENTRY,\n    L5_ENTRY,\n"
+            "    L6_ENTRY,\n    L7_ENTRY,\n    L8_ENTRY,\n};\n",
             l[5].in_c, l[5].out_c, (long long)l[5].macs, l[5].in_c, l[5].out_c);
-    fprintf(f, "const int aot_fw_n_layers = 5;\n");
+    fprintf(f, "const int aot_fw_n_layers = 9;\n");
     fprintf(f, "int8_t aot_fw_in[%zu];\nint8_t aot_fw_conv[%zu];\nint8_t aot_fw_ref[%zu];\n"
                "int8_t aot_fw_out[%zu];\nint32_t aot_fw_scratch[%zu];\n",
             sz.in, sz.conv, sz.out, sz.out, sz.scratch / 4);

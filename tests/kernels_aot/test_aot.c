@@ -5,6 +5,7 @@
 #include "err.h"
 #include "mcb_aot.h"
 #include "mcb_aot_pack.h"
+#include "kernel_prep.h"
 #include "mcb_kernels.h"
 #include "test.h"
 
@@ -97,6 +98,7 @@ static long run_conv(const conv_case *cc)
     p.output_offset = out_zp;
     p.filter_offset = uniform(0, 5) == 0 ? uniform(-128, 127) : 0;
     rand_act(&p.act_min, &p.act_max, out_zp);
+    const int small_filter = p.filter_offset != 0 && uniform(0, 1); /* w + offset fits int8 */
     int32_t *mult = malloc(sizeof(int32_t) * p.out_c), *shift = malloc(sizeof(int32_t) * p.out_c);
     rand_quant(p.out_c, mult, shift, cc->pos_shifts);
     p.multiplier = mult, p.shift = shift;
@@ -112,6 +114,12 @@ static long run_conv(const conv_case *cc)
         in[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -128) : rand_s8();
     for (size_t i = 0; i < n_f; i++)
         filter[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -127) : rand_s8();
+    if (small_filter) {
+        const int lo = p.filter_offset < 0 ? -128 - p.filter_offset : -128;
+        const int hi = p.filter_offset > 0 ? 127 - p.filter_offset : 127;
+        for (size_t i = 0; i < n_f; i++)
+            filter[i] = (int8_t)(filter[i] < lo ? lo : filter[i] > hi ? hi : filter[i]);
+    }
     for (int i = 0; i < p.out_c; i++)
         bias[i] = uniform(0, 3) == 0 ? (int32_t)next() / 64 : uniform(-5000, 5000);
     const int with_bias = uniform(0, 9) != 0;
@@ -136,22 +144,35 @@ static long run_conv(const conv_case *cc)
         want = pooled;
     }
 
-    long bad = -1;
-    mcb_aot_conv_packed pk;
-    if (mcb_aot_conv_pack("test", &p, cc->pool ? &pool : NULL, filter, with_bias ? bias : NULL,
-                          &pk) == 0) {
+    /* both weight storages: int16 (widened at pack time) and int8 (widened in the loop; a
+     * filter offset that takes a weight outside int8 falls back to int16) */
+    long bad = 0;
+    for (int w8 = 0; w8 < 2 && bad >= 0; w8++) {
+        mcb_aot_conv_packed pk;
+        if (mcb_aot_conv_pack_w("test", &p, cc->pool ? &pool : NULL, filter,
+                                with_bias ? bias : NULL, w8, &pk) != 0) {
+            bad = -1;
+            break;
+        }
+        if (w8 && p.filter_offset == 0 && !pk.k.int8w)
+            bad++; /* int8 storage must be taken whenever the weights fit */
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
-        int32_t *scratch = malloc(mcb_aot_conv_scratch_bytes(&pk.k));
+        /* scratch filled with garbage: pad values must not matter */
+        const size_t sb = mcb_aot_conv_scratch_bytes(&pk.k);
+        int32_t *scratch = malloc(sb);
+        memset(scratch, 0xA5, sb);
         mcb_aot_conv_s8(&pk.k, in, got, scratch);
-        bad = got[n_out] != 0x5A;
+        long b1 = got[n_out] != 0x5A;
         for (size_t i = 0; i < n_out; i++)
-            bad += got[i] != want[i];
-        if (bad)
+            b1 += got[i] != want[i];
+        if (b1)
             fprintf(stderr,
-                    "conv %dx%dx%d -> %d, filter %dx%d stride %d %s pool %d perm4 %d: %ld bad\n",
+                    "conv %dx%dx%d -> %d, filter %dx%d stride %d %s pool %d perm4 %d int8w %d: "
+                    "%ld bad\n",
                     p.in_h, p.in_w, p.in_c, p.out_c, p.filter_h, p.filter_w, p.stride_h,
-                    cc->same ? "SAME" : "VALID", cc->pool, pk.k.perm4, bad);
+                    cc->same ? "SAME" : "VALID", cc->pool, pk.k.perm4, pk.k.int8w, b1);
+        bad += b1;
         free(scratch);
         free(got);
         mcb_aot_conv_free(&pk);
@@ -185,20 +206,112 @@ static long run_fc(int in_depth, int out_depth, int per_channel)
         bias[i] = uniform(-100000, 100000);
     int8_t want[64], got[65];
     mcb_fully_connected_s8(&p, in, f, bias, want);
-    long bad = -1;
-    mcb_aot_fc_packed pk;
-    if (mcb_aot_fc_pack("test", &p, f, bias, &pk) == 0) {
+    long bad = 0;
+    for (int w8 = 0; w8 < 2 && bad >= 0; w8++) {
+        mcb_aot_fc_packed pk;
+        if (mcb_aot_fc_pack_w("test", &p, f, bias, w8, &pk) != 0) {
+            bad = -1;
+            break;
+        }
+        if (w8 && (p.per_channel || p.filter_offset == 0) && !pk.k.int8w)
+            bad++;
         got[out_depth] = 0x5A;
         mcb_aot_fc_s8(&pk.k, in, got);
-        bad = got[out_depth] != 0x5A;
+        long b1 = got[out_depth] != 0x5A;
         for (int i = 0; i < out_depth; i++)
-            bad += got[i] != want[i];
-        if (bad)
-            fprintf(stderr, "fc %d -> %d per_channel %d: %ld bad\n", in_depth, out_depth,
-                    per_channel, bad);
+            b1 += got[i] != want[i];
+        if (b1)
+            fprintf(stderr, "fc %d -> %d per_channel %d int8w %d: %ld bad\n", in_depth,
+                    out_depth, per_channel, pk.k.int8w, b1);
+        bad += b1;
         mcb_aot_fc_free(&pk);
     }
     free(in), free(f);
+    return bad;
+}
+
+/* DEPTHWISE_CONV_2D (multiplier 1) against the reference: any channel count (the 4-channel
+ * words and the rest), filter sizes 1..5, strides 1..2, SAME and VALID. */
+static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int same)
+{
+    mcb_conv_params p;
+    memset(&p, 0, sizeof p);
+    p.batches = 1, p.in_h = in_h, p.in_w = in_w, p.in_c = p.out_c = ch;
+    p.filter_h = fh, p.filter_w = fw, p.stride_h = p.stride_w = stride;
+    p.dilation_h = p.dilation_w = 1, p.depth_multiplier = 1;
+    p.out_h = mcb_compute_padding(same ? 0 : 1, in_h, fh, stride, 1, &p.pad_h);
+    p.out_w = mcb_compute_padding(same ? 0 : 1, in_w, fw, stride, 1, &p.pad_w);
+    if (p.out_h <= 0 || p.out_w <= 0)
+        return 0;
+    const int32_t out_zp = rand_zp();
+    p.input_offset = -rand_zp(), p.output_offset = out_zp;
+    rand_act(&p.act_min, &p.act_max, out_zp);
+    int32_t *mult = malloc(sizeof(int32_t) * ch), *shift = malloc(sizeof(int32_t) * ch);
+    int32_t *bias = malloc(sizeof(int32_t) * ch);
+    rand_quant(ch, mult, shift, uniform(0, 3) == 0);
+    p.multiplier = mult, p.shift = shift;
+    const size_t n_in = (size_t)in_h * in_w * ch, n_f = (size_t)fh * fw * ch;
+    const size_t n_out = (size_t)p.out_h * p.out_w * ch;
+    int8_t *in = malloc(n_in), *f = malloc(n_f), *want = malloc(n_out), *got = malloc(n_out + 1);
+    const int extreme = uniform(0, 7) == 0;
+    for (size_t i = 0; i < n_in; i++)
+        in[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -128) : rand_s8();
+    for (size_t i = 0; i < n_f; i++)
+        f[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -127) : rand_s8();
+    for (int i = 0; i < ch; i++)
+        bias[i] = uniform(-50000, 50000);
+    const int with_bias = uniform(0, 9) != 0;
+    mcb_depthwise_conv2d_s8(&p, in, f, with_bias ? bias : NULL, want);
+    long bad = -1;
+    mcb_aot_dw_packed pk;
+    if (mcb_aot_dw_pack("test", &p, f, with_bias ? bias : NULL, &pk) == 0) {
+        got[n_out] = 0x5A;
+        mcb_aot_dw_s8(&pk.k, in, got);
+        bad = got[n_out] != 0x5A;
+        for (size_t i = 0; i < n_out; i++)
+            bad += got[i] != want[i];
+        if (bad)
+            fprintf(stderr, "dw %dx%dx%d filter %dx%d stride %d %s: %ld bad\n", in_h, in_w, ch,
+                    fh, fw, stride, same ? "SAME" : "VALID", bad);
+        mcb_aot_dw_free(&pk);
+    }
+    free(in), free(f), free(want), free(got), free(bias), free(mult), free(shift);
+    return bad;
+}
+
+/* ADD against the reference, TFLM-style parameters from random scales. */
+static long run_add(int n)
+{
+    mcb_add_params p;
+    memset(&p, 0, sizeof p);
+    p.input1_offset = -rand_zp(), p.input2_offset = -rand_zp(), p.output_offset = rand_zp();
+    p.left_shift = 20;
+    const double s1 = 0.001 + (next() % 1000) / 20000.0, s2 = 0.001 + (next() % 1000) / 20000.0;
+    const double so = 0.001 + (next() % 1000) / 10000.0, twice = 2 * (s1 > s2 ? s1 : s2);
+    int sh;
+    mcb_quantize_multiplier_lt1(s1 / twice, &p.input1_multiplier, &sh), p.input1_shift = sh;
+    mcb_quantize_multiplier_lt1(s2 / twice, &p.input2_multiplier, &sh), p.input2_shift = sh;
+    mcb_quantize_multiplier_lt1(twice / ((1 << 20) * so), &p.output_multiplier, &sh);
+    p.output_shift = sh;
+    rand_act(&p.act_min, &p.act_max, p.output_offset);
+    int8_t *a = malloc((size_t)n), *b = malloc((size_t)n), *want = malloc((size_t)n);
+    int8_t *got = malloc((size_t)n + 1);
+    for (int i = 0; i < n; i++)
+        a[i] = rand_s8(), b[i] = rand_s8();
+    mcb_add_s8(&p, (size_t)n, a, b, want);
+    long bad = -1;
+    mcb_aot_add_packed pk;
+    if (mcb_aot_add_pack("test", &p, &pk) == 0) {
+        got[n] = 0x5A;
+        mcb_aot_add_s8(&pk.k, (size_t)n, a, b, got);
+        bad = got[n] != 0x5A;
+        for (int i = 0; i < n; i++)
+            bad += got[i] != want[i];
+        if (bad)
+            fprintf(stderr, "add %d: %ld bad (output shift %d)\n", n, bad, p.output_shift);
+        mcb_aot_add_free(&pk);
+    }
+    free(a), free(b), free(want), free(got);
     return bad;
 }
 
@@ -326,6 +439,24 @@ int main(void)
     }
     cases++;
     bad += run_fc(3200, 10, 1) != 0; /* mnist-conv128's dense layer */
+    /* depthwise: MLPerf's shapes (3x3 stride 1 and 2 SAME, DS-CNN's 10x4 input) and random */
+    const int dwc[][7] = {{12, 12, 8, 3, 3, 1, 1}, {12, 12, 8, 3, 3, 2, 1}, {25, 5, 64, 3, 3, 1, 1},
+                          {7, 7, 13, 3, 3, 2, 1},  {6, 9, 4, 5, 5, 1, 0}};
+    for (size_t i = 0; i < sizeof dwc / sizeof dwc[0]; i++, cases++)
+        bad += run_dw(dwc[i][0], dwc[i][1], dwc[i][2], dwc[i][3], dwc[i][4], dwc[i][5],
+                      dwc[i][6]) != 0;
+    for (int i = 0; i < 100; i++, cases++) {
+        const long r = run_add(uniform(1, 3000));
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    for (int i = 0; i < 200; i++, cases++) {
+        const int fh = uniform(0, 2) ? 3 : uniform(1, 5), fw = uniform(0, 2) ? fh : uniform(1, 5);
+        const long r = run_dw(uniform(fh, 11), uniform(fw, 11), uniform(1, 17), fh, fw,
+                              uniform(1, 2), uniform(0, 1));
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
     CHECK_EQ_INT(bad, 0);
     printf("%d cases, %ld with a mismatch\n", cases, bad);
     test_refusals();

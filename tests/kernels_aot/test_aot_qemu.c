@@ -25,9 +25,11 @@ int main(int argc, char **argv)
     CHECK(out && strstr(out, "DSP path: yes\n") != NULL);
     CHECK(out && strstr(out, "result: all match\n") != NULL);
     CHECK(out && strstr(out, "MISMATCH") == NULL);
-    /* the network's three layers and the two extra ones reported */
+    /* the network's three layers and the four extra ones reported */
     CHECK(out && strstr(out, "layer 2 dense") != NULL);
     CHECK(out && strstr(out, "layer 4 extra") != NULL);
+    CHECK(out && strstr(out, "layer 6 int16 weights") != NULL); /* both weight storages */
+    CHECK(out && strstr(out, "layer 8 depthwise") != NULL);
     CHECK_EQ_INT(code, 0);
     free(out);
     return TEST_END();

@@ -43,7 +43,8 @@ static const char glue[] =
 
 static int aot_generate(const mcb_engine_ctx *c, mcb_engine_build *b)
 {
-    mcb_codegen *cg = mcb_codegen_analyse(c->g, c->model_path);
+    const mcb_codegen_opts opts = {.weights_int16 = c->cond.weights_int16};
+    mcb_codegen *cg = mcb_codegen_analyse_opts(c->g, c->model_path, &opts);
     if (!cg)
         return -1;
     int rc = -1;

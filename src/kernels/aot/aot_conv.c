@@ -24,7 +24,11 @@
  *   PERM4, NATURAL  patches in perm4 / natural order
  *   PADDED        some patch reaches outside the input (padding taps)
  *   WRAP          a pooled conv with some shift > 0 (requantization not monotonic)
- *   KW5, KW14     the first layers' straight block loops (kw = 5, kw = 14) */
+ *   KW5, KW14     the first layers' straight block loops (kw = 5, kw = 14), int16 weights
+ *   SHIFT0        a pooled conv with every shift <= 0 and some shift = 0 (the compiled C
+ *                 epilogue instead of the assembly one)
+ *   W16, W8       some layer has int16 / int8 weights
+ *   W8KW6, W8KW14 the first layers' straight block loops with int8 weights (kw = 6, 14) */
 #ifndef MCB_AOT_CONV_POOL
 #define MCB_AOT_CONV_POOL 1
 #endif
@@ -49,6 +53,21 @@
 #ifndef MCB_AOT_CONV_KW14
 #define MCB_AOT_CONV_KW14 1
 #endif
+#ifndef MCB_AOT_CONV_SHIFT0
+#define MCB_AOT_CONV_SHIFT0 1
+#endif
+#ifndef MCB_AOT_CONV_W16
+#define MCB_AOT_CONV_W16 1
+#endif
+#ifndef MCB_AOT_CONV_W8
+#define MCB_AOT_CONV_W8 1
+#endif
+#ifndef MCB_AOT_CONV_W8KW6
+#define MCB_AOT_CONV_W8KW6 1
+#endif
+#ifndef MCB_AOT_CONV_W8KW14
+#define MCB_AOT_CONV_W8KW14 1
+#endif
 
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
@@ -72,10 +91,14 @@ static int32_t tap(const mcb_aot_conv *c, const int8_t *in, int iy, int ix, int 
     return in[((size_t)iy * c->in_w + ix) * c->in_c + ch];
 }
 
-static inline void put16(uint8_t *db, int t, int32_t v)
+/* Value t of a natural-order patch: halfword t%2 of lane word t/2; with int8 weights (perm)
+ * the perm4 position: halfword (t/2)%2 of lane word 2*(t/4) + t%2. */
+static inline void put16(uint8_t *db, int perm, int t, int32_t v)
 {
     const int16_t h = (int16_t)v;
-    memcpy(db + 8 * (size_t)(t >> 1) + 2 * (t & 1), &h, 2);
+    const size_t at = perm ? 8 * (size_t)(2 * (t >> 2) + (t & 1)) + 2 * ((t >> 1) & 1)
+                           : 8 * (size_t)(t >> 1) + 2 * (t & 1);
+    memcpy(db + at, &h, 2);
 }
 
 /* Writes the widened patch of conv pixel (oy, ox) into d[0], d[2], d[4], ... (one lane of a
@@ -123,23 +146,28 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
         return;
     }
     /* Natural order (the first layers: 1 or 3 input channels): value t is halfword t%2 of
-     * lane word t/2, i.e. byte 8*(t/2) + 2*(t%2) of the pair buffer. */
+     * lane word t/2, i.e. byte 8*(t/2) + 2*(t%2) of the pair buffer (perm4 positions with
+     * int8 weights, put16). */
     uint8_t *db = (uint8_t *)d;
+    const int perm = MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w);
     int t = 0;
     for (int fy = 0; fy < c->filter_h; fy++) {
         const int iy = iy0 + fy;
         if (!MCB_AOT_CONV_PADDED || (cols_inside && iy >= 0 && iy < c->in_h)) {
             const int8_t *s = in + ((size_t)iy * c->in_w + ix0) * c->in_c;
             for (int r = 0; r < run; r++, t++)
-                put16(db, t, s[r]);
+                put16(db, perm, t, s[r]);
         } else {
             for (int fx = 0; fx < c->filter_w; fx++)
                 for (int ch = 0; ch < c->in_c; ch++, t++)
-                    put16(db, t, tap(c, in, iy, ix0 + fx, ch));
+                    put16(db, perm, t, tap(c, in, iy, ix0 + fx, ch));
         }
     }
-    if (t & 1)
-        put16(db, t, 0); /* the pad value (its weight is zero) */
+    if (perm)
+        for (; t < 2 * c->kw; t++)
+            put16(db, 1, t, 0); /* the pad values (their weights are zero) */
+    else if (t & 1)
+        put16(db, 0, t, 0);
 }
 
 /* The micro-kernel: acc[p*3 + n] = bias[n] + dot(patch of pixel p, weights of channel n) for
@@ -241,6 +269,102 @@ AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int
 }
 #endif
 
+/* The same micro-kernel with int8 weights: one word holds the 4 int8 weights of a channel for
+ * 2 k-words ("quad", 24 MACs), widened with SXTB16 (k-word 2g: bytes 0 and 2) and SXTB16 ROR 8
+ * (k-word 2g+1: bytes 1 and 3), matching the perm4 patch order. 14 registers: the 6
+ * accumulators, 2 pixel words, the 3 raw weight words, one widened word and the 2 pointers
+ * (r0-r12 and lr: no frame pointer). One quad, Cortex-M4 timings:
+ *     ldr b; ldr a; ldr w1; ldr w2; ldr w0       5 loads back to back         6 cycles
+ *     3 x (sxtb16 t, wn; smlad; smlad)           k-word 2g                     9
+ *     ldr b; ldr a                               pixel words of k-word 2g+1   3
+ *     3 x (sxtb16 wn, wn, ror #8; smlad; smlad)  k-word 2g+1                   9
+ *   = 27 cycles per 24 MACs (1.125), against 24 with int16 weights: the price of storing one
+ *   byte per weight. The loop body is 16 quads (32 k-words), then the rest one quad at a
+ *   time. */
+#if defined(AOT_GROUP)
+#define AOT_QUAD8                                                                              \
+    "ldr %[b], [%[x], #4]\n\t"                                                                 \
+    "ldr %[a], [%[x]], #8\n\t"                                                                 \
+    "ldr %[w1], [%[w], #4]\n\t"                                                                \
+    "ldr %[w2], [%[w], #8]\n\t"                                                                \
+    "ldr %[w0], [%[w]], #12\n\t"                                                               \
+    "sxtb16 %[t], %[w1]\n\t"                                                                   \
+    "smlad %[s01], %[a], %[t], %[s01]\n\t"                                                     \
+    "smlad %[s11], %[b], %[t], %[s11]\n\t"                                                     \
+    "sxtb16 %[t], %[w2]\n\t"                                                                   \
+    "smlad %[s02], %[a], %[t], %[s02]\n\t"                                                     \
+    "smlad %[s12], %[b], %[t], %[s12]\n\t"                                                     \
+    "sxtb16 %[t], %[w0]\n\t"                                                                   \
+    "smlad %[s00], %[a], %[t], %[s00]\n\t"                                                     \
+    "smlad %[s10], %[b], %[t], %[s10]\n\t"                                                     \
+    "ldr %[b], [%[x], #4]\n\t"                                                                 \
+    "ldr %[a], [%[x]], #8\n\t"                                                                 \
+    "sxtb16 %[w1], %[w1], ror #8\n\t"                                                          \
+    "smlad %[s01], %[a], %[w1], %[s01]\n\t"                                                    \
+    "smlad %[s11], %[b], %[w1], %[s11]\n\t"                                                    \
+    "sxtb16 %[w2], %[w2], ror #8\n\t"                                                          \
+    "smlad %[s02], %[a], %[w2], %[s02]\n\t"                                                    \
+    "smlad %[s12], %[b], %[w2], %[s12]\n\t"                                                    \
+    "sxtb16 %[w0], %[w0], ror #8\n\t"                                                          \
+    "smlad %[s00], %[a], %[w0], %[s00]\n\t"                                                    \
+    "smlad %[s10], %[b], %[w0], %[s10]\n\t"
+#define AOT_QUAD8x4 AOT_QUAD8 AOT_QUAD8 AOT_QUAD8 AOT_QUAD8
+#define AOT_OUTS8                                                                              \
+    [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s10] "+r"(s10), [s11] "+r"(s11),       \
+        [s12] "+r"(s12), [x] "+r"(xp), [w] "+r"(wp), [a] "=&r"(a), [b] "=&r"(b),              \
+        [w0] "=&r"(w0), [w1] "=&l"(w1), [w2] "=&l"(w2), [t] "=&r"(t)
+
+AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
+                             int32_t acc[6])
+{
+    int32_t s00 = bias[0], s01 = bias[1], s02 = bias[2];
+    int32_t s10 = bias[0], s11 = bias[1], s12 = bias[2];
+    const uint32_t *xp = x;
+    const int32_t *wp = w;
+    uint32_t a, b, w0, w1, w2, t;
+    if (kw >= 32) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & ~31);
+        __asm__ volatile(".p2align 2\n"
+                         "1:\n\t" AOT_QUAD8x4 AOT_QUAD8x4 AOT_QUAD8x4 AOT_QUAD8x4
+                         "ldr %[a], %[end]\n\t"
+                         "cmp %[x], %[a]\n\t"
+                         "bne 1b\n\t"
+                         : AOT_OUTS8
+                         : [end] "m"(end)
+                         : "cc", "memory");
+    }
+    if (kw & 31) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & 31);
+        __asm__ volatile("2:\n\t" AOT_QUAD8
+                         "ldr %[a], %[end]\n\t"
+                         "cmp %[x], %[a]\n\t"
+                         "bne 2b\n\t"
+                         : AOT_OUTS8
+                         : [end] "m"(end)
+                         : "cc", "memory");
+    }
+    acc[0] = s00, acc[1] = s01, acc[2] = s02;
+    acc[3] = s10, acc[4] = s11, acc[5] = s12;
+}
+#else
+AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
+                             int32_t acc[6])
+{
+    int32_t s[2][3];
+    for (int n = 0; n < 3; n++)
+        s[0][n] = s[1][n] = bias[n];
+    const uint32_t *wp = (const uint32_t *)w;
+    for (int j = 0; j < kw; j += 2, x += 4, wp += 3)
+        for (int n = 0; n < 3; n++) {
+            const uint32_t lo = aot_sxtb16(wp[n]), hi = aot_sxtb16_ror8(wp[n]);
+            s[0][n] = aot_smlad(x[2], hi, aot_smlad(x[0], lo, s[0][n]));
+            s[1][n] = aot_smlad(x[3], hi, aot_smlad(x[1], lo, s[1][n]));
+        }
+    for (int n = 0; n < 3; n++)
+        acc[n] = s[0][n], acc[3 + n] = s[1][n];
+}
+#endif
+
 /* The micro-kernel over every channel block for one pixel pair: acc[12b + p*3 + n]. Not
  * inlined, so the assembly sees the same small register context wherever it is called, and
  * the call overhead is paid once per pixel pair, not per block (it matters for the first
@@ -249,21 +373,22 @@ AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int
 __attribute__((noinline))
 #endif
 static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
-                            int n_blocks, int32_t *acc)
+                            int n_blocks, int32_t *acc, int int8w)
 {
+    const int w8 = MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || int8w);
 #if defined(AOT_GROUP)
     /* The first layers' short patches (kw = 5: MNIST, 14: CIFAR-10): the whole loop over the
      * blocks in assembly, with the bias, accumulator and end pointers kept on the stack (no
      * register is left), so a block costs its groups plus about 25 cycles (bias loads, 6
      * stores, pointer updates) instead of the ~55 of the compiled C loop around the groups. */
-#define AOT_SHORT_BLOCKS(GROUPS, KW)                                                           \
+#define AOT_SHORT_BLOCKS(GROUPS, KW, WPC, OUTS, VARS)                                          \
     {                                                                                          \
         const uint32_t *xp = x;                                                                \
         const int32_t *wp = w, *bp = bias;                                                     \
         int32_t *ap = acc;                                                                     \
-        const int32_t *const wend = w + (size_t)n_blocks * (KW)*MCB_AOT_CONV_BLOCK;            \
+        const int32_t *const wend = w + (size_t)n_blocks * (WPC)*MCB_AOT_CONV_BLOCK;           \
         int32_t s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0;                          \
-        uint32_t a, b, w0, w1, w2;                                                             \
+        VARS                                                                                   \
         __asm__ volatile("1:\n\t"                                                              \
                          "ldr %[a], %[bp]\n\t"                                                 \
                          "ldr %[s00], [%[a]]\n\t"                                              \
@@ -286,21 +411,42 @@ static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const i
                          "ldr %[a], %[wend]\n\t"                                               \
                          "cmp %[w], %[a]\n\t"                                                  \
                          "bne 1b\n\t"                                                          \
-                         : AOT_OUTS, [bp] "+m"(bp), [ap] "+m"(ap)                              \
+                         : OUTS, [bp] "+m"(bp), [ap] "+m"(ap)                                  \
                          : [wend] "m"(wend)                                                    \
                          : "cc", "memory");                                                    \
     }
-    if (MCB_AOT_CONV_KW5 && kw == 5) {
-        AOT_SHORT_BLOCKS(AOT_GROUP4 AOT_GROUP, 5)
+#define AOT_OUTS16_VARS uint32_t a, b, w0, w1, w2;
+#define AOT_OUTS8_VARS uint32_t a, b, w0, w1, w2, t;
+    if (MCB_AOT_CONV_W8KW6 && w8 && kw == 6) {
+        AOT_SHORT_BLOCKS(AOT_QUAD8 AOT_QUAD8 AOT_QUAD8, 6, 3, AOT_OUTS8, AOT_OUTS8_VARS)
         return;
     }
-    if (MCB_AOT_CONV_KW14 && kw == 14) {
-        AOT_SHORT_BLOCKS(AOT_GROUP4 AOT_GROUP4 AOT_GROUP4 AOT_GROUP AOT_GROUP, 14)
+    if (MCB_AOT_CONV_W8KW14 && w8 && kw == 14) {
+        AOT_SHORT_BLOCKS(AOT_QUAD8x4 AOT_QUAD8 AOT_QUAD8 AOT_QUAD8, 14, 7, AOT_OUTS8,
+                         AOT_OUTS8_VARS)
+        return;
+    }
+    if (MCB_AOT_CONV_KW5 && !w8 && kw == 5) {
+        AOT_SHORT_BLOCKS(AOT_GROUP4 AOT_GROUP, 5, 5, AOT_OUTS, AOT_OUTS16_VARS)
+        return;
+    }
+    if (MCB_AOT_CONV_KW14 && !w8 && kw == 14) {
+        AOT_SHORT_BLOCKS(AOT_GROUP4 AOT_GROUP4 AOT_GROUP4 AOT_GROUP AOT_GROUP, 14, 14, AOT_OUTS,
+                         AOT_OUTS16_VARS)
         return;
     }
 #undef AOT_SHORT_BLOCKS
 #endif
-    for (int b = 0; b < n_blocks; b++) {
+    if (w8) {
+        for (int b = 0; b < n_blocks; b++) {
+            micro_2x3_w8(x, w, kw, bias, acc);
+            w += (size_t)kw / 2 * MCB_AOT_CONV_BLOCK;
+            bias += MCB_AOT_CONV_BLOCK;
+            acc += AOT_ACC_STRIDE;
+        }
+        return;
+    }
+    for (int b = 0; MCB_AOT_CONV_W16 && b < n_blocks; b++) {
         micro_2x3(x, w, kw, bias, acc);
         w += (size_t)kw * MCB_AOT_CONV_BLOCK;
         bias += MCB_AOT_CONV_BLOCK;
@@ -371,27 +517,33 @@ static void pool_epilogue(const int32_t *acc, int out_c, const int32_t *M, const
 }
 
 /* The same when every shift is <= 0 (the usual case): requantization is then monotonic, so
- * the max of the 4 accumulators is requantized once (docs/aot-kernels.md). On the DSP path
- * whole blocks run in assembly, about 34 cycles per output:
+ * the max of the 4 accumulators is requantized once (docs/aot-kernels.md). On the DSP path,
+ * when every shift is <= -1 (fast), whole blocks run in assembly, about 27 cycles per output:
  *   6 loads back to back (4 accumulators, multiplier, shift)               7
  *   3 x max (cmp, it, mov)                                                 6
  *   high multiply: mov, mov, smlal, lsr, orr                               5
- *   rounding shift: rsb, mov, lsl, sub (mask), and, lsr, add (threshold),
- *     asr, cmp, it, add                                                   10
- *   + zero point, 2 x clamp (cmp, it, mov), strb                           6
- * (the compiled C takes about 50: it spills and branches around the clamps). */
+ *   rounding shift and zero point: mvn, add, asr, add, add                 5
+ *   2 x clamp (cmp, it, mov), strb                                         4
+ * The rounding divide by 2^e (e = -shift >= 1) of x, to nearest with ties away from zero, is
+ *   ((((x - (x < 0)) >> (e - 1)) + 1) >> 1)
+ * (floor((y + 2^(e-1)) / 2^e) = floor((floor(y / 2^(e-1)) + 1) / 2) with y = x - (x < 0));
+ * x - (x < 0) is one ADD with the operand x ASR 31, e - 1 one MVN of the shift, and the last
+ * shift folds into the ADD of the zero point. x > INT32_MIN, so nothing wraps. Other layers
+ * (a shift of 0) take the compiled C, about 50 cycles per output. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t *M,
                                     const int32_t *S, int32_t off, int32_t lo, int32_t hi,
-                                    int8_t *out)
+                                    int8_t *out, int fast)
 {
-    const int full = out_c / MCB_AOT_CONV_BLOCK * MCB_AOT_CONV_BLOCK;
+    (void)fast;
 #if defined(AOT_GROUP)
-    if (full > 0) {
-        const int8_t *const oend = out + full;
-        uint32_t t, u, v, q, m, e;
+    if (!MCB_AOT_CONV_SHIFT0 || fast) {
+        const int full = out_c / MCB_AOT_CONV_BLOCK * MCB_AOT_CONV_BLOCK;
+        if (full > 0) {
+            const int8_t *const oend = out + full;
+            uint32_t t, u, v, q, m, e;
 #define AOT_RQ(O0, O1, O2, O3)                                                                 \
     "ldr %[t], [%[acc], #" #O0 "]\n\t"                                                         \
     "ldr %[u], [%[acc], #" #O1 "]\n\t"                                                         \
@@ -407,16 +559,11 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
     "smlal %[u], %[v], %[t], %[m]\n\t"                                                         \
     "lsr %[u], %[u], #31\n\t"                                                                  \
     "orr %[t], %[u], %[v], lsl #1\n\t"                                                         \
-    "rsb %[e], %[e], #0\n\t"                                                                   \
-    "mov %[u], #1\n\t"                                                                         \
-    "lsl %[u], %[u], %[e]\n\t"                                                                 \
-    "sub %[u], %[u], #1\n\t"                                                                   \
-    "and %[v], %[t], %[u]\n\t"                                                                 \
-    "lsr %[u], %[u], #1\n\t"                                                                   \
-    "add %[u], %[u], %[t], lsr #31\n\t"                                                        \
+    "mvn %[e], %[e]\n\t"                                                                       \
+    "add %[t], %[t], %[t], asr #31\n\t"                                                        \
     "asr %[t], %[t], %[e]\n\t"                                                                 \
-    "cmp %[v], %[u]\n\tit gt\n\taddgt %[t], %[t], #1\n\t"                                      \
-    "add %[t], %[t], %[off]\n\t"                                                               \
+    "add %[t], %[t], #1\n\t"                                                                   \
+    "add %[t], %[off], %[t], asr #1\n\t"                                                       \
     "cmp %[t], %[lo]\n\tit lt\n\tmovlt %[t], %[lo]\n\t"                                        \
     "cmp %[t], %[hi]\n\tit gt\n\tmovgt %[t], %[hi]\n\t"                                        \
     "strb %[t], [%[out]], #1\n\t"
@@ -431,22 +578,24 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
                          : [off] "r"(off), [lo] "r"(lo), [hi] "r"(hi), [oend] "m"(oend)
                          : "cc", "memory");
 #undef AOT_RQ
+        }
+        for (int n = 0; n < out_c - full; n++) { /* the last, partial block */
+            const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
+            const int32_t v = rdbpot(high_mul(a, M[n]), (int)-S[n]) + off;
+            out[n] = (int8_t)mcb_clamp_i32(v, lo, hi);
+        }
+        return;
     }
-#else
-    for (int base = 0; base < full; base += MCB_AOT_CONV_BLOCK) {
-        for (int n = 0; n < MCB_AOT_CONV_BLOCK; n++) {
+#endif
+    /* the compiled C (a layer with a shift of 0, or no DSP) */
+    for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK) {
+        for (int n = 0; n < MCB_AOT_CONV_BLOCK && base + n < out_c; n++) {
             const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
             const int32_t v = rdbpot(high_mul(a, M[n]), (int)-S[n]) + off;
             out[n] = (int8_t)mcb_clamp_i32(v, lo, hi);
         }
         acc += AOT_ACC_STRIDE, M += MCB_AOT_CONV_BLOCK, S += MCB_AOT_CONV_BLOCK;
         out += MCB_AOT_CONV_BLOCK;
-    }
-#endif
-    for (int n = 0; n < out_c - full; n++) { /* the last, partial block */
-        const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
-        const int32_t v = rdbpot(high_mul(a, M[n]), (int)-S[n]) + off;
-        out[n] = (int8_t)mcb_clamp_i32(v, lo, hi);
     }
 }
 
@@ -459,33 +608,39 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
     const int32_t *const W = c->weights, *const B = c->bias;
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
-    const int nb = c->n_blocks;
+    const int nb = c->n_blocks, w8 = c->int8w;
     uint32_t *top = (uint32_t *)scratch;
     uint32_t *bot = top + 2 * (size_t)kw;
     int32_t *acc = (int32_t *)(bot + 2 * (size_t)kw);
-    int monotonic = 1;
+    int monotonic = 1, fast = 1;
     for (int ch = 0; ch < out_c; ch++)
-        monotonic &= S[ch] <= 0;
+        monotonic &= S[ch] <= 0, fast &= S[ch] <= -1;
     for (int py = 0; py < out_h; py++) {
         for (int px = 0; px < out_w; px++) {
             patch(c, input, 2 * py, 2 * px, top);
             patch(c, input, 2 * py, 2 * px + 1, top + 1);
             patch(c, input, 2 * py + 1, 2 * px, bot);
             patch(c, input, 2 * py + 1, 2 * px + 1, bot + 1);
-            pair_all_blocks(top, W, kw, B, nb, acc);
-            pair_all_blocks(bot, W, kw, B, nb, acc + 2 * MCB_AOT_CONV_BLOCK);
+            pair_all_blocks(top, W, kw, B, nb, acc, w8);
+            pair_all_blocks(bot, W, kw, B, nb, acc + 2 * MCB_AOT_CONV_BLOCK, w8);
             int8_t *out = output + ((size_t)py * out_w + px) * out_c;
             if (!MCB_AOT_CONV_WRAP || monotonic)
-                pool_epilogue_monotonic(acc, out_c, M, S, off, lo, hi, out);
+                pool_epilogue_monotonic(acc, out_c, M, S, off, lo, hi, out, fast);
             else
                 pool_epilogue(acc, out_c, M, S, off, lo, hi, out);
         }
     }
 }
 
-static inline int8_t finish(const mcb_aot_conv *c, int32_t v)
+/* requant() with the rounding divide of the pooled epilogue for shifts <= -1: (((h - (h < 0))
+ * >> (e - 1)) + 1) >> 1, no mask or compare (bit-exact, docs/aot-kernels.md). */
+AOT_INLINE int32_t requant_any(int32_t acc, int32_t m, int32_t s)
 {
-    return (int8_t)mcb_clamp_i32(v + c->output_offset, c->act_min, c->act_max);
+    if (s <= -1) {
+        const int32_t h = high_mul(acc, m);
+        return (((h + (h >> 31)) >> (-s - 1)) + 1) >> 1;
+    }
+    return high_mul(mcb_shl_wrap(acc, (int)s), m);
 }
 
 /* Conv + activation without pooling: conv pixels in raster order, two per step. */
@@ -495,18 +650,23 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
     uint32_t *pair = (uint32_t *)scratch;
     int32_t *acc = (int32_t *)(pair + 2 * (size_t)c->kw);
     const int npix = c->out_h * c->out_w, out_c = c->out_c;
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
         patch(c, input, t / c->out_w, t % c->out_w, pair);
         patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
-        pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc);
+        pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc, c->int8w);
         int8_t *out0 = output + (size_t)t * out_c;
         int8_t *out1 = output + (size_t)t1 * out_c;
-        for (int ch = 0; ch < out_c; ch++) {
-            const int i = ch / MCB_AOT_CONV_BLOCK * AOT_ACC_STRIDE + ch % MCB_AOT_CONV_BLOCK;
-            const int32_t m = c->multiplier[ch], s = c->shift[ch];
-            out0[ch] = finish(c, requant(acc[i], m, s));
-            out1[ch] = finish(c, requant(acc[i + 3], m, s));
+        const int32_t *a = acc;
+        for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK, a += AOT_ACC_STRIDE) {
+            const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
+            for (int n = 0; n < nn; n++) {
+                const int32_t m = M[base + n], s = S[base + n];
+                out0[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n], m, s) + off, lo, hi);
+                out1[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n + 3], m, s) + off, lo, hi);
+            }
         }
     }
 }

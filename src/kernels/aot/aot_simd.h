@@ -25,6 +25,26 @@ static inline int32_t aot_smlad(uint32_t a, uint32_t b, int32_t acc)
 #endif
 }
 
+/* acc + lo(a)*lo(b) (SMLABB) and acc + hi(a)*hi(b) (SMLATT), wrapping. */
+static inline int32_t aot_smlabb(uint32_t a, uint32_t b, int32_t acc)
+{
+#if MCB_AOT_DSP
+    return __smlabb((int32_t)a, (int32_t)b, acc);
+#else
+    return (int32_t)((uint32_t)acc +
+                     (uint32_t)((int32_t)(int16_t)(a & 0xFFFF) * (int16_t)(b & 0xFFFF)));
+#endif
+}
+
+static inline int32_t aot_smlatt(uint32_t a, uint32_t b, int32_t acc)
+{
+#if MCB_AOT_DSP
+    return __smlatt((int32_t)a, (int32_t)b, acc);
+#else
+    return (int32_t)((uint32_t)acc + (uint32_t)((int32_t)(int16_t)(a >> 16) * (int16_t)(b >> 16)));
+#endif
+}
+
 /* Bytes 0 and 2 of x sign-extended into the two halves (SXTB16). */
 static inline uint32_t aot_sxtb16(uint32_t x)
 {

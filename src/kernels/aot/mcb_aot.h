@@ -4,16 +4,24 @@
  * (mcb_conv2d_s8 [+ mcb_max_pool2d_s8], mcb_fully_connected_s8).
  *
  * Weights are used in a packed form made on the host by mcb_aot_conv_pack /
- * mcb_aot_fc_pack (mcb_aot_pack.h): widened to int16 pairs (filter offset added), arranged
- * in the order the inner loop reads them, output channels padded to whole register blocks,
- * and the input offset folded into the bias. The structs below hold only plain numbers and
- * const pointers, so generated code can define them as const data in flash. Kernels do not
+ * mcb_aot_fc_pack (mcb_aot_pack.h): arranged in the order the inner loop reads them, output
+ * channels padded to whole register blocks, the input offset folded into the bias; stored
+ * either as int8 (one byte per weight in flash, widened with SXTB16 in the inner loop: the
+ * default of the code generator) or widened to int16 pairs at pack time (int8w = 0). The
+ * structs below hold only plain numbers and const pointers, so generated code can define them as const data in flash. Kernels do not
  * validate: the pack functions did. */
 #ifndef MCB_AOT_H
 #define MCB_AOT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Word alignment for int8 arrays the kernels read as words (generated data). */
+#if defined(__GNUC__)
+#define MCB_AOT_ALIGN4 __attribute__((aligned(4)))
+#else
+#define MCB_AOT_ALIGN4
+#endif
 
 /* Output channels per register block of the conv micro-kernel (2 pixels x 3 channels). */
 #define MCB_AOT_CONV_BLOCK 3
@@ -30,7 +38,12 @@
  * padded with zero weights to 2*kw values. Without perm4, value t sits in word t/2, half
  * t%2 (low first). With perm4 (filter_w*in_c % 4 == 0) each group of 4 values a0..a3 is
  * stored as the words (a0,a2),(a1,a3): what SXTB16 and SXTB16-ROR8 make of 4 input bytes,
- * so a filter row of the input is widened with one load and two SXTB16 per 4 bytes. */
+ * so a filter row of the input is widened with one load and two SXTB16 per 4 bytes.
+ * With int8w the weights are int8: for block b, group g of 4 patch values (k-words 2g and
+ * 2g+1), channel n: one word holding the 4 int8 weights of values 4g..4g+3 in order (byte 0
+ * first), which SXTB16 / SXTB16-ROR8 turn into the int16 pairs of k-words 2g / 2g+1; the
+ * patch then always uses the perm4 positions (values padded to a multiple of 4, kw even),
+ * and perm4 only says whether a filter row is a whole number of groups. */
 typedef struct {
     int in_h, in_w, in_c;
     int out_h, out_w, out_c;   /* of the whole op (pooled when pool is set) */
@@ -40,15 +53,17 @@ typedef struct {
     int pad_h, pad_w;
     int pool;                  /* 1: fused 2x2/2 max-pool */
     int perm4;                 /* 1: values permuted per group of 4 (see above) */
-    int kw;                    /* 32-bit words per patch: ceil(filter_h*filter_w*in_c / 2) */
+    int kw;                    /* 32-bit words per patch: ceil(filter_h*filter_w*in_c / 2),
+                                  with int8w 2*ceil(filter_h*filter_w*in_c / 4) */
     int n_blocks;              /* ceil(out_c / MCB_AOT_CONV_BLOCK) */
     int32_t input_zero_point;  /* fills padded taps (the folded bias assumes it) */
     int32_t output_offset;
     int32_t act_min, act_max;  /* conv activation composed with the pool's clamp */
-    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_CONV_BLOCK words */
+    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_CONV_BLOCK words (int8w: half) */
     const int32_t *bias;       /* n_blocks * MCB_AOT_CONV_BLOCK: bias + sum(w) * input_offset */
     const int32_t *multiplier; /* n_blocks * MCB_AOT_CONV_BLOCK */
     const int32_t *shift;      /* n_blocks * MCB_AOT_CONV_BLOCK */
+    int int8w;                 /* 1: int8 weights, 4 per word (see above) */
 } mcb_aot_conv;
 
 /* Bytes of scratch mcb_aot_conv_s8 needs (widened patches of 4 pixels, 2 without pool, and
@@ -61,19 +76,58 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
 /* FULLY_CONNECTED, one batch: input int8 [in_depth], output int8 [out_depth].
  * Packed weights: for block b, for k-word j = 0..kw-1, for n = 0..MCB_AOT_FC_BLOCK-1: the
  * int16 pair of inputs (4i, 4i+2) or (4i+1, 4i+3) (perm4 order over groups of 4 inputs;
- * in_depth padded with zero weights to a multiple of 4). */
+ * in_depth padded with zero weights to a multiple of 4). With int8w: for block b, group g
+ * of 4 inputs, n: one word of the 4 int8 weights of inputs 4g..4g+3 (byte 0 first). */
 typedef struct {
     int in_depth, out_depth;
     int kw;                    /* in_depth rounded up to 4, / 2 */
     int n_blocks;
     int32_t output_offset;
     int32_t act_min, act_max;
-    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_FC_BLOCK words */
+    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_FC_BLOCK words (int8w: half) */
     const int32_t *bias;       /* n_blocks * MCB_AOT_FC_BLOCK */
     const int32_t *multiplier;
     const int32_t *shift;
+    int int8w;                 /* 1: int8 weights, 4 per word (see above) */
 } mcb_aot_fc;
 
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output);
+
+/* DEPTHWISE_CONV_2D with depth multiplier 1 (+ fused activation), any filter size, stride and
+ * padding: input NHWC int8 [in_h][in_w][channels], output [out_h][out_w][channels]. Weights are
+ * int8 (filter offset added), one byte each: channels in groups of 4, for group g and tap t
+ * (t = fy*filter_w + fx) the word at byte 4*(g*taps + t) holds channels 4g..4g+3 (byte 0
+ * first), read as one word and widened with SXTB16 in the loop; then the channels beyond a
+ * multiple of 4, [tap][channel]. The input offset is folded into the bias, and taps outside
+ * the input read the input zero point (so they add nothing), as in the conv kernel. */
+typedef struct {
+    int in_h, in_w, channels;
+    int out_h, out_w;
+    int filter_h, filter_w;
+    int stride_h, stride_w;
+    int pad_h, pad_w;
+    int32_t input_zero_point;
+    int32_t output_offset;
+    int32_t act_min, act_max;
+    const int8_t *weights;     /* filter_h * filter_w * channels (4-aligned for the words) */
+    const int32_t *bias;       /* channels: bias + input_offset * sum over taps of w */
+    const int32_t *multiplier; /* channels */
+    const int32_t *shift;      /* channels */
+} mcb_aot_dw;
+
+void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output);
+
+/* ADD int8 (same shapes): TFLM's arithmetic, with each input's part (offset, left shift,
+ * rescale to the common scale) a function of its 256 possible values, tabulated at pack time;
+ * per element two table loads, one add and the output requantization. */
+typedef struct {
+    const int32_t *table1, *table2; /* 256 each, indexed by the input byte as uint8 */
+    int32_t multiplier;             /* output multiplier, >= 0 */
+    int32_t right_shift;            /* -output shift, >= 0 */
+    int32_t output_offset, act_min, act_max;
+} mcb_aot_add;
+
+void mcb_aot_add_s8(const mcb_aot_add *k, size_t n, const int8_t *input1, const int8_t *input2,
+                    int8_t *output);
 
 #endif

@@ -26,12 +26,45 @@ typedef struct {
  * conv output, fused. */
 int mcb_aot_conv_pack(const char *what, const mcb_conv_params *p, const mcb_pool_params *pool,
                       const int8_t *filter, const int32_t *bias, mcb_aot_conv_packed *out);
+/* The same with the weight storage chosen: int8 = 1 stores int8 weights (widened in the inner
+ * loop; mcb_aot_conv_pack stores int16). When a weight plus the filter offset does not fit
+ * int8 (a per-tensor filter zero point), the layer is stored as int16 (out->k.int8w = 0). */
+int mcb_aot_conv_pack_w(const char *what, const mcb_conv_params *p, const mcb_pool_params *pool,
+                        const int8_t *filter, const int32_t *bias, int int8,
+                        mcb_aot_conv_packed *out);
 void mcb_aot_conv_free(mcb_aot_conv_packed *pk);
 
 /* FULLY_CONNECTED with batches 1, per-tensor or per-channel. */
 int mcb_aot_fc_pack(const char *what, const mcb_fc_params *p, const int8_t *filter,
                     const int32_t *bias, mcb_aot_fc_packed *out);
+int mcb_aot_fc_pack_w(const char *what, const mcb_fc_params *p, const int8_t *filter,
+                      const int32_t *bias, int int8, mcb_aot_fc_packed *out);
 void mcb_aot_fc_free(mcb_aot_fc_packed *pk);
+
+typedef struct {
+    mcb_aot_dw k;
+    int8_t *weights;
+    int32_t *bias, *multiplier, *shift;
+} mcb_aot_dw_packed;
+
+/* DEPTHWISE_CONV_2D with batches 1, depth multiplier 1, dilation 1 (any filter size, stride,
+ * padding), filter [1][filter_h][filter_w][channels] int8, bias NULL or channels values. Refuses
+ * a filter offset that takes a weight outside int8. */
+int mcb_aot_dw_pack(const char *what, const mcb_conv_params *p, const int8_t *filter,
+                    const int32_t *bias, mcb_aot_dw_packed *out);
+void mcb_aot_dw_free(mcb_aot_dw_packed *pk);
+size_t mcb_aot_dw_flash_bytes(const mcb_aot_dw *k);
+int mcb_aot_dw_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_dw *k);
+
+typedef struct {
+    mcb_aot_add k;
+    int32_t *table1, *table2;
+} mcb_aot_add_packed;
+
+/* ADD (same shapes): refuses a negative output multiplier or a shift outside -31..0. */
+int mcb_aot_add_pack(const char *what, const mcb_add_params *p, mcb_aot_add_packed *out);
+void mcb_aot_add_free(mcb_aot_add_packed *pk);
+int mcb_aot_add_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_add *k);
 
 /* Flash bytes of the packed arrays (weights, bias, multipliers, shifts), and of the same
  * layer stored plainly (int8 weights, int32 bias, multipliers and shifts per channel). */

@@ -31,13 +31,17 @@ int main(void)
         memcpy(aot_fw_in, l->input, (size_t)l->n_input);
         memset(aot_fw_out, 0x55, (size_t)l->n_out);
         MCB_MARK(MCB_MARK_LAYER_BEGIN, i);
-        if (l->conv)
+        if (l->aot_dw)
+            mcb_aot_dw_s8(l->aot_dw, aot_fw_in, aot_fw_out);
+        else if (l->conv)
             mcb_aot_conv_s8(l->aot_conv, aot_fw_in, aot_fw_out, aot_fw_scratch);
         else
             mcb_aot_fc_s8(l->aot_fc, aot_fw_in, aot_fw_out);
         MCB_MARK(MCB_MARK_LAYER_END, i);
         MCB_MARK(MCB_MARK_LAYER_BEGIN, 100 + i);
-        if (l->conv) {
+        if (l->aot_dw) {
+            mcb_depthwise_conv2d_s8(l->conv, aot_fw_in, l->filter, l->bias, aot_fw_ref);
+        } else if (l->conv) {
             mcb_conv2d_s8(l->conv, aot_fw_in, l->filter, l->bias,
                           l->pool ? aot_fw_conv : aot_fw_ref);
             if (l->pool)

@@ -23,6 +23,7 @@ typedef struct {
     const int32_t *bias;
     const int8_t *expect;        /* host reference output */
     int n_out;
+    const mcb_aot_dw *aot_dw;    /* depthwise layer (conv holds its reference parameters) */
 } aot_fw_layer;
 
 extern const aot_fw_layer aot_fw_layers[];
