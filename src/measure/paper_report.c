@@ -763,9 +763,9 @@ static void section_answers(doc *d, const mcb_paper_sweep *s, const mcb_row *row
         }
         para(d, "What does it cost, and what do automation and performance trade? The fastest "
                 "engine on every network here is %s (geometric mean %.2f ms per inference). "
-                "Relative to it (geometric mean over the networks both ran): %s. Every engine "
-                "here is driven by the same commands (generate, build, simulate); how much a "
-                "user writes by hand without mcubench is in docs/engines.md.",
+                "Relative to it (geometric mean over the networks both ran): %s. With "
+                "mcubench every engine takes the same two commands; what each framework's "
+                "user does by hand instead is Table 1.",
              best, best_ms, buf[0] ? buf : "no other engine ran every network");
     }
     /* frameworks or conditions */
