@@ -7,9 +7,11 @@
 #include <string.h>
 
 extern const mcb_engine mcb_engine_aot;
+extern const mcb_engine mcb_engine_utensor;
 
 static const mcb_engine *const engines[] = {
     &mcb_engine_aot,
+    &mcb_engine_utensor,
     NULL,
 };
 
