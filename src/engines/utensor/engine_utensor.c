@@ -28,6 +28,7 @@
 #endif
 
 #define UT_STEM "utensor-23622ee"
+#define UT_HOST_CXX "g++" /* the host build's compiler */
 #define UT_PATCH "utensor-conv2d-dims.patch"
 /* RAM beyond the two arenas and the input/output buffers: the stack the linker script keeps
  * (16 KB), the allocators' block headers on the heap (std::vector) and the run time's own
@@ -51,9 +52,31 @@ static const char *const ut_includes[] = {UT_STEM "/src", NULL};
  * a return in arenaAllocator.cpp that nothing calls) are not ours to fix */
 static const char *const ut_flags[] = {"-w", NULL};
 
+/* 1 if prog is an executable file in a folder of $PATH. */
+static int in_path(const char *prog)
+{
+    const char *p = getenv("PATH");
+    while (p && *p) {
+        const size_t len = strcspn(p, ":");
+        char path[4200];
+        snprintf(path, sizeof path, "%.*s/%s", (int)len, p, prog);
+        if (len && access(path, X_OK) == 0)
+            return 1;
+        p += len + (p[len] == ':');
+    }
+    return 0;
+}
+
 static int ut_available(char *why, size_t n)
 {
-    return mcb_fw_available(UT_STEM, why, n);
+    if (!mcb_fw_available(UT_STEM, why, n))
+        return 0;
+    if (!in_path(UT_HOST_CXX)) {
+        snprintf(why, n, "%s is not installed (package g++): the measurement checks the "
+                         "target against the engine's host build", UT_HOST_CXX);
+        return 0;
+    }
+    return 1;
 }
 
 static void ut_version(char *buf, size_t n)
@@ -180,7 +203,6 @@ done:
 
 /* ---- the host build: the same generated code and runtime, compiled with the host's g++ ---- */
 
-#define UT_HOST_CXX "g++"
 static const char *const ut_host_flags[] = {"-O2", "-std=c++11", "-fno-exceptions", "-fno-rtti",
                                             "-fno-threadsafe-statics", "-w", NULL};
 
