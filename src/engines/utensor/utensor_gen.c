@@ -223,7 +223,7 @@ ut_model *ut_analyse(const mcb_graph *g, const char *what)
     if (mcb_graph_lifetimes(g, m->lt) < 0)
         goto fail;
     for (int i = 0; i < g->n_ops; i++) {
-        ut_kind k;
+        ut_kind k = UT_CONV;
         if (check_op(m, i, &k) < 0)
             goto fail;
         m->steps[i].op = i;
