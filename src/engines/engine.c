@@ -11,6 +11,7 @@ extern const mcb_engine mcb_engine_tflm;
 extern const mcb_engine mcb_engine_tflm_cmsis_nn;
 extern const mcb_engine mcb_engine_cmsis_nn;
 extern const mcb_engine mcb_engine_cmsis_nn_q7;
+extern const mcb_engine mcb_engine_utensor;
 
 static const mcb_engine *const engines[] = {
     &mcb_engine_aot,
@@ -18,6 +19,7 @@ static const mcb_engine *const engines[] = {
     &mcb_engine_tflm_cmsis_nn,
     &mcb_engine_cmsis_nn,
     &mcb_engine_cmsis_nn_q7,
+    &mcb_engine_utensor,
     NULL,
 };
 

@@ -99,6 +99,16 @@ typedef struct {
     const char *workflow;
     const char *scheme; /* the quantization its models take: "int8" (NULL means int8) or "q7" */
     int weights_in_ram; /* 1 if it honours mcb_engine_conditions.weights_in_ram */
+    /* Optional. NULL: the target's outputs are checked bit-exact against the host executor
+     * (`mcubench infer`'s arithmetic). An engine whose arithmetic differs from it by design
+     * (utensor's float softmax) gives its own reference instead: the same generated code
+     * (b, in c->dir) and runtime compiled for the host, run on the n inputs (the input
+     * tensor's bytes, in_bytes each) into out (out_bytes each); work is a folder it may use.
+     * The measurement then reports the agreement with the host executor separately (argmax).
+     * 0, or -1 after one line. */
+    int (*host_reference)(const mcb_engine_ctx *c, const mcb_engine_build *b, const char *work,
+                          const int8_t *inputs, int n, int64_t in_bytes, int8_t *out,
+                          int64_t out_bytes);
 } mcb_engine;
 
 /* Every engine, NULL-terminated, in the order 'mcubench engines' lists them. */

@@ -255,7 +255,7 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
     memset(&b, 0, sizeof b);
     mcb_exec *ex = NULL;
     mcb_elf *elf = NULL;
-    int8_t *inputs = NULL, *host = NULL, *target_out = NULL;
+    int8_t *inputs = NULL, *host = NULL, *target_out = NULL, *engine_ref = NULL;
     uint8_t *host_in = NULL, *host_y = NULL; /* the executor's input and output (any type) */
     char work[4096] = "", gendir[4200], fw[4200];
     int rc = -1, made_temp = 0;
@@ -386,6 +386,21 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
         memcpy(host + (size_t)i * (size_t)out_bytes, mcb_exec_tensor(ex, b.output_tensor),
                (size_t)out_bytes);
     }
+    /* the reference the target must equal: the executor, or the engine's own host build */
+    const int8_t *ref = host;
+    snprintf(p->reference, sizeof p->reference, "%s",
+             engine->host_reference ? "engine host build" : "host executor");
+    if (engine->host_reference) {
+        mcb_progress("profile: engine %s's host build on %d images", ename, o->images);
+        if (!(engine_ref = malloc((size_t)(out_bytes * o->images)))) {
+            mcb_error("%s: out of memory", o->model);
+            goto done;
+        }
+        if (engine->host_reference(&ctx, &b, work, inputs, o->images, in_bytes, engine_ref,
+                                   out_bytes) < 0)
+            goto done;
+        ref = engine_ref;
+    }
 
     snprintf(fw, sizeof fw, "%s/profile.elf", work);
     if (mcb_harness_write_main(work, "profile_main.c", o->images, in_bytes, out_bytes, -1) < 0 ||
@@ -428,7 +443,12 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
         goto done;
     for (int i = 0; i < o->images; i++)
         for (int64_t k = 0; k < out_bytes; k++) {
-            const int8_t a = target_out[(int64_t)i * out_bytes + k], h = host[(int64_t)i * out_bytes + k];
+            const int8_t a = target_out[(int64_t)i * out_bytes + k], h = ref[(int64_t)i * out_bytes + k];
+            if (a != h && engine->host_reference) {
+                mcb_error("%s: engine %s, image %d, output byte %lld: the target computed %d, "
+                          "the engine's host build %d", o->model, ename, i, (long long)k, a, h);
+                goto done;
+            }
             if (a != h) {
                 locate_mismatch(o, p, &g, &b, ex, host_in + (size_t)i * (size_t)x_bytes, host_y,
                                 i, work, k, a, h);
@@ -437,8 +457,12 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
         }
     p->outputs_match = 1;
     p->no_labels = given;
-    for (int i = 0; i < o->images && !given; i++)
-        p->correct += argmax(target_out + (int64_t)i * out_bytes, (int)out_bytes) == ds.labels[i];
+    for (int i = 0; i < o->images; i++) {
+        const int t = argmax(target_out + (int64_t)i * out_bytes, (int)out_bytes);
+        if (!given)
+            p->correct += t == ds.labels[i];
+        p->executor_agree += t == argmax(host + (int64_t)i * out_bytes, (int)out_bytes);
+    }
     p->macs = mcb_graph_macs(&g);
     p->arena_bytes = b.arena_bytes;
     p->lower_bound_bytes = b.lower_bound_bytes;
@@ -464,6 +488,7 @@ done:
     free(host_in);
     free(host_y);
     free(host);
+    free(engine_ref);
     free(target_out);
     return rc;
 }

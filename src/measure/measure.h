@@ -43,6 +43,11 @@ typedef struct {
     int images, correct;
     int no_labels;         /* the inputs came from --input: no accuracy */
     int outputs_match;
+    /* what the outputs were checked against: "host executor", or "engine host build" for an
+     * engine with its own host reference (engine.h); executor_agree: images on which the
+     * target's argmax equals the host executor's (all of them when it is the reference) */
+    char reference[24];
+    int executor_agree;
     int64_t macs, arena_bytes, lower_bound_bytes, weight_bytes, plain_weight_bytes;
     int64_t images_bytes;  /* flash taken by the baked-in test images (not in flash_bytes) */
     int64_t flash_bytes;   /* firmware flash without the test images */

@@ -354,6 +354,8 @@ static int run_cell(const ctx *c, const job *j)
             snprintf(r.status, sizeof r.status, "ok");
             r.outputs_match = p.outputs_match;
             r.correct = p.correct;
+            snprintf(r.reference, sizeof r.reference, "%s", p.reference);
+            r.executor_agree = p.executor_agree;
             r.macs = p.macs;
             r.cycles_mean = p.cycles_mean;
             r.cycles_min = (double)p.cycles_min;

@@ -27,11 +27,17 @@ void mcb_measure_write_text(FILE *f, const mcb_measure *p, const char *model)
     fprintf(f, "%s on %s (%.0f MHz), engine %s (%s), %d %s test image%s\n", model,
             p->target.name, p->target.clock_hz / 1e6, p->engine, p->engine_version, p->images,
             p->dataset, p->images == 1 ? "" : "s");
-    fprintf(f, "outputs      bit-exact with the host executor on every image\n");
+    fprintf(f, "outputs      bit-exact with the %s on every image", p->reference);
+    if (strcmp(p->reference, "host executor") != 0)
+        fprintf(f, "; argmax as the host executor's on %d of %d", p->executor_agree, p->images);
+    fprintf(f, "
+");
     if (p->no_labels)
-        fprintf(f, "accuracy     - (inputs from --input: no labels)\n");
+        fprintf(f, "accuracy     - (inputs from --input: no labels)
+");
     else
-        fprintf(f, "accuracy     %.4f (%d of %d)\n", (double)p->correct / p->images, p->correct,
+        fprintf(f, "accuracy     %.4f (%d of %d)
+", (double)p->correct / p->images, p->correct,
                 p->images);
     thousands(a, sizeof a, p->cycles_mean);
     thousands(b, sizeof b, (double)p->cycles_max);
@@ -117,6 +123,10 @@ void mcb_measure_write_json(FILE *f, const mcb_measure *p, const char *model)
     mcb_json_int(&j, p->images);
     mcb_json_key(&j, "outputs_match");
     mcb_json_bool(&j, p->outputs_match);
+    mcb_json_key(&j, "reference");
+    mcb_json_str(&j, p->reference);
+    mcb_json_key(&j, "executor_argmax_agree");
+    mcb_json_int(&j, p->executor_agree);
     mcb_json_key(&j, "accuracy");
     if (p->no_labels)
         mcb_json_null(&j);

@@ -27,7 +27,7 @@ static const field fields[] = {
     S(conditions), S(opt), I(no_builtin), I(weights_in_ram), I(icache), S(regulator),
     S(target), S(tool_version), S(cycle_model), S(status), S(error), S(model),
     S(model_sha256), S(quant_scheme), N(float_accuracy), N(quant_accuracy),
-    S(accuracy_source), I(images), I(outputs_match), I(correct), I(macs), N(cycles_mean),
+    S(accuracy_source), I(images), I(outputs_match), I(correct), S(reference), I(executor_agree), I(macs), N(cycles_mean),
     N(cycles_min), N(cycles_max), N(cycles_sd), N(time_ms), N(energy_dcdc_uj),
     N(energy_ldo_uj), N(energy_uj), I(ram_bytes), I(data_bytes), I(bss_bytes),
     I(stack_bytes), I(heap_bytes), I(arena_bytes), I(flash_bytes), I(weight_bytes),

@@ -25,6 +25,9 @@ typedef struct {
     double float_accuracy, quant_accuracy; /* full test set; NaN if unknown */
     char accuracy_source[64];
     int64_t images, outputs_match, correct;
+    char reference[32];      /* what the outputs were checked against: "host executor", or
+                                "engine host build" for an engine that brings its own */
+    int64_t executor_agree;  /* images whose argmax equals the host executor's */
     int64_t macs;
     double cycles_mean, cycles_min, cycles_max, cycles_sd;
     double time_ms, energy_dcdc_uj, energy_ldo_uj, energy_uj;
