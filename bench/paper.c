@@ -45,7 +45,23 @@ int main(int argc, char **argv)
         fclose(f);
         return 1;
     }
-    /* the CSV's columns by name: status (16th) and cycles_mean (28th), see docs/benchmark.md */
+    /* the CSV's columns by name (docs/benchmark.md) */
+    int c_status = -1, c_cycles = -1, need = 0;
+    {
+        int col = 0;
+        for (char *t = strtok(line, ",\n"); t; t = strtok(NULL, ",\n"), col++) {
+            if (!strcmp(t, "status"))
+                c_status = col;
+            if (!strcmp(t, "cycles_mean"))
+                c_cycles = col;
+        }
+        need = c_status > c_cycles ? c_status : c_cycles;
+    }
+    if (c_status < 0 || c_cycles < 0) {
+        fprintf(stderr, "bench/paper: %s has no status or cycles_mean column\n", path);
+        fclose(f);
+        return 1;
+    }
     while (fgets(line, sizeof line, f)) {
         int col = 0, q = 0;
         char *fields[64] = {line};
@@ -57,16 +73,16 @@ int main(int argc, char **argv)
                 fields[++col] = c + 1;
             }
         }
-        if (col < 28)
+        if (col < need)
             continue;
         cells++;
-        const char *status = fields[15];
+        const char *status = fields[c_status];
         okc += !strcmp(status, "ok");
         failed += !strcmp(status, "failed") || !strcmp(status, "missing");
         unavailable += !strcmp(status, "unavailable");
         nofit += !strcmp(status, "nofit");
         if (!strcmp(status, "ok"))
-            cycles += atof(fields[27]);
+            cycles += atof(fields[c_cycles]);
     }
     fclose(f);
     const int measured = okc + failed + nofit;
