@@ -106,8 +106,8 @@ static int build_costs(const char *const *engines, int n_engines, const char *ta
         if (k < 0 || mcb_tflm_libs(&t, &cond, cmsis, again) != k)
             continue;
         for (int i = 0; i < k && n < max; i++, n++) {
-            snprintf(bc[n].engine, sizeof bc[n].engine, "%s", engines[e]);
-            snprintf(bc[n].library, sizeof bc[n].library, "%s", first[i].name);
+            snprintf(bc[n].engine, sizeof bc[n].engine, "%.31s", engines[e]);
+            snprintf(bc[n].library, sizeof bc[n].library, "%.31s", first[i].name);
             /* a library the other tflm engine built first is reported there */
             bc[n].first_s = first[i].st.cached ? -1 : first[i].st.seconds;
             bc[n].objects = first[i].st.objects;
@@ -129,7 +129,7 @@ static int build_costs(const char *const *engines, int n_engines, const char *ta
         const double t2 = now_s();
         if (a < 0 || b < 0)
             continue;
-        snprintf(bc[n].engine, sizeof bc[n].engine, "%s", engines[e]);
+        snprintf(bc[n].engine, sizeof bc[n].engine, "%.31s", engines[e]);
         snprintf(bc[n].library, sizeof bc[n].library, "(whole profile)");
         bc[n].first_s = t1 - t0;
         bc[n].cached_s = t2 - t1;
