@@ -477,6 +477,9 @@ static int probe_arena(const mcb_engine_ctx *c, const mcb_engine_build *b, int64
     } else {
         *arena = ok;
         rc = 0;
+        /* the generated folder keeps only what the measured firmware is built from */
+        remove(elfp);
+        rmdir(dir);
     }
 out:
     mcb_sim_result_free(&r);
