@@ -635,10 +635,8 @@ static int compile_all(const mcb_fwlib_spec *s, const list *abs, const list *cf,
             break;
         const char *src = abs->v[i], *base = strrchr(src, '/');
         base = base ? base + 1 : src;
-        char obj[4600], stem[72];
-        snprintf(stem, sizeof stem, "%.64s", base);
-        stem[strcspn(stem, ".")] = 0;
-        snprintf(obj, sizeof obj, "%.4400s/%04d_%s.o", tmp, i % 10000, stem);
+        char obj[8600];
+        snprintf(obj, sizeof obj, "%s/%04d_%.*s.o", tmp, i, (int)strcspn(base, "."), base);
         list argv = {0};
         ladd(&argv, gcc);
         const list *fl = is_cxx(src) ? xf : cf;
