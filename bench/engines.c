@@ -129,7 +129,7 @@ static int build_costs(const char *const *engines, int n_engines, const char *ta
         const double t2 = now_s();
         if (a < 0 || b < 0)
             continue;
-        snprintf(bc[n].engine, sizeof bc[n].engine, "%s", engines[e]);
+        snprintf(bc[n].engine, sizeof bc[n].engine, "%.31s", engines[e]);
         snprintf(bc[n].library, sizeof bc[n].library, "(whole profile)");
         bc[n].first_s = t1 - t0;
         bc[n].cached_s = t2 - t1;

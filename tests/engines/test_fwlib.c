@@ -132,6 +132,20 @@ int main(int argc, char **argv)
     CHECK(strcmp(lib, first) != 0);
     CHECK_EQ_INT(count(libdir, ".a"), 2);
 
+    /* a corrupt copy elsewhere is caught even after this process verified a good one, and
+     * even though the library is cached */
+    char frame2[] = "/tmp/mcb-fwlib-fw2-XXXXXX", path2[4200];
+    CHECK(mkdtemp(frame2) != NULL);
+    snprintf(path2, sizeof path2, "%s/%s.tar.gz", frame2, STEM);
+    CHECK(copy_file(src, path2, 5000) == 0);
+    setenv("MCUBENCH_FRAMEWORKS", frame2, 1);
+    s.cond = NULL;
+    CHECK(mcb_fwlib_build(&s, lib, sizeof lib, &st) == -1);
+    CHECK(strstr(mcb_last_error(), "sha256") && strstr(mcb_last_error(), path2));
+    setenv("MCUBENCH_FRAMEWORKS", frame, 1);
+    CHECK(mcb_fwlib_build(&s, lib, sizeof lib, &st) == 0);
+    CHECK_EQ_INT(st.cached, 1);
+
     /* two processes at once in a fresh cache: one builds, the other waits and reuses it */
     char cache2[] = "/tmp/mcb-fwlib-cache2-XXXXXX";
     CHECK(mkdtemp(cache2) != NULL);
@@ -154,8 +168,8 @@ int main(int argc, char **argv)
     CHECK_EQ_INT(count(libdir, ".a"), 1);
 
     if (!test_failures) { /* keep the folders for a look when something failed */
-        char *rm[] = {frame, cache, cache2};
-        for (int i = 0; i < 3; i++) {
+        char *rm[] = {frame, cache, cache2, frame2};
+        for (int i = 0; i < 4; i++) {
             char cmd[4300];
             snprintf(cmd, sizeof cmd, "rm -rf '%s'", rm[i]);
             CHECK(system(cmd) == 0);

@@ -17,6 +17,7 @@
 #include "elf.h"
 #include "err.h"
 #include "fileio.h"
+#include "graph_mem.h"
 #include "sha256.h"
 #include "sim.h"
 
@@ -476,6 +477,9 @@ static int probe_arena(const mcb_engine_ctx *c, const mcb_engine_build *b, int64
     } else {
         *arena = ok;
         rc = 0;
+        /* the generated folder keeps only what the measured firmware is built from */
+        remove(elfp);
+        rmdir(dir);
     }
 out:
     mcb_sim_result_free(&r);
@@ -575,6 +579,9 @@ static int generate(const mcb_engine_ctx *c, mcb_engine_build *b, int cmsis)
     b->input_tensor = g->in[0];
     b->output_tensor = g->out[0];
     b->arena_bytes = arena;
+    /* the least any plan of the graph as TFLM runs it (operator by operator) needs */
+    const int64_t lb = mcb_graph_min_activation_bytes(g);
+    b->lower_bound_bytes = lb > 0 ? lb : 0;
     b->weight_bytes = (int64_t)model_n;
     int64_t plain = 0;
     for (int i = 0; i < g->n_tensors; i++)
