@@ -30,14 +30,11 @@ void mcb_measure_write_text(FILE *f, const mcb_measure *p, const char *model)
     fprintf(f, "outputs      bit-exact with the %s on every image", p->reference);
     if (strcmp(p->reference, "host executor") != 0)
         fprintf(f, "; argmax as the host executor's on %d of %d", p->executor_agree, p->images);
-    fprintf(f, "
-");
+    fprintf(f, "\n");
     if (p->no_labels)
-        fprintf(f, "accuracy     - (inputs from --input: no labels)
-");
+        fprintf(f, "accuracy     - (inputs from --input: no labels)\n");
     else
-        fprintf(f, "accuracy     %.4f (%d of %d)
-", (double)p->correct / p->images, p->correct,
+        fprintf(f, "accuracy     %.4f (%d of %d)\n", (double)p->correct / p->images, p->correct,
                 p->images);
     thousands(a, sizeof a, p->cycles_mean);
     thousands(b, sizeof b, (double)p->cycles_max);
