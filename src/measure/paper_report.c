@@ -411,7 +411,7 @@ static int current_trace(const char *dir, const mcb_paper_sweep *s, const mcb_ro
     double ymax = 0;
     for (int i = 0; i < panels; i++)
         ymax = amps[i] > ymax ? amps[i] : ymax;
-    const int height = 120 + 130 * panels;
+    const int height = 120 + 150 * panels;
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0)
             fprintf(f, "set terminal svg size 1000,%d font 'Sans,12' background '#ffffff'\n"
@@ -431,6 +431,7 @@ static int current_trace(const char *dir, const mcb_paper_sweep *s, const mcb_ro
                    "order, grey: outside the layers)' noenhanced\n"
                    "set yrange [0:%.3f]\n"
                    "set ylabel 'mA'\n"
+                   "set ytics 0,2\n"
                    "set grid xtics\n"
                    "unset key\n",
                 panels, network, ymax * 1.3);
