@@ -194,7 +194,7 @@ static int parse(const char *path, char *text, mcb_target *t)
 static int load_file(const char *path, mcb_target *t)
 {
     size_t n;
-    char *text = (char *)mcb_read_file(path, &n);
+    char *text = (char *)mcb_read_file_limited(path, &n, 1u << 20); /* a few dozen lines */
     if (!text)
         return -1;
     if (memchr(text, 0, n)) {
