@@ -58,6 +58,8 @@ typedef struct {
 
     mcb_cm_div *divs; /* division sites found in executable sections, sorted by pc */
     int ndivs, cap_divs;
+    mcb_cm_multi *multis; /* LDRD/STRD/LDM/STM sites (alignment checked), sorted by pc */
+    int nmultis, cap_multis;
 
     uint8_t *flash, *ram;
     uint32_t flash_len, ram_len;
@@ -256,6 +258,39 @@ static void on_div(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
             return;
         }
         if (d->pc < (uint32_t)address)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+}
+
+/* An LDRD/STRD/LDM/STM site: its base must be word-aligned (mcb_cm_multi). The hook runs
+ * before the instruction, with the registers current. */
+static void on_multi(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    (void)uc;
+    (void)size;
+    sim *s = ud;
+    int lo = 0, hi = s->nmultis - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const mcb_cm_multi *x = &s->multis[mid];
+        if (x->pc == (uint32_t)address) {
+            uint8_t now[4] = {0};
+            /* the same bytes at the same address: the instruction the scan found (a hook on
+             * a word the linear scan decoded out of step never matches) */
+            if (uc_mem_read(s->uc, x->pc, now, x->size) != UC_ERR_OK ||
+                memcmp(now, x->bytes, x->size) != 0)
+                return;
+            uint32_t base = reg(s, x->rn);
+            if (base & 3u)
+                fault(s, x->pc,
+                      "unaligned %s: base r%u = 0x%08x (a Cortex-M4 takes an UNALIGNED "
+                      "UsageFault)",
+                      x->name, x->rn, base);
+            return;
+        }
+        if (x->pc < (uint32_t)address)
             lo = mid + 1;
         else
             hi = mid - 1;
@@ -564,6 +599,9 @@ static int collect_divs(sim *s)
             }
             s->divs[s->ndivs++] = dv;
         }
+        if (mcb_cm_scan_multi(s->cm, d, sec->addr, sec->size, &s->multis, &s->nmultis,
+                              &s->cap_multis) < 0)
+            return -1;
     }
     return 0;
 }
@@ -705,6 +743,10 @@ static int setup(sim *s, const mcb_sim_opts *o)
             err = uc_hook_add(s->uc, &h, UC_HOOK_CODE, (void *)on_div, s, s->divs[i].pc,
                               s->divs[i].pc);
     }
+    /* alignment faults are checked with or without the cycle model */
+    for (int i = 0; err == UC_ERR_OK && i < s->nmultis; i++)
+        err = uc_hook_add(s->uc, &h, UC_HOOK_CODE, (void *)on_multi, s, s->multis[i].pc,
+                          s->multis[i].pc);
     if (err != UC_ERR_OK)
         return mcb_error("%s: cannot add Unicorn hooks: %s", path, uc_strerror(err)), -1;
     return 0;
@@ -733,6 +775,12 @@ static int div_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int multi_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const mcb_cm_multi *)a)->pc, y = ((const mcb_cm_multi *)b)->pc;
+    return x < y ? -1 : x > y;
+}
+
 int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -755,6 +803,8 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
         goto done;
     if (s.ndivs)
         qsort(s.divs, (size_t)s.ndivs, sizeof *s.divs, div_cmp);
+    if (s.nmultis)
+        qsort(s.multis, (size_t)s.nmultis, sizeof *s.multis, multi_cmp);
     if (setup(&s, o) < 0)
         goto done;
 
@@ -804,6 +854,7 @@ done:
         }
     free(s.table);
     free(s.divs);
+    free(s.multis);
     free(s.flash);
     free(s.ram);
     mcb_cm_free(s.cm);
