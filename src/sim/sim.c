@@ -613,24 +613,75 @@ static int in_range(uint32_t a, uint32_t len, uint32_t base, uint32_t size)
     return a >= base && len <= size && a - base <= size - len;
 }
 
+/* Which of the target's regions holds [a, a+len): "flash", "RAM", or NULL. */
+static const char *region_of(const mcb_target *t, uint32_t a, uint32_t len)
+{
+    if (in_range(a, len, t->flash_base, t->flash_size))
+        return "flash";
+    if (in_range(a, len, t->ram_base, t->ram_size))
+        return "RAM";
+    return NULL;
+}
+
+/* One line for a segment range that no region holds, naming the region its start lies in. */
+static int outside(const sim *s, int i, const char *what, uint32_t a, uint32_t len)
+{
+    const mcb_target *t = s->t;
+    const char *start = in_range(a, 1, t->flash_base, t->flash_size) ? "flash"
+                        : in_range(a, 1, t->ram_base, t->ram_size)   ? "RAM"
+                                                                     : NULL;
+    if (start)
+        return mcb_error("%s: segment %d (%s 0x%08x, %u bytes) does not fit the %s of target %s "
+                         "(0x%08x, %u bytes)",
+                         s->elf->path, i, what, a, len, start, t->name,
+                         start[0] == 'f' ? t->flash_base : t->ram_base,
+                         start[0] == 'f' ? t->flash_size : t->ram_size),
+               -1;
+    return mcb_error("%s: segment %d (%s 0x%08x, %u bytes) is outside the flash and RAM of "
+                     "target %s",
+                     s->elf->path, i, what, a, len, t->name),
+           -1;
+}
+
+static int overlap(uint32_t a, uint32_t n, uint32_t b, uint32_t m)
+{
+    return n && m && a - b < m ? 1 : n && m && b - a < n;
+}
+
+/* Every loadable segment must lie in the target's flash or RAM: its image where it is loaded
+ * (paddr, filesz) and where it lives when running (vaddr, memsz); no two images may overlap
+ * (one would silently overwrite the other, e.g. the vector table). */
 static int load(sim *s)
 {
     const mcb_elf *e = s->elf;
     const mcb_target *t = s->t;
     for (int i = 0; i < e->nsegs; i++) {
         const mcb_elf_segment *g = &e->segs[i];
+        if (g->filesz && !region_of(t, g->paddr, g->filesz))
+            return outside(s, i, "loaded at", g->paddr, g->filesz);
+        if (g->memsz && !region_of(t, g->vaddr, g->memsz))
+            return outside(s, i, "at", g->vaddr, g->memsz);
+        for (int k = 0; k < i; k++) {
+            const mcb_elf_segment *h = &e->segs[k];
+            if (overlap(g->paddr, g->filesz, h->paddr, h->filesz))
+                return mcb_error("%s: segments %d and %d overlap where they are loaded "
+                                 "(0x%08x, %u bytes and 0x%08x, %u bytes)",
+                                 e->path, k, i, h->paddr, h->filesz, g->paddr, g->filesz),
+                       -1;
+            if (overlap(g->vaddr, g->memsz, h->vaddr, h->memsz))
+                return mcb_error("%s: segments %d and %d overlap in memory (0x%08x, %u bytes and "
+                                 "0x%08x, %u bytes)",
+                                 e->path, k, i, h->vaddr, h->memsz, g->vaddr, g->memsz),
+                       -1;
+        }
+    }
+    for (int i = 0; i < e->nsegs; i++) {
+        const mcb_elf_segment *g = &e->segs[i];
         if (!g->filesz)
             continue;
-        uint8_t *dst;
-        if (in_range(g->paddr, g->filesz, t->flash_base, t->flash_size))
-            dst = s->flash + (g->paddr - t->flash_base);
-        else if (in_range(g->paddr, g->filesz, t->ram_base, t->ram_size))
-            dst = s->ram + (g->paddr - t->ram_base);
-        else
-            return mcb_error("%s: segment at 0x%08x (%u bytes) is outside the flash and RAM "
-                             "of target %s",
-                             e->path, g->paddr, g->filesz, t->name),
-                   -1;
+        uint8_t *dst = region_of(t, g->paddr, g->filesz)[0] == 'f'
+                           ? s->flash + (g->paddr - t->flash_base)
+                           : s->ram + (g->paddr - t->ram_base);
         memcpy(dst, e->data + g->offset, g->filesz);
     }
     return 0;

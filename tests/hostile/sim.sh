@@ -14,4 +14,33 @@ for insn in LDRD STRD LDM STM LDMDB; do
     "$mcb" run "$fw/hostile_unaligned$i.elf"
   i=$((i + 1))
 done
+
+
+# 4: segments must fit the target. patch ELF SEG FIELD VALUE OUT: a copy of hello.elf with one
+# program-header field changed (offset 4 .. 24: offset vaddr paddr filesz memsz)
+patch() {
+  python3 - "$fw/hello.elf" "$1" "$2" "$3" "$4" <<'PY'
+import struct, sys
+src, seg, field, value, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4], 0), sys.argv[5]
+d = bytearray(open(src, 'rb').read())
+phoff, = struct.unpack_from('<I', d, 28)
+phentsize, = struct.unpack_from('<H', d, 42)
+off = {'vaddr': 8, 'paddr': 12, 'filesz': 16, 'memsz': 20}[field]
+struct.pack_into('<I', d, phoff + seg * phentsize + off, value)
+open(out, 'wb').write(d)
+PY
+}
+patch 1 memsz 209715200 bss.elf
+run 1 '^mcubench: bss.elf: segment 1 \(at 0x20000000, 209715200 bytes\) does not fit the RAM of target nrf52840 \(0x20000000, 262144 bytes\)$' \
+  "$mcb" run bss.elf
+patch 0 memsz 0xffffffff huge.elf
+run 1 '^mcubench: huge.elf: segment 0 \(at 0x00000000, 4294967295 bytes\) does not fit the flash of target nrf52840' \
+  "$mcb" run huge.elf
+patch 1 paddr 0 over.elf
+run 1 '^mcubench: over.elf: segments 0 and 1 overlap where they are loaded \(0x00000000, [0-9]+ bytes and 0x00000000, [0-9]+ bytes\)$' \
+  "$mcb" run over.elf
+patch 1 vaddr 0x10000000 nowhere.elf
+run 1 '^mcubench: nowhere.elf: segment 1 \(at 0x10000000, [0-9]+ bytes\) is outside the flash and RAM of target nrf52840$' \
+  "$mcb" run nowhere.elf
+run 0 '' "$mcb" run "$fw/hello.elf"
 echo "sim: ok"
