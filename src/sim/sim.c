@@ -19,7 +19,7 @@
 
 #define GRANULE 1024u
 #define OUT_MAX (1u << 20)
-#define MARKS_MAX (1 << 20)
+#define MARKS_MAX MCB_SIM_MARKS_MAX
 #define PPB_BASE 0xE0000000u /* System Control Space etc.: plain scratch memory here */
 #define PPB_SIZE 0x00100000u
 
@@ -58,6 +58,7 @@ typedef struct {
 
     mcb_cm_div *divs; /* division sites found in executable sections, sorted by pc */
     int ndivs, cap_divs;
+    int cap_marks; /* allocated r->marks */
     mcb_cm_multi *multis; /* LDRD/STRD/LDM/STM sites (alignment checked), sorted by pc */
     int nmultis, cap_multis;
 
@@ -310,15 +311,21 @@ static void on_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v
     (void)uc;
     sim *s = ud;
     mcb_sim_result *r = s->r;
-    if (off != 0 || size != 4 || r->nmarks >= MARKS_MAX)
+    if (off != 0 || size != 4)
         return;
-    if (r->nmarks % 1024 == 0) {
-        mcb_sim_mark *m = realloc(r->marks, (size_t)(r->nmarks + 1024) * sizeof *m);
+    if (r->nmarks >= MARKS_MAX) {
+        r->marks_dropped++;
+        return;
+    }
+    if (r->nmarks == s->cap_marks) { /* geometric growth: linear in the number of markers */
+        int cap = s->cap_marks ? 2 * s->cap_marks : 1024;
+        mcb_sim_mark *m = realloc(r->marks, (size_t)cap * sizeof *m);
         if (!m) {
             fault(s, 0, "simulator out of memory");
             return;
         }
         r->marks = m;
+        s->cap_marks = cap;
     }
     uint32_t word = (uint32_t)value, kind = word >> 24;
     int begin = kind == MCB_MARK_INFER_BEGIN || kind == MCB_MARK_LAYER_BEGIN;

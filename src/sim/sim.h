@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define MCB_SIM_MARKS_MAX (1 << 20) /* markers recorded per run */
 #define MCB_SIM_DEFAULT_BUDGET 4000000000ull /* instructions: 10-20 s on CNN code, ~100 s in a tight loop */
 
 typedef struct {
@@ -40,6 +41,7 @@ typedef struct {
     int out_truncated;
     mcb_sim_mark *marks;
     int nmarks;
+    uint64_t marks_dropped; /* marker stores after the first MCB_SIM_MARKS_MAX (not recorded) */
     uint32_t initial_sp, initial_pc;
     uint32_t heap_start;  /* end of .bss */
     uint32_t stack_bytes; /* peak, from the fill pattern */

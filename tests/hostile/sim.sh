@@ -43,4 +43,14 @@ patch 1 vaddr 0x10000000 nowhere.elf
 run 1 '^mcubench: nowhere.elf: segment 1 \(at 0x10000000, [0-9]+ bytes\) is outside the flash and RAM of target nrf52840$' \
   "$mcb" run nowhere.elf
 run 0 '' "$mcb" run "$fw/hello.elf"
+
+# 5: 1,100,000 unpaired markers (quadratic before: hours); all but the 1,048,576 recorded are
+# counted as dropped, and the run ends in seconds
+start=$(date +%s)
+run 0 '' "$mcb" run "$fw/hostile_markers.elf"
+secs=$(( $(date +%s) - start ))
+grep -q "^warning      1048576 marker(s) without a partner$" .out || fail "unpaired count: $(cat .out)"
+grep -q "^warning      51424 marker(s) after the first 1048576 were not recorded$" .out ||
+  fail "dropped count: $(cat .out)"
+(( secs < 30 )) || fail "1.1 million unpaired markers took $secs s"
 echo "sim: ok"
