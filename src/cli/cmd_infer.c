@@ -78,7 +78,7 @@ int cmd_infer(int argc, char **argv)
     }
     if (!(e = mcb_exec_prepare(&g, path)))
         goto done;
-    if (!(in = mcb_read_file(in_path, &in_size)))
+    if (!(in = mcb_read_file_max(in_path, &in_size, (size_t)64 << 20))) /* inputs are KBs */
         goto done;
     int64_t want = tensor_bytes(&g.tensors[g.in[0]]);
     if ((int64_t)in_size != want) {

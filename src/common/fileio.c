@@ -96,6 +96,11 @@ uint8_t *mcb_read_file(const char *path, size_t *size)
     return read_file(path, size, MCB_READ_MAX, 0);
 }
 
+uint8_t *mcb_read_file_max(const char *path, size_t *size, size_t max)
+{
+    return read_file(path, size, max, 0);
+}
+
 uint8_t *mcb_read_file_limited(const char *path, size_t *size, size_t max)
 {
     return read_file(path, size, max, 1);

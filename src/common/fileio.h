@@ -19,6 +19,8 @@
 #define MCB_READ_MAX ((size_t)1 << 30)
 
 uint8_t *mcb_read_file(const char *path, size_t *size);
+/* mcb_read_file with a smaller limit, any file type (e.g. an input on /dev/stdin). */
+uint8_t *mcb_read_file_max(const char *path, size_t *size, size_t max);
 uint8_t *mcb_read_file_limited(const char *path, size_t *size, size_t max);
 int mcb_write_file_atomic(const char *path, const void *data, size_t size);
 /* Before long work: whether path can be written as mcb_write_file_atomic will write it (a probe
