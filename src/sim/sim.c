@@ -875,10 +875,17 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
     r->cpu_seconds = cpu_now() - c0;
     if (s.mem_fault[0] && !r->fault[0] && !r->exited) { /* the state is restored now */
         uint32_t sp = reg(&s, 13);
+        const uint32_t rb = s.t->ram_base;
         if (s.check_stack && sp < s.stack_limit)
             fault(&s, s.mem_fault_pc,
                   "stack overflow: SP 0x%08x is below the end of .bss 0x%08x (then a %s)", sp,
                   s.stack_limit, s.mem_fault);
+        else if (!s.mem_fault_fetch && rb - s.mem_fault_addr - 1u < 4096u &&
+                 sp - (rb - 4096u) < 8192u) /* just below RAM, SP at its bottom */
+            fault(&s, s.mem_fault_pc,
+                  "stack overflow: the stack ran below the start of RAM 0x%08x (SP 0x%08x, then "
+                  "a %s)",
+                  rb, sp, s.mem_fault);
         else
             fault(&s, s.mem_fault_pc, "%s", s.mem_fault);
     } else if (!r->fault[0] && !r->exited) {

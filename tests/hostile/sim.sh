@@ -53,4 +53,17 @@ grep -q "^warning      1048576 marker(s) without a partner$" .out || fail "unpai
 grep -q "^warning      51424 marker(s) after the first 1048576 were not recorded$" .out ||
   fail "dropped count: $(cat .out)"
 (( secs < 30 )) || fail "1.1 million unpaired markers took $secs s"
+
+# 10: a stack placed low in RAM (initial SP below the end of .bss, so the per-block check is
+# off) that runs off the bottom of RAM is a stack overflow, not just an unmapped write
+python3 - "$fw/hostile_recurse.elf" rec.elf <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+phoff, = struct.unpack_from('<I', d, 28)
+off, = struct.unpack_from('<I', d, phoff + 4)     # segment 0: the vector table first
+struct.pack_into('<I', d, off, 0x20000040)        # initial SP
+open(sys.argv[2], 'wb').write(d)
+PY
+run 1 '^mcubench: rec.elf: stack overflow: the stack ran below the start of RAM 0x20000000 \(SP 0x2000[0-9a-f]{4}, then a write to unmapped memory 0x1ffff[0-9a-f]{3}\) at PC 0x[0-9a-f]{8} in main\+0x[0-9a-f]+$' \
+  "$mcb" run rec.elf
 echo "sim: ok"
