@@ -8,6 +8,11 @@
 
 #include <stdint.h>
 
+/* The version of the timing rules: bumped whenever the same firmware can get other cycle counts
+ * (reported by `run --json` as cycle_model). 2: the instruction cache has the target's size,
+ * line length and associativity (LRU); 1: only first-time misses, no capacity. */
+#define MCB_CM_VERSION "cortex-m4/2"
+
 enum { MCB_BR_NONE = 0, MCB_BR_COND = 1, MCB_BR_ALWAYS = 2 };
 
 /* A load or store inside a block, so a marker write (MMIO) or a memory fault can be placed on

@@ -1,6 +1,7 @@
 #include "metrics.h"
 
 #include "err.h"
+#include "cycles.h"
 #include "json.h"
 #include "mcb_port.h"
 
@@ -338,6 +339,12 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     mcb_metrics_json_regions(&j, m, m->nregions);
     mcb_json_key(&j, "unmatched_markers");
     mcb_json_int(&j, m->unmatched);
+    mcb_json_key(&j, "cycle_model");
+    mcb_json_str(&j, MCB_CM_VERSION);
+    mcb_json_key(&j, "icache_lookups");
+    mcb_json_int(&j, (int64_t)r->icache_lookups);
+    mcb_json_key(&j, "icache_misses");
+    mcb_json_int(&j, (int64_t)r->icache_misses);
     mcb_json_key(&j, "qemu_match");
     if (qemu_machine)
         mcb_json_str(&j, qemu_machine);
@@ -377,6 +384,11 @@ void mcb_metrics_write_text(FILE *f, const mcb_metrics *m, const mcb_sim_result 
                 (unsigned long long)m->regions[i].cycles, (unsigned long long)m->regions[i].insns);
     if (m->unmatched)
         fprintf(f, "warning      %d marker(s) without a partner\n", m->unmatched);
+    if (r->icache_lookups)
+        fprintf(f, "icache       %llu misses in %llu line lookups (%u bytes, %u-byte lines, "
+                   "%u-way)\n",
+                (unsigned long long)r->icache_misses, (unsigned long long)r->icache_lookups,
+                t->icache_size, t->icache_line, t->icache_ways);
     if (r->marks_dropped)
         fprintf(f, "warning      %llu marker(s) after the first %d were not recorded\n",
                 (unsigned long long)r->marks_dropped, MCB_SIM_MARKS_MAX);

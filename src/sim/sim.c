@@ -31,6 +31,8 @@ typedef struct blk {
     uint32_t nins[2];    /* the successor's instructions */
     struct blk *succ[2];
     int check_sp;        /* writes SP and the stack check is on */
+    uint32_t ic_line0;   /* first cache line of the block (address / line size) */
+    uint32_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
     mcb_cm_block b;
 } blk;
 
@@ -61,6 +63,12 @@ typedef struct {
     int cap_marks; /* allocated r->marks */
     mcb_cm_multi *multis; /* LDRD/STRD/LDM/STM sites (alignment checked), sorted by pc */
     int nmultis, cap_multis;
+
+    /* the instruction cache of the target (docs/cycle-model.md): nsets x ways lines, LRU */
+    uint32_t *ic_tag;  /* line number + 1; 0 = invalid */
+    uint64_t *ic_age;  /* last use, for LRU */
+    uint64_t ic_clock;
+    uint32_t ic_sets_mask, ic_ways, ic_line_shift, ic_ws;
 
     uint8_t *flash, *ram;
     uint32_t flash_len, ram_len;
@@ -168,6 +176,10 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
     if (code != buf)
         free(code);
     b->check_sp = b->b.writes_sp && s->check_stack;
+    if (s->ic_tag && addr - s->t->flash_base < s->t->flash_size) {
+        b->ic_line0 = addr >> s->ic_line_shift;
+        b->ic_nlines = ((addr + size - 1) >> s->ic_line_shift) - b->ic_line0 + 1;
+    }
     for (int i = 0; i < b->b.ndivs; i++)
         if (!div_hooked(s, b->b.divs[i].pc))
             b->b.cycles += 12; /* not seen by the load-time scan: charge the worst case */
@@ -176,7 +188,8 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
         k = (k + 1) & (s->table_cap - 1);
     s->table[k] = b;
     s->nblocks++;
-    s->cycles += b->b.first_exec_cycles;
+    if (!s->ic_tag) /* no geometry: cold misses only, charged once */
+        s->cycles += b->b.first_exec_cycles;
     return b;
 }
 
@@ -196,6 +209,40 @@ static void check_stack(sim *s, const blk *p)
     if (sp < s->stack_limit)
         fault(s, p->b.sp_pc, "stack overflow: SP 0x%08x is below the end of .bss 0x%08x", sp,
               s->stack_limit);
+}
+
+/* The block's fetches through the instruction cache: each line it spans is looked up in its
+ * set; a miss fills the line (the least recently used way) and costs the flash wait states
+ * for each 32-bit fetch word of the block in that line. Returns the cycles to add. */
+static uint32_t icache_fetch(sim *s, const blk *b)
+{
+    uint32_t cost = 0, line = b->ic_line0;
+    const uint32_t ways = s->ic_ways, shift = s->ic_line_shift;
+    for (uint32_t k = 0; k < b->ic_nlines; k++, line++) {
+        uint32_t *tag = s->ic_tag + (size_t)(line & s->ic_sets_mask) * ways;
+        uint64_t *age = s->ic_age + (size_t)(line & s->ic_sets_mask) * ways;
+        uint32_t want = line + 1, victim = 0;
+        uint32_t w = 0;
+        for (; w < ways && tag[w] != want; w++)
+            if (age[w] < age[victim])
+                victim = w;
+        s->ic_clock++;
+        if (w < ways) {
+            age[w] = s->ic_clock;
+            continue;
+        }
+        tag[victim] = want;
+        age[victim] = s->ic_clock;
+        s->r->icache_misses++;
+        uint32_t lo = line << shift, hi = lo + (1u << shift);
+        if (lo < b->b.addr)
+            lo = b->b.addr;
+        if (hi > b->b.addr + b->b.size)
+            hi = b->b.addr + b->b.size;
+        cost += (((hi + 3) >> 2) - (lo >> 2)) * s->ic_ws;
+    }
+    s->r->icache_lookups += b->ic_nlines;
+    return cost;
 }
 
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
@@ -232,6 +279,8 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     s->cycles += p->cyc[0];
     s->insns = insns;
     s->prev = p->succ[0];
+    if (s->prev->ic_nlines)
+        s->cycles += icache_fetch(s, s->prev);
     if (p->check_sp)
         check_stack(s, p);
     if (insns > s->budget)
@@ -763,6 +812,18 @@ static int setup(sim *s, const mcb_sim_opts *o)
         memcpy(s->ram + i, &(uint32_t){MCB_RAM_FILL}, 4); /* host is little-endian like the target */
     if (load(s) < 0)
         return -1;
+    if (t->icache && t->flash_wait_states > 0 && t->icache_size && t->icache_line &&
+        t->icache_ways && !o->no_model) {
+        uint32_t lines = t->icache_size / t->icache_line;
+        s->ic_ways = t->icache_ways;
+        s->ic_sets_mask = lines / t->icache_ways - 1; /* a power of two (target.c) */
+        s->ic_line_shift = (uint32_t)__builtin_ctz(t->icache_line);
+        s->ic_ws = (uint32_t)t->flash_wait_states;
+        s->ic_tag = calloc(lines, sizeof *s->ic_tag);
+        s->ic_age = calloc(lines, sizeof *s->ic_age);
+        if (!s->ic_tag || !s->ic_age)
+            return mcb_error("%s: out of memory", path), -1;
+    }
 
     uc_err err = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &s->uc);
     if (err == UC_ERR_OK)
@@ -920,6 +981,8 @@ done:
     free(s.table);
     free(s.divs);
     free(s.multis);
+    free(s.ic_tag);
+    free(s.ic_age);
     free(s.flash);
     free(s.ram);
     mcb_cm_free(s.cm);

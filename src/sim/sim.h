@@ -41,7 +41,8 @@ typedef struct {
     int out_truncated;
     mcb_sim_mark *marks;
     int nmarks;
-    uint64_t marks_dropped; /* marker stores after the first MCB_SIM_MARKS_MAX (not recorded) */
+    uint64_t marks_dropped;
+    uint64_t icache_lookups, icache_misses; /* line lookups and misses (bounded cache only) */ /* marker stores after the first MCB_SIM_MARKS_MAX (not recorded) */
     uint32_t initial_sp, initial_pc;
     uint32_t heap_start;  /* end of .bss */
     uint32_t stack_bytes; /* peak, from the fill pattern */
