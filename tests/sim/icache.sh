@@ -27,3 +27,12 @@ diff = a['total_cycles'] - b['total_cycles']
 assert 0.9 * 12 * extra <= diff <= 12 * extra, (diff, extra)      # 4 words x 3 wait states
 assert a['icache_lookups'] == b['icache_lookups']
 PY
+# the geometry is required where it decides the misses, and checked
+grep -v '^icache_size' "$src/targets/nrf52840.target" > "$tmp/nogeo.target"
+"$mcb" run "$fw/hello.elf" --target "$tmp/nogeo.target" > /dev/null 2> "$tmp/err.txt" && fail "no geometry accepted"
+grep -q "icache = 1 with flash wait states needs icache_size, icache_line and icache_ways" "$tmp/err.txt" ||
+  fail "no geometry: $(cat "$tmp/err.txt")"
+sed 's/^icache_line = .*/icache_line = 12/' "$src/targets/nrf52840.target" > "$tmp/bad.target"
+"$mcb" run "$fw/hello.elf" --target "$tmp/bad.target" > /dev/null 2> "$tmp/err.txt" && fail "12-byte lines accepted"
+grep -q "lines must be a power of two" "$tmp/err.txt" || fail "bad line: $(cat "$tmp/err.txt")"
+echo "icache: ok"
