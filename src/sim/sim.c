@@ -680,22 +680,22 @@ static const char *region_of(const mcb_target *t, uint32_t a, uint32_t len)
 }
 
 /* One line for a segment range that no region holds, naming the region its start lies in. */
-static int outside(const sim *s, int i, const char *what, uint32_t a, uint32_t len)
+static int outside(const mcb_elf *e, const mcb_target *t, int i, const char *what, uint32_t a,
+                   uint32_t len)
 {
-    const mcb_target *t = s->t;
     const char *start = in_range(a, 1, t->flash_base, t->flash_size) ? "flash"
                         : in_range(a, 1, t->ram_base, t->ram_size)   ? "RAM"
                                                                      : NULL;
     if (start)
         return mcb_error("%s: segment %d (%s 0x%08x, %u bytes) does not fit the %s of target %s "
                          "(0x%08x, %u bytes)",
-                         s->elf->path, i, what, a, len, start, t->name,
+                         e->path, i, what, a, len, start, t->name,
                          start[0] == 'f' ? t->flash_base : t->ram_base,
                          start[0] == 'f' ? t->flash_size : t->ram_size),
                -1;
     return mcb_error("%s: segment %d (%s 0x%08x, %u bytes) is outside the flash and RAM of "
                      "target %s",
-                     s->elf->path, i, what, a, len, t->name),
+                     e->path, i, what, a, len, t->name),
            -1;
 }
 
@@ -707,16 +707,14 @@ static int overlap(uint32_t a, uint32_t n, uint32_t b, uint32_t m)
 /* Every loadable segment must lie in the target's flash or RAM: its image where it is loaded
  * (paddr, filesz) and where it lives when running (vaddr, memsz); no two images may overlap
  * (one would silently overwrite the other, e.g. the vector table). */
-static int load(sim *s)
+int mcb_sim_check_segments(const mcb_elf *e, const mcb_target *t)
 {
-    const mcb_elf *e = s->elf;
-    const mcb_target *t = s->t;
     for (int i = 0; i < e->nsegs; i++) {
         const mcb_elf_segment *g = &e->segs[i];
         if (g->filesz && !region_of(t, g->paddr, g->filesz))
-            return outside(s, i, "loaded at", g->paddr, g->filesz);
+            return outside(e, t, i, "loaded at", g->paddr, g->filesz);
         if (g->memsz && !region_of(t, g->vaddr, g->memsz))
-            return outside(s, i, "at", g->vaddr, g->memsz);
+            return outside(e, t, i, "at", g->vaddr, g->memsz);
         for (int k = 0; k < i; k++) {
             const mcb_elf_segment *h = &e->segs[k];
             if (overlap(g->paddr, g->filesz, h->paddr, h->filesz))
@@ -731,6 +729,15 @@ static int load(sim *s)
                        -1;
         }
     }
+    return 0;
+}
+
+static int load(sim *s)
+{
+    const mcb_elf *e = s->elf;
+    const mcb_target *t = s->t;
+    if (mcb_sim_check_segments(e, t) < 0)
+        return -1;
     for (int i = 0; i < e->nsegs; i++) {
         const mcb_elf_segment *g = &e->segs[i];
         if (!g->filesz)

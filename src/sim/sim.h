@@ -51,6 +51,11 @@ typedef struct {
     double cpu_seconds;   /* CPU time of this thread inside uc_emu_start (steadier on a busy host) */
 } mcb_sim_result;
 
+/* Every loadable segment lies in the target's flash or RAM where it is loaded (paddr, filesz)
+ * and where it runs (vaddr, memsz), and no two overlap: 0, or -1 after one line naming the
+ * segment and the region. mcb_sim_run checks this first. */
+int mcb_sim_check_segments(const mcb_elf *e, const mcb_target *t);
+
 /* 0 after a run (look at r->exited and r->fault), -1 if the firmware cannot be set up
  * (reported). Free r with mcb_sim_result_free in both cases. */
 int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r);
