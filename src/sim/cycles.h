@@ -8,10 +8,9 @@
 
 #include <stdint.h>
 
-/* The version of the timing rules: bumped whenever the same firmware can get other cycle counts
- * (reported by `run --json` as cycle_model). 2: the instruction cache has the target's size,
- * line length and associativity (LRU); 1: only first-time misses, no capacity. */
-#define MCB_CM_VERSION "cortex-m4/2"
+/* Recorded with every result: bump it whenever a rule changes what a firmware is charged
+ * (docs/cycle-model.md lists the versions; `run --json` reports it as cycle_model). */
+#define MCB_CYCLE_MODEL_VERSION "cm4-2"
 
 enum { MCB_BR_NONE = 0, MCB_BR_COND = 1, MCB_BR_ALWAYS = 2 };
 

@@ -340,7 +340,7 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     mcb_json_key(&j, "unmatched_markers");
     mcb_json_int(&j, m->unmatched);
     mcb_json_key(&j, "cycle_model");
-    mcb_json_str(&j, MCB_CM_VERSION);
+    mcb_json_str(&j, MCB_CYCLE_MODEL_VERSION);
     mcb_json_key(&j, "icache_lookups");
     mcb_json_int(&j, (int64_t)r->icache_lookups);
     mcb_json_key(&j, "icache_misses");

@@ -19,7 +19,7 @@ a, b = (json.load(open(p)) for p in sys.argv[1:])
 lines = 3072 // 16
 print('2 KB:', a['icache_misses'], 'misses', a['total_cycles'], 'cycles;',
       '4 KB:', b['icache_misses'], 'misses', b['total_cycles'], 'cycles')
-assert a['cycle_model'] == 'cortex-m4/2', a['cycle_model']
+assert a['cycle_model'] == 'cm4-2', a['cycle_model']
 assert a['icache_misses'] >= 10 * lines, a['icache_misses']      # every pass misses
 assert b['icache_misses'] < lines + 200, b['icache_misses']      # first pass (and start-up)
 extra = a['icache_misses'] - b['icache_misses']
