@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "err.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,31 +52,4 @@ const char *cli_value(const char *cmd, int argc, char **argv, int *i)
     return argv[++*i];
 }
 
-int cli_check_output(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        mcb_error("%s: cannot write: Is a directory", path);
-        return -1;
-    }
-    size_t n = strlen(path) + 40;
-    char *probe = malloc(n);
-    if (!probe) {
-        mcb_error("%s: out of memory", path);
-        return -1;
-    }
-    /* beside the target, like the temporary of mcb_write_file_atomic */
-    snprintf(probe, n, "%s.%ld.probe", path, (long)getpid());
-    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    int err = errno;
-    if (fd >= 0) {
-        close(fd);
-        unlink(probe);
-    }
-    free(probe);
-    if (fd < 0) {
-        mcb_error("%s: cannot write: %s", path, strerror(err));
-        return -1;
-    }
-    return 0;
-}
+int cli_check_output(const char *path) { return mcb_output_writable(path); }

@@ -119,6 +119,10 @@ int cmd_eval(int argc, char **argv)
     if (mcb_dataset_load(&d, dsname, "test", mcb_data_dir(dir), (int)limit) != 0)
         goto done;
     have_data = 1;
+    if (limit > d.n) { /* not silently fewer than asked for */
+        mcb_error("--limit %ld: the %s test set has only %d images", limit, dsname, d.n);
+        goto done;
+    }
     in = malloc(img * sizeof(float));
     out = malloc((size_t)nout * sizeof(float));
     if (!in || !out) {

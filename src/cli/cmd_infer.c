@@ -92,7 +92,7 @@ int cmd_infer(int argc, char **argv)
         }
         mcb_input_random(&g.tensors[g.in[0]], spec.seed, in);
         in_size = (size_t)want;
-    } else if (!(in = mcb_read_file(in_path, &in_size))) {
+    } else if (!(in = mcb_read_file_max(in_path, &in_size, (size_t)64 << 20))) { /* KBs */
         goto done;
     }
     if ((int64_t)in_size != want) {

@@ -1,6 +1,7 @@
 /* mcubench: does a small network fit a microcontroller, how fast is it, what does it cost in
  * energy, and is the on-device output right? */
 #include "cli.h"
+#include "err.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -98,8 +99,11 @@ int main(int argc, char **argv)
         fputs(c->usage, stdout);
         return MCB_EXIT_OK;
     }
+    mcb_err_defer(1); /* one line on stderr, whatever the command met */
     int rc = c->run(argc - 1, argv + 1);
-    if (fflush(stdout) != 0 && rc == 0) {
+    fflush(stdout);
+    mcb_err_flush();
+    if (ferror(stdout) && rc == 0) {
         fprintf(stderr, "mcubench: cannot write standard output\n");
         rc = MCB_EXIT_INPUT;
     }

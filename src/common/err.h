@@ -15,5 +15,10 @@
 void mcb_error(const char *fmt, ...) MCB_PRINTF(1, 2);
 const char *mcb_last_error(void);
 int mcb_err_quiet(int quiet);
+/* The CLI's one-line rule (docs/reliability.md): with mcb_err_defer(1) errors are held back;
+ * mcb_err_flush prints the first one as the only line, with how many more there were
+ * ("... (and 3 more problems)"), and returns 1 if it printed. */
+void mcb_err_defer(int on);
+int mcb_err_flush(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const mcb_data_checksum mcb_data_checksums[] = {
     /* MNIST: the original gzipped IDX files (/work/shared/data/README.md). */
@@ -61,6 +62,13 @@ const mcb_data_checksum mcb_data_checksums[] = {
 /* sha256 of the raw bytes; also tells whether they start like a gzip stream. */
 static int hash_file(const char *path, char hex[65], int *is_gzip, char *detail, size_t cap)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(detail, cap, "%s", S_ISDIR(st.st_mode) ? "is a directory, not a file"
+                                                        : "not a regular file");
+        mcb_error("%s: %s", path, detail);
+        return -1;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(detail, cap, "cannot open: %s", strerror(errno));
@@ -89,7 +97,7 @@ static int hash_file(const char *path, char hex[65], int *is_gzip, char *detail,
     fclose(f);
     free(buf);
     if (bad) {
-        snprintf(detail, cap, "read error");
+        snprintf(detail, cap, "read error: %s", strerror(errno));
         mcb_error("%s: %s", path, detail);
         return -1;
     }
@@ -104,7 +112,11 @@ static int hash_contents(const char *path, char hex[65], char *detail, size_t ca
 {
     mcb_gzin r;
     if (mcb_gzin_open(&r, path) != 0) {
-        snprintf(detail, cap, "%s", mcb_last_error());
+        const char *msg = mcb_last_error();
+        size_t plen = strlen(path);
+        if (!strncmp(msg, path, plen) && !strncmp(msg + plen, ": ", 2))
+            msg += plen + 2;
+        snprintf(detail, cap, "%s", msg);
         return -1;
     }
     enum { BUF = 1 << 18 };
@@ -131,6 +143,14 @@ static int hash_contents(const char *path, char hex[65], char *detail, size_t ca
         if (k == 0)
             break;
         mcb_sha256_update(&s, buf, (size_t)k);
+    }
+    if (mcb_gz_trailing(path) != 0) { /* zlib's reader ignores what follows the stream */
+        const char *msg = mcb_last_error();
+        size_t plen = strlen(path);
+        if (!strncmp(msg, path, plen) && !strncmp(msg + plen, ": ", 2))
+            msg += plen + 2;
+        snprintf(detail, cap, "%s", msg);
+        goto out;
     }
     uint8_t d[32];
     mcb_sha256_final(&s, d);

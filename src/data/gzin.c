@@ -40,6 +40,10 @@ static int stream_error(mcb_gzin *r)
 {
     int code = Z_OK;
     const char *msg = gzerror((gzFile)r->gz, &code);
+    /* zlib's message is "PATH: problem"; our line names the path once */
+    size_t plen = strlen(r->path);
+    if (msg && !strncmp(msg, r->path, plen) && !strncmp(msg + plen, ": ", 2))
+        msg += plen + 2;
     switch (code) {
     case Z_OK:
     case Z_STREAM_END:
@@ -127,4 +131,57 @@ void mcb_gzin_close(mcb_gzin *r)
     if (r->gz)
         gzclose_r((gzFile)r->gz);
     r->gz = NULL;
+}
+
+int mcb_gz_trailing(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return mcb_error("%s: cannot open: %s", path, strerror(errno)), -1;
+    enum { IN = 1 << 16, OUT = 1 << 16 };
+    static unsigned char in[IN], out[OUT];
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+        fclose(f);
+        return mcb_error("%s: out of memory", path), -1;
+    }
+    int rc = 0, ended = 0; /* ended: at a member boundary */
+    unsigned long long garbage = 0;
+    for (;;) {
+        if (z.avail_in == 0) {
+            size_t n = fread(in, 1, IN, f);
+            if (n == 0)
+                break;
+            z.next_in = in;
+            z.avail_in = (uInt)n;
+        }
+        if (ended) {
+            /* another member must start here (gzip allows several), else it is garbage */
+            if (z.next_in[0] != 0x1f) {
+                garbage += z.avail_in;
+                z.avail_in = 0;
+                continue;
+            }
+            inflateReset(&z);
+            ended = 0;
+        }
+        z.next_out = out;
+        z.avail_out = OUT;
+        int e = inflate(&z, Z_NO_FLUSH);
+        if (e == Z_STREAM_END) {
+            ended = 1;
+        } else if (e != Z_OK && e != Z_BUF_ERROR) {
+            rc = -1;
+            mcb_error("%s: corrupt gzip data (%s)", path, z.msg ? z.msg : "inflate failed");
+            break;
+        }
+    }
+    inflateEnd(&z);
+    fclose(f);
+    if (rc == 0 && garbage) {
+        mcb_error("%s: trailing garbage after the gzip stream (%llu bytes)", path, garbage);
+        rc = -1;
+    }
+    return rc;
 }

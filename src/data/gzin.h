@@ -24,5 +24,9 @@ int mcb_gzin_exact(mcb_gzin *r, void *buf, size_t n, uint64_t expected, const ch
  * "too large: expected <expected> bytes (<what>), found <total>" and returns -1. */
 int mcb_gzin_expect_end(mcb_gzin *r, uint64_t expected, const char *what);
 void mcb_gzin_close(mcb_gzin *r);
+/* 0 if the gzip file at path is gzip members and nothing else; else reports "trailing garbage
+ * after the gzip stream (N bytes)" (or the stream's problem) and returns -1. zlib's reader
+ * silently ignores bytes after the last member; this is a raw inflate pass. */
+int mcb_gz_trailing(const char *path);
 
 #endif

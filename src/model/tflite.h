@@ -11,6 +11,8 @@
 
 /* Parses buf into g (initialised here). what names the source in errors (a path). 0 or -1. */
 int mcb_tflite_parse(const uint8_t *buf, size_t size, const char *what, mcb_graph *g);
+/* Reads a regular file of at most MCB_TFLITE_MAX_BYTES (anything else is refused at once). */
+#define MCB_TFLITE_MAX_BYTES ((size_t)256 << 20)
 int mcb_tflite_load(const char *path, mcb_graph *g);
 
 /* Serialises g; *out is malloc'd. Deterministic: same graph, same bytes. 0 or -1. */

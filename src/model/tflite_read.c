@@ -494,7 +494,7 @@ int mcb_tflite_parse(const uint8_t *buf, size_t size, const char *what, mcb_grap
 int mcb_tflite_load(const char *path, mcb_graph *g)
 {
     size_t size;
-    uint8_t *buf = mcb_read_file(path, &size);
+    uint8_t *buf = mcb_read_file_limited(path, &size, MCB_TFLITE_MAX_BYTES);
     if (!buf) {
         mcb_graph_init(g);
         return -1;

@@ -4,6 +4,7 @@
 #include "err.h"
 
 #include <capstone/capstone.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,6 +352,65 @@ int mcb_cm_is_div(const uint8_t *code, uint32_t pc, mcb_cm_div *div)
     div->rn = h1 & 0xF;
     div->rm = h2 & 0xF;
     return 1;
+}
+
+int mcb_cm_scan_multi(mcb_cm *m, const uint8_t *code, uint32_t addr, uint32_t size,
+                      mcb_cm_multi **v, int *n, int *cap)
+{
+    cs_insn *in = cs_malloc(m->cs);
+    if (!in)
+        return mcb_error("cycle model: out of memory"), -1;
+    const uint8_t *p = code;
+    size_t left = size;
+    uint64_t pc = addr;
+    while (left >= 2) {
+        if (!cs_disasm_iter(m->cs, &p, &left, &pc, in)) { /* data or an undefined encoding */
+            p += 2, left -= 2, pc += 2;
+            continue;
+        }
+        const char *name = NULL;
+        switch (in->id) {
+        case ARM_INS_LDRD: name = "LDRD"; break;
+        case ARM_INS_STRD: name = "STRD"; break;
+        case ARM_INS_LDREXD: name = "LDREXD"; break;
+        case ARM_INS_STREXD: name = "STREXD"; break;
+        case ARM_INS_LDM: name = "LDM"; break;
+        case ARM_INS_LDMDB: name = "LDMDB"; break;
+        case ARM_INS_STM: name = "STM"; break;
+        case ARM_INS_STMDB: name = "STMDB"; break;
+        default: break;
+        }
+        if (!name)
+            continue;
+        const cs_arm *a = &in->detail->arm;
+        int rn = -1;
+        for (int i = 0; i < a->op_count; i++)
+            if (a->operands[i].type == ARM_OP_MEM)
+                rn = reg_num(a->operands[i].mem.base);
+        if (rn < 0 && a->op_count && a->operands[0].type == ARM_OP_REG) /* LDM/STM: the base */
+            rn = reg_num((unsigned)a->operands[0].reg);
+        if (rn < 0 || rn == 13 || rn == 15) /* SP is always word-aligned; PC: literal */
+            continue;
+        if (*n == *cap) {
+            int nc = *cap ? 2 * *cap : 64;
+            mcb_cm_multi *nv = realloc(*v, (size_t)nc * sizeof *nv);
+            if (!nv) {
+                cs_free(in, 1);
+                return mcb_error("cycle model: out of memory"), -1;
+            }
+            *v = nv;
+            *cap = nc;
+        }
+        mcb_cm_multi *x = &(*v)[(*n)++];
+        memset(x, 0, sizeof *x);
+        x->pc = (uint32_t)in->address;
+        x->rn = (uint8_t)rn;
+        x->size = (uint8_t)in->size;
+        memcpy(x->bytes, in->bytes, in->size > 4 ? 4 : in->size);
+        snprintf(x->name, sizeof x->name, "%s", name);
+    }
+    cs_free(in, 1);
+    return 0;
 }
 
 uint32_t mcb_cm_div_cycles(int is_signed, uint32_t n, uint32_t d)

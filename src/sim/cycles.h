@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 /* Recorded with every result: bump it whenever a rule changes what a firmware is charged
- * (docs/cycle-model.md lists the versions). */
-#define MCB_CYCLE_MODEL_VERSION "cm4-1"
+ * (docs/cycle-model.md lists the versions; `run --json` reports it as cycle_model). */
+#define MCB_CYCLE_MODEL_VERSION "cm4-2"
 
 enum { MCB_BR_NONE = 0, MCB_BR_COND = 1, MCB_BR_ALWAYS = 2 };
 
@@ -87,6 +87,24 @@ int mcb_cm_fall_adjust(const mcb_cm_block *from, const mcb_cm_block *to);
 
 /* SDIV/UDIV cycles (2..12) for these operands; see docs/cycle-model.md for the formula. */
 uint32_t mcb_cm_div_cycles(int is_signed, uint32_t n, uint32_t d);
+
+/* An LDRD/STRD/LDM/STM (and LDMDB/STMDB, LDREXD/STREXD) whose base is not SP or PC: its address
+ * must be word-aligned or a Cortex-M4 takes an UNALIGNED UsageFault whatever CCR.UNALIGN_TRP
+ * says (ARMv7-M ARM, A3.2.1 "Alignment support"). Every offset these encodings add is a
+ * multiple of 4, so the base register's low two bits decide. bytes: the encoding, so a hook at
+ * pc can tell that the same instruction is executing. */
+typedef struct {
+    uint32_t pc;
+    uint8_t rn, size;
+    uint8_t bytes[4];
+    char name[8]; /* "LDRD", "STM", ... */
+} mcb_cm_multi;
+
+/* Disassembles size bytes of Thumb code at addr from the start (resynchronising after what
+ * does not decode) and appends the multi-word accesses found to *v (grown with realloc).
+ * Returns 0 or -1 (out of memory, reported). */
+int mcb_cm_scan_multi(mcb_cm *m, const uint8_t *code, uint32_t addr, uint32_t size,
+                      mcb_cm_multi **v, int *n, int *cap);
 
 /* 1 if the halfword pair at code is an SDIV/UDIV encoding (T1), filling div. */
 int mcb_cm_is_div(const uint8_t *code, uint32_t pc, mcb_cm_div *div);

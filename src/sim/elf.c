@@ -163,7 +163,7 @@ mcb_elf *mcb_elf_load(const char *path)
     if (!e)
         return mcb_error("%s: out of memory", path), NULL;
     e->path = strdup(path);
-    e->data = mcb_read_file(path, &e->size);
+    e->data = mcb_read_file_limited(path, &e->size, MCB_ELF_MAX_BYTES);
     if (!e->path || !e->data || !parse(e)) {
         mcb_elf_free(e);
         return NULL;

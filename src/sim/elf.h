@@ -42,6 +42,8 @@ typedef struct {
     int nsyms;
 } mcb_elf;
 
+/* Reads a regular file of at most MCB_ELF_MAX_BYTES (anything else is refused at once). */
+#define MCB_ELF_MAX_BYTES ((size_t)64 << 20)
 mcb_elf *mcb_elf_load(const char *path);
 void mcb_elf_free(mcb_elf *e);
 

@@ -1,6 +1,7 @@
 #include "metrics.h"
 
 #include "err.h"
+#include "cycles.h"
 #include "json.h"
 #include "mcb_port.h"
 
@@ -78,10 +79,57 @@ static int add_region(mcb_metrics *m, const char *name, uint64_t cycles, uint64_
     return 0;
 }
 
+/* Open begin markers by word: open addressing, one pass over the markers, so any number of
+ * unpaired markers costs linear time (issue 13). */
+typedef struct {
+    uint32_t *word;
+    int *at; /* index of the open BEGIN marker; -1 empty slot, -2 none open (closed) */
+    size_t cap;
+} open_set;
+
+static int *open_slot(open_set *o, uint32_t word)
+{
+    size_t k = (size_t)(word * 2654435761u) & (o->cap - 1);
+    while (o->at[k] != -1 && o->word[k] != word)
+        k = (k + 1) & (o->cap - 1);
+    o->word[k] = word;
+    return &o->at[k];
+}
+
 static int regions(const mcb_sim_result *r, mcb_metrics *m)
 {
-    /* each END closes the latest open BEGIN of the same kind and index */
+    /* Each BEGIN pairs with the first END of the same kind and index after it, unless the
+     * same BEGIN comes again first (it is then unmatched); regions are listed in the order of
+     * their begin markers. */
+    open_set o = {0};
+    o.cap = 16;
+    while (o.cap < 2 * (size_t)r->nmarks)
+        o.cap *= 2;
+    o.word = malloc(o.cap * sizeof *o.word);
+    o.at = malloc(o.cap * sizeof *o.at);
+    int *end_of = malloc(((size_t)r->nmarks + 1) * sizeof *end_of); /* BEGIN i -> its END */
+    if (!o.word || !o.at || !end_of) {
+        free(o.word), free(o.at), free(end_of);
+        return -1;
+    }
+    for (size_t k = 0; k < o.cap; k++)
+        o.at[k] = -1;
+    /* Slots are never emptied (a closed BEGIN leaves -2), so probing stays correct. */
     for (int i = 0; i < r->nmarks; i++) {
+        uint32_t kind = r->marks[i].word >> 24, idx = r->marks[i].word & 0xFFFFFF;
+        end_of[i] = -1;
+        if (kind == MCB_MARK_INFER_BEGIN || kind == MCB_MARK_LAYER_BEGIN) {
+            int *slot = open_slot(&o, r->marks[i].word);
+            *slot = i; /* an earlier open BEGIN of this word stays unmatched */
+        } else if (kind == MCB_MARK_INFER_END || kind == MCB_MARK_LAYER_END) {
+            int *slot = open_slot(&o, MCB_MARK_WORD(kind - 1, idx));
+            if (*slot >= 0)
+                end_of[*slot] = i;
+            *slot = -2;
+        }
+    }
+    int rc = 0;
+    for (int i = 0; i < r->nmarks && rc == 0; i++) {
         uint32_t kind = r->marks[i].word >> 24, idx = r->marks[i].word & 0xFFFFFF;
         m->inexact += !r->marks[i].exact;
         if (kind != MCB_MARK_INFER_BEGIN && kind != MCB_MARK_LAYER_BEGIN) {
@@ -89,12 +137,8 @@ static int regions(const mcb_sim_result *r, mcb_metrics *m)
                 m->unmatched++;
             continue;
         }
-        uint32_t endword = MCB_MARK_WORD(kind + 1, idx);
-        int j = i + 1;
-        for (; j < r->nmarks && r->marks[j].word != endword; j++)
-            if (r->marks[j].word == r->marks[i].word)
-                j = r->nmarks; /* reopened before it was closed */
-        if (j >= r->nmarks) {
+        int j = end_of[i];
+        if (j < 0) {
             m->unmatched++;
             continue;
         }
@@ -104,15 +148,18 @@ static int regions(const mcb_sim_result *r, mcb_metrics *m)
         else
             snprintf(name, sizeof name, "layer%u", (unsigned)idx);
         if (add_region(m, name, r->marks[j].cycles - r->marks[i].cycles,
-                       r->marks[j].insns - r->marks[i].insns) < 0)
-            return -1;
+                       r->marks[j].insns - r->marks[i].insns) < 0) {
+            rc = -1;
+            break;
+        }
         if (kind == MCB_MARK_INFER_BEGIN && !m->from_markers) {
             m->from_markers = 1;
             m->cycles = m->regions[m->nregions - 1].cycles;
             m->insns = m->regions[m->nregions - 1].insns;
         }
     }
-    return 0;
+    free(o.word), free(o.at), free(end_of);
+    return rc;
 }
 
 int mcb_metrics_compute(const mcb_elf *e, const mcb_target *t, const mcb_sim_result *r,
@@ -292,6 +339,12 @@ void mcb_metrics_write_json(FILE *f, const mcb_metrics *m, const mcb_sim_result 
     mcb_metrics_json_regions(&j, m, m->nregions);
     mcb_json_key(&j, "unmatched_markers");
     mcb_json_int(&j, m->unmatched);
+    mcb_json_key(&j, "cycle_model");
+    mcb_json_str(&j, MCB_CYCLE_MODEL_VERSION);
+    mcb_json_key(&j, "icache_lookups");
+    mcb_json_int(&j, (int64_t)r->icache_lookups);
+    mcb_json_key(&j, "icache_misses");
+    mcb_json_int(&j, (int64_t)r->icache_misses);
     mcb_json_key(&j, "qemu_match");
     if (qemu_machine)
         mcb_json_str(&j, qemu_machine);
@@ -331,6 +384,14 @@ void mcb_metrics_write_text(FILE *f, const mcb_metrics *m, const mcb_sim_result 
                 (unsigned long long)m->regions[i].cycles, (unsigned long long)m->regions[i].insns);
     if (m->unmatched)
         fprintf(f, "warning      %d marker(s) without a partner\n", m->unmatched);
+    if (r->icache_lookups)
+        fprintf(f, "icache       %llu misses in %llu line lookups (%u bytes, %u-byte lines, "
+                   "%u-way)\n",
+                (unsigned long long)r->icache_misses, (unsigned long long)r->icache_lookups,
+                t->icache_size, t->icache_line, t->icache_ways);
+    if (r->marks_dropped)
+        fprintf(f, "warning      %llu marker(s) after the first %d were not recorded\n",
+                (unsigned long long)r->marks_dropped, MCB_SIM_MARKS_MAX);
     if (m->build_flags)
         fprintf(f, "build flags  %s\n", m->build_flags);
 }

@@ -19,7 +19,7 @@
 
 #define GRANULE 1024u
 #define OUT_MAX (1u << 20)
-#define MARKS_MAX (1 << 20)
+#define MARKS_MAX MCB_SIM_MARKS_MAX
 #define PPB_BASE 0xE0000000u /* System Control Space etc.: plain scratch memory here */
 #define PPB_SIZE 0x00100000u
 
@@ -31,6 +31,8 @@ typedef struct blk {
     uint32_t nins[2];    /* the successor's instructions */
     struct blk *succ[2];
     int check_sp;        /* writes SP and the stack check is on */
+    uint32_t ic_line0;   /* first cache line of the block (address / line size) */
+    uint32_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
     mcb_cm_block b;
 } blk;
 
@@ -58,6 +60,15 @@ typedef struct {
 
     mcb_cm_div *divs; /* division sites found in executable sections, sorted by pc */
     int ndivs, cap_divs;
+    int cap_marks; /* allocated r->marks */
+    mcb_cm_multi *multis; /* LDRD/STRD/LDM/STM sites (alignment checked), sorted by pc */
+    int nmultis, cap_multis;
+
+    /* the instruction cache of the target (docs/cycle-model.md): nsets x ways lines, LRU */
+    uint32_t *ic_tag;  /* line number + 1; 0 = invalid */
+    uint64_t *ic_age;  /* last use, for LRU */
+    uint64_t ic_clock;
+    uint32_t ic_sets_mask, ic_ways, ic_line_shift, ic_ws;
 
     uint8_t *flash, *ram;
     uint32_t flash_len, ram_len;
@@ -165,6 +176,10 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
     if (code != buf)
         free(code);
     b->check_sp = b->b.writes_sp && s->check_stack;
+    if (s->ic_tag && addr - s->t->flash_base < s->t->flash_size) {
+        b->ic_line0 = addr >> s->ic_line_shift;
+        b->ic_nlines = ((addr + size - 1) >> s->ic_line_shift) - b->ic_line0 + 1;
+    }
     for (int i = 0; i < b->b.ndivs; i++)
         if (!div_hooked(s, b->b.divs[i].pc))
             b->b.cycles += 12; /* not seen by the load-time scan: charge the worst case */
@@ -173,7 +188,8 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
         k = (k + 1) & (s->table_cap - 1);
     s->table[k] = b;
     s->nblocks++;
-    s->cycles += b->b.first_exec_cycles;
+    if (!s->ic_tag) /* no geometry: cold misses only, charged once */
+        s->cycles += b->b.first_exec_cycles;
     return b;
 }
 
@@ -193,6 +209,40 @@ static void check_stack(sim *s, const blk *p)
     if (sp < s->stack_limit)
         fault(s, p->b.sp_pc, "stack overflow: SP 0x%08x is below the end of .bss 0x%08x", sp,
               s->stack_limit);
+}
+
+/* The block's fetches through the instruction cache: each line it spans is looked up in its
+ * set; a miss fills the line (the least recently used way) and costs the flash wait states
+ * for each 32-bit fetch word of the block in that line. Returns the cycles to add. */
+static uint32_t icache_fetch(sim *s, const blk *b)
+{
+    uint32_t cost = 0, line = b->ic_line0;
+    const uint32_t ways = s->ic_ways, shift = s->ic_line_shift;
+    for (uint32_t k = 0; k < b->ic_nlines; k++, line++) {
+        uint32_t *tag = s->ic_tag + (size_t)(line & s->ic_sets_mask) * ways;
+        uint64_t *age = s->ic_age + (size_t)(line & s->ic_sets_mask) * ways;
+        uint32_t want = line + 1, victim = 0;
+        uint32_t w = 0;
+        for (; w < ways && tag[w] != want; w++)
+            if (age[w] < age[victim])
+                victim = w;
+        s->ic_clock++;
+        if (w < ways) {
+            age[w] = s->ic_clock;
+            continue;
+        }
+        tag[victim] = want;
+        age[victim] = s->ic_clock;
+        s->r->icache_misses++;
+        uint32_t lo = line << shift, hi = lo + (1u << shift);
+        if (lo < b->b.addr)
+            lo = b->b.addr;
+        if (hi > b->b.addr + b->b.size)
+            hi = b->b.addr + b->b.size;
+        cost += (((hi + 3) >> 2) - (lo >> 2)) * s->ic_ws;
+    }
+    s->r->icache_lookups += b->ic_nlines;
+    return cost;
 }
 
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
@@ -229,6 +279,8 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     s->cycles += p->cyc[0];
     s->insns = insns;
     s->prev = p->succ[0];
+    if (s->prev->ic_nlines)
+        s->cycles += icache_fetch(s, s->prev);
     if (p->check_sp)
         check_stack(s, p);
     if (insns > s->budget)
@@ -262,6 +314,39 @@ static void on_div(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     }
 }
 
+/* An LDRD/STRD/LDM/STM site: its base must be word-aligned (mcb_cm_multi). The hook runs
+ * before the instruction, with the registers current. */
+static void on_multi(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
+{
+    (void)uc;
+    (void)size;
+    sim *s = ud;
+    int lo = 0, hi = s->nmultis - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const mcb_cm_multi *x = &s->multis[mid];
+        if (x->pc == (uint32_t)address) {
+            uint8_t now[4] = {0};
+            /* the same bytes at the same address: the instruction the scan found (a hook on
+             * a word the linear scan decoded out of step never matches) */
+            if (uc_mem_read(s->uc, x->pc, now, x->size) != UC_ERR_OK ||
+                memcmp(now, x->bytes, x->size) != 0)
+                return;
+            uint32_t base = reg(s, x->rn);
+            if (base & 3u)
+                fault(s, x->pc,
+                      "unaligned %s: base r%u = 0x%08x (a Cortex-M4 takes an UNALIGNED "
+                      "UsageFault)",
+                      x->name, x->rn, base);
+            return;
+        }
+        if (x->pc < (uint32_t)address)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+}
+
 /* ---- markers ------------------------------------------------------------------------ */
 
 static uint64_t on_mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *ud)
@@ -275,15 +360,21 @@ static void on_mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v
     (void)uc;
     sim *s = ud;
     mcb_sim_result *r = s->r;
-    if (off != 0 || size != 4 || r->nmarks >= MARKS_MAX)
+    if (off != 0 || size != 4)
         return;
-    if (r->nmarks % 1024 == 0) {
-        mcb_sim_mark *m = realloc(r->marks, (size_t)(r->nmarks + 1024) * sizeof *m);
+    if (r->nmarks >= MARKS_MAX) {
+        r->marks_dropped++;
+        return;
+    }
+    if (r->nmarks == s->cap_marks) { /* geometric growth: linear in the number of markers */
+        int cap = s->cap_marks ? 2 * s->cap_marks : 1024;
+        mcb_sim_mark *m = realloc(r->marks, (size_t)cap * sizeof *m);
         if (!m) {
             fault(s, 0, "simulator out of memory");
             return;
         }
         r->marks = m;
+        s->cap_marks = cap;
     }
     uint32_t word = (uint32_t)value, kind = word >> 24;
     int begin = kind == MCB_MARK_INFER_BEGIN || kind == MCB_MARK_LAYER_BEGIN;
@@ -564,6 +655,9 @@ static int collect_divs(sim *s)
             }
             s->divs[s->ndivs++] = dv;
         }
+        if (mcb_cm_scan_multi(s->cm, d, sec->addr, sec->size, &s->multis, &s->nmultis,
+                              &s->cap_multis) < 0)
+            return -1;
     }
     return 0;
 }
@@ -575,24 +669,82 @@ static int in_range(uint32_t a, uint32_t len, uint32_t base, uint32_t size)
     return a >= base && len <= size && a - base <= size - len;
 }
 
+/* Which of the target's regions holds [a, a+len): "flash", "RAM", or NULL. */
+static const char *region_of(const mcb_target *t, uint32_t a, uint32_t len)
+{
+    if (in_range(a, len, t->flash_base, t->flash_size))
+        return "flash";
+    if (in_range(a, len, t->ram_base, t->ram_size))
+        return "RAM";
+    return NULL;
+}
+
+/* One line for a segment range that no region holds, naming the region its start lies in. */
+static int outside(const mcb_elf *e, const mcb_target *t, int i, const char *what, uint32_t a,
+                   uint32_t len)
+{
+    const char *start = in_range(a, 1, t->flash_base, t->flash_size) ? "flash"
+                        : in_range(a, 1, t->ram_base, t->ram_size)   ? "RAM"
+                                                                     : NULL;
+    if (start)
+        return mcb_error("%s: segment %d (%s 0x%08x, %u bytes) does not fit the %s of target %s "
+                         "(0x%08x, %u bytes)",
+                         e->path, i, what, a, len, start, t->name,
+                         start[0] == 'f' ? t->flash_base : t->ram_base,
+                         start[0] == 'f' ? t->flash_size : t->ram_size),
+               -1;
+    return mcb_error("%s: segment %d (%s 0x%08x, %u bytes) is outside the flash and RAM of "
+                     "target %s",
+                     e->path, i, what, a, len, t->name),
+           -1;
+}
+
+static int overlap(uint32_t a, uint32_t n, uint32_t b, uint32_t m)
+{
+    return n && m && a - b < m ? 1 : n && m && b - a < n;
+}
+
+/* Every loadable segment must lie in the target's flash or RAM: its image where it is loaded
+ * (paddr, filesz) and where it lives when running (vaddr, memsz); no two images may overlap
+ * (one would silently overwrite the other, e.g. the vector table). */
+int mcb_sim_check_segments(const mcb_elf *e, const mcb_target *t)
+{
+    for (int i = 0; i < e->nsegs; i++) {
+        const mcb_elf_segment *g = &e->segs[i];
+        if (g->filesz && !region_of(t, g->paddr, g->filesz))
+            return outside(e, t, i, "loaded at", g->paddr, g->filesz);
+        if (g->memsz && !region_of(t, g->vaddr, g->memsz))
+            return outside(e, t, i, "at", g->vaddr, g->memsz);
+        for (int k = 0; k < i; k++) {
+            const mcb_elf_segment *h = &e->segs[k];
+            if (overlap(g->paddr, g->filesz, h->paddr, h->filesz))
+                return mcb_error("%s: segments %d and %d overlap where they are loaded "
+                                 "(0x%08x, %u bytes and 0x%08x, %u bytes)",
+                                 e->path, k, i, h->paddr, h->filesz, g->paddr, g->filesz),
+                       -1;
+            if (overlap(g->vaddr, g->memsz, h->vaddr, h->memsz))
+                return mcb_error("%s: segments %d and %d overlap in memory (0x%08x, %u bytes and "
+                                 "0x%08x, %u bytes)",
+                                 e->path, k, i, h->vaddr, h->memsz, g->vaddr, g->memsz),
+                       -1;
+        }
+    }
+    return 0;
+}
+
 static int load(sim *s)
 {
     const mcb_elf *e = s->elf;
     const mcb_target *t = s->t;
+    if (mcb_sim_check_segments(e, t) < 0)
+        return -1;
     for (int i = 0; i < e->nsegs; i++) {
         const mcb_elf_segment *g = &e->segs[i];
         if (!g->filesz)
             continue;
-        uint8_t *dst;
-        if (in_range(g->paddr, g->filesz, t->flash_base, t->flash_size))
-            dst = s->flash + (g->paddr - t->flash_base);
-        else if (in_range(g->paddr, g->filesz, t->ram_base, t->ram_size))
-            dst = s->ram + (g->paddr - t->ram_base);
-        else
-            return mcb_error("%s: segment at 0x%08x (%u bytes) is outside the flash and RAM "
-                             "of target %s",
-                             e->path, g->paddr, g->filesz, t->name),
-                   -1;
+        uint8_t *dst = region_of(t, g->paddr, g->filesz)[0] == 'f'
+                           ? s->flash + (g->paddr - t->flash_base)
+                           : s->ram + (g->paddr - t->ram_base);
         memcpy(dst, e->data + g->offset, g->filesz);
     }
     return 0;
@@ -667,6 +819,18 @@ static int setup(sim *s, const mcb_sim_opts *o)
         memcpy(s->ram + i, &(uint32_t){MCB_RAM_FILL}, 4); /* host is little-endian like the target */
     if (load(s) < 0)
         return -1;
+    if (t->icache && t->flash_wait_states > 0 && t->icache_size && t->icache_line &&
+        t->icache_ways && !o->no_model) {
+        uint32_t lines = t->icache_size / t->icache_line;
+        s->ic_ways = t->icache_ways;
+        s->ic_sets_mask = lines / t->icache_ways - 1; /* a power of two (target.c) */
+        s->ic_line_shift = (uint32_t)__builtin_ctz(t->icache_line);
+        s->ic_ws = (uint32_t)t->flash_wait_states;
+        s->ic_tag = calloc(lines, sizeof *s->ic_tag);
+        s->ic_age = calloc(lines, sizeof *s->ic_age);
+        if (!s->ic_tag || !s->ic_age)
+            return mcb_error("%s: out of memory", path), -1;
+    }
 
     uc_err err = uc_open(UC_ARCH_ARM, UC_MODE_THUMB, &s->uc);
     if (err == UC_ERR_OK)
@@ -705,6 +869,10 @@ static int setup(sim *s, const mcb_sim_opts *o)
             err = uc_hook_add(s->uc, &h, UC_HOOK_CODE, (void *)on_div, s, s->divs[i].pc,
                               s->divs[i].pc);
     }
+    /* alignment faults are checked with or without the cycle model */
+    for (int i = 0; err == UC_ERR_OK && i < s->nmultis; i++)
+        err = uc_hook_add(s->uc, &h, UC_HOOK_CODE, (void *)on_multi, s, s->multis[i].pc,
+                          s->multis[i].pc);
     if (err != UC_ERR_OK)
         return mcb_error("%s: cannot add Unicorn hooks: %s", path, uc_strerror(err)), -1;
     return 0;
@@ -733,6 +901,12 @@ static int div_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int multi_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const mcb_cm_multi *)a)->pc, y = ((const mcb_cm_multi *)b)->pc;
+    return x < y ? -1 : x > y;
+}
+
 int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -755,6 +929,8 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
         goto done;
     if (s.ndivs)
         qsort(s.divs, (size_t)s.ndivs, sizeof *s.divs, div_cmp);
+    if (s.nmultis)
+        qsort(s.multis, (size_t)s.nmultis, sizeof *s.multis, multi_cmp);
     if (setup(&s, o) < 0)
         goto done;
 
@@ -767,10 +943,17 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
     r->cpu_seconds = cpu_now() - c0;
     if (s.mem_fault[0] && !r->fault[0] && !r->exited) { /* the state is restored now */
         uint32_t sp = reg(&s, 13);
+        const uint32_t rb = s.t->ram_base;
         if (s.check_stack && sp < s.stack_limit)
             fault(&s, s.mem_fault_pc,
                   "stack overflow: SP 0x%08x is below the end of .bss 0x%08x (then a %s)", sp,
                   s.stack_limit, s.mem_fault);
+        else if (!s.mem_fault_fetch && rb - s.mem_fault_addr - 1u < 4096u &&
+                 sp - (rb - 4096u) < 8192u) /* just below RAM, SP at its bottom */
+            fault(&s, s.mem_fault_pc,
+                  "stack overflow: the stack ran below the start of RAM 0x%08x (SP 0x%08x, then "
+                  "a %s)",
+                  rb, sp, s.mem_fault);
         else
             fault(&s, s.mem_fault_pc, "%s", s.mem_fault);
     } else if (!r->fault[0] && !r->exited) {
@@ -804,6 +987,9 @@ done:
         }
     free(s.table);
     free(s.divs);
+    free(s.multis);
+    free(s.ic_tag);
+    free(s.ic_age);
     free(s.flash);
     free(s.ram);
     mcb_cm_free(s.cm);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define MCB_SIM_MARKS_MAX (1 << 20) /* markers recorded per run */
 #define MCB_SIM_DEFAULT_BUDGET 4000000000ull /* instructions: 10-20 s on CNN code, ~100 s in a tight loop */
 
 typedef struct {
@@ -40,6 +41,8 @@ typedef struct {
     int out_truncated;
     mcb_sim_mark *marks;
     int nmarks;
+    uint64_t marks_dropped;
+    uint64_t icache_lookups, icache_misses; /* line lookups and misses (bounded cache only) */ /* marker stores after the first MCB_SIM_MARKS_MAX (not recorded) */
     uint32_t initial_sp, initial_pc;
     uint32_t heap_start;  /* end of .bss */
     uint32_t stack_bytes; /* peak, from the fill pattern */
@@ -47,6 +50,11 @@ typedef struct {
     double host_seconds;  /* wall time inside uc_emu_start */
     double cpu_seconds;   /* CPU time of this thread inside uc_emu_start (steadier on a busy host) */
 } mcb_sim_result;
+
+/* Every loadable segment lies in the target's flash or RAM where it is loaded (paddr, filesz)
+ * and where it runs (vaddr, memsz), and no two overlap: 0, or -1 after one line naming the
+ * segment and the region. mcb_sim_run checks this first. */
+int mcb_sim_check_segments(const mcb_elf *e, const mcb_target *t);
 
 /* 0 after a run (look at r->exited and r->fault), -1 if the firmware cannot be set up
  * (reported). Free r with mcb_sim_result_free in both cases. */

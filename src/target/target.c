@@ -41,6 +41,9 @@ static const field fields[] = {
     F(flash_wait_states, K_INT, 1),
     F(icache, K_INT, 1),
     F(flash_wait_states_nocache, K_INT, 0),
+    F(icache_size, K_U32, 0),
+    F(icache_line, K_U32, 0),
+    F(icache_ways, K_U32, 0),
     F(supply_v, K_DBL, 1),
     F(run_current_dcdc_a, K_DBL, 1),
     F(run_current_ldo_a, K_DBL, 1),
@@ -194,13 +197,30 @@ static int parse(const char *path, char *text, mcb_target *t)
         mcb_error("%s: icache must be 0 or 1", path);
         return -1;
     }
+    if (t->icache && t->flash_wait_states > 0) { /* the cache's geometry decides the misses */
+        const uint32_t sz = t->icache_size, line = t->icache_line, ways = t->icache_ways;
+        if (!sz || !line || !ways) {
+            mcb_error("%s: icache = 1 with flash wait states needs icache_size, icache_line and "
+                      "icache_ways",
+                      path);
+            return -1;
+        }
+        if (line < 4 || line > 256 || (line & (line - 1)) || ways > 64 || sz > (1u << 20) ||
+            sz % (line * ways) || ((sz / line / ways) & (sz / line / ways - 1))) {
+            mcb_error("%s: icache geometry %u bytes, %u-byte lines, %u ways: lines must be a "
+                      "power of two from 4 to 256, at most 64 ways and 1 MB, and the size a "
+                      "power-of-two multiple of line x ways",
+                      path, sz, line, ways);
+            return -1;
+        }
+    }
     return 0;
 }
 
 static int load_file(const char *path, mcb_target *t)
 {
     size_t n;
-    char *text = (char *)mcb_read_file(path, &n);
+    char *text = (char *)mcb_read_file_limited(path, &n, 1u << 20); /* a few dozen lines */
     if (!text)
         return -1;
     if (memchr(text, 0, n)) {

@@ -17,6 +17,9 @@ typedef struct {
     int icache;            /* 1 if the instruction cache is on */
     int flash_wait_states_nocache; /* the same with the cache switched off (optional key;
                                       default flash_wait_states) */
+    /* its geometry (required when icache = 1 and flash_wait_states > 0): bytes, bytes per
+     * line, ways (LRU within a set); docs/cycle-model.md */
+    uint32_t icache_size, icache_line, icache_ways;
     double supply_v;
     double run_current_dcdc_a; /* CPU running from flash, DC/DC regulator */
     double run_current_ldo_a;  /* same, LDO regulator */
@@ -26,7 +29,7 @@ typedef struct {
 
 /* name_or_path: a file path (contains '/' or ends in .target) or a built-in name, looked up
  * in $MCUBENCH_TARGETS, then the project's targets/ folder. 0, or -1 after reporting.
- * Strict: every key above is required except qemu_machine; an unknown or repeated key, a bad
+ * Strict: every key above is required except qemu_machine and the icache geometry; an unknown or repeated key, a bad
  * number or a missing key is reported as one line naming the file (and line). Numbers are
  * decimal or 0x hex; a value may be wrapped in double quotes. The format is in docs/targets.md. */
 int mcb_target_load(const char *name_or_path, mcb_target *t);

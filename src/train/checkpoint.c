@@ -2,14 +2,19 @@
 
 #include "err.h"
 #include "fileio.h"
+#include "sha256.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const char MAGIC[8] = {'M', 'C', 'B', 'C', 'K', 'P', 'T', '2'};
+/* Version 3 ends with the SHA-256 of everything before it: a flipped byte or a cut file is
+ * refused instead of training on. Version 2 had no checksum and is not trusted. */
+static const char MAGIC[8] = {'M', 'C', 'B', 'C', 'K', 'P', 'T', '3'};
+static const char MAGIC_V2[8] = {'M', 'C', 'B', 'C', 'K', 'P', 'T', '2'};
 #define HEADER_SIZE (8 + 32 + 10 * 4 + 2 * 8 + 4 + 3 * 8 + 2 * 8)
+#define SUM_SIZE 32
 
 /* Fields are stored little-endian byte by byte, so files move between hosts. */
 static uint8_t *put(uint8_t *p, uint64_t v, int n)
@@ -58,7 +63,7 @@ static float fval(uint32_t u)
 
 int mcb_ckpt_save(const char *path, const mcb_ckpt_info *in, const mcb_net *net)
 {
-    size_t n = net->n_params, size = HEADER_SIZE + 3 * n * 4;
+    size_t n = net->n_params, size = HEADER_SIZE + 3 * n * 4 + SUM_SIZE;
     uint8_t *buf = malloc(size), *p = buf;
     if (!buf) {
         mcb_error("%s: out of memory", path);
@@ -84,6 +89,7 @@ int mcb_ckpt_save(const char *path, const mcb_ckpt_info *in, const mcb_net *net)
     for (int a = 0; a < 3; a++)
         for (size_t i = 0; i < n; i++)
             p = put(p, fbits(arrays[a][i]), 4);
+    mcb_sha256_buf(buf, size - SUM_SIZE, p);
     int rc = mcb_write_file_atomic(path, buf, size);
     free(buf);
     return rc;
@@ -100,8 +106,23 @@ int mcb_ckpt_load(const char *path, mcb_ckpt_info *out, mcb_net *net)
         return -1;
     int rc = -1;
     const uint8_t *p = buf;
-    if (size < HEADER_SIZE || memcmp(p, MAGIC, 8) != 0) {
+    if (size >= 8 && memcmp(p, MAGIC_V2, 8) == 0) {
+        mcb_error("%s: checkpoint of an older mcubench, without a checksum: not used (remove it "
+                  "to start over)",
+                  path);
+        goto done;
+    }
+    if (size < 8 || memcmp(p, MAGIC, 8) != 0) {
         mcb_error("%s: not an mcubench training checkpoint", path);
+        goto done;
+    }
+    uint8_t sum[32];
+    if (size >= HEADER_SIZE + SUM_SIZE)
+        mcb_sha256_buf(buf, size - SUM_SIZE, sum);
+    if (size < HEADER_SIZE + SUM_SIZE || memcmp(sum, buf + size - SUM_SIZE, SUM_SIZE) != 0) {
+        mcb_error("%s: damaged checkpoint (%zu bytes, checksum mismatch): not used (remove it "
+                  "to start over)",
+                  path, size);
         goto done;
     }
     p += 8;
@@ -126,9 +147,9 @@ int mcb_ckpt_load(const char *path, mcb_ckpt_info *out, mcb_net *net)
         rc = 1;
         goto done;
     }
-    if (n != net->n_params || size != HEADER_SIZE + 3 * n * 4 || adam_t < 0) {
-        mcb_error("%s: checkpoint holds %llu parameters in %zu bytes, %s needs %zu", path,
-                  (unsigned long long)n, size, net->net->name, net->n_params);
+    if (n != net->n_params || size != HEADER_SIZE + 3 * n * 4 + SUM_SIZE || adam_t < 0) {
+        mcb_error("%s: checkpoint holds %llu parameters, %s has %zu: not used", path,
+                  (unsigned long long)n, net->net->name, net->n_params);
         goto done;
     }
     net->adam_t = adam_t;

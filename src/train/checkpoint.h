@@ -1,5 +1,6 @@
 /* Training checkpoints: the hyperparameters that must match to resume, progress, PRNG state,
- * weights and Adam moments, written atomically (an interrupted write leaves the old one). */
+ * weights and Adam moments, and a SHA-256 of all of it at the end; written atomically (an
+ * interrupted write leaves the old one), verified when read (a damaged one is refused). */
 #ifndef MCB_CHECKPOINT_H
 #define MCB_CHECKPOINT_H
 
