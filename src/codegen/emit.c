@@ -392,7 +392,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     buf[0] = 0;
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
-            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0;
+            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
@@ -409,6 +409,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                               k->filter_w == 3 && k->stride_h == 1 && k->stride_w == 1 &&
                               (k->in_c == 1 || k->in_c == 3);
             natgen |= k->perm4 == 0 && !fast3;
+            clamp |= k->pool && (k->act_min != -128 || k->act_max != 127);
             int some0 = 0, pos = 0;
             for (int ch = 0; k->pool && ch < k->out_c; ch++)
                 pos |= k->shift[ch] > 0, some0 |= k->shift[ch] == 0;
@@ -428,7 +429,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                   {"PADDED", padded}, {"WRAP", wrap},   {"KW5", kw5},     {"KW14", kw14},
                   {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
                   {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
-                  {"NATGEN", natgen}};
+                  {"NATGEN", natgen}, {"CLAMP", clamp}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");

@@ -268,7 +268,8 @@ static void check_switches(void)
     /* int16 weights: the other half (kw = 5) */
     gen_opts.weights_int16 = 1;
     check_graph(&g, "mnist-conv16 (int16 weights)", 33);
-    const char *off16[] = {"W8", "W8KW6", "W8KW6H", "W8KW14", "KW14"}, *on16[] = {"W16", "KW5", "POOL", "NATGEN"};
+    const char *off16[] = {"W8", "W8KW6", "W8KW6H", "W8KW14", "KW14"};
+    const char *on16[] = {"W16", "KW5", "POOL", "NATGEN"};
     for (int i = 0; i < 5; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off16[i]);
         CHECK(lib_file_has("aot_conv.c", d));

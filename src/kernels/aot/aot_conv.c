@@ -31,6 +31,8 @@
  *   W8KW6, W8KW14 the first layers' straight block loops with int8 weights (kw = 6, 14)
  *   W8KW6H        the same for kw = 6 when the last k-word is all padding (3x3x1: 9 values
  *                 of 12), which it skips
+ *   CLAMP         a pooled conv whose activation range is not all of int8 (the pooled
+ *                 assembly epilogue clamps with 2 compares; without, one SSAT)
  *   NATGEN        some natural-order conv is not served by patch4_3x3 alone (it is not a
  *                 pooled 3x3 stride-1 conv with 1 or 3 input channels, int8 weights and no
  *                 tap outside the input): patch()'s natural-order code */
@@ -66,6 +68,9 @@
 #endif
 #ifndef MCB_AOT_CONV_W8
 #define MCB_AOT_CONV_W8 1
+#endif
+#ifndef MCB_AOT_CONV_CLAMP
+#define MCB_AOT_CONV_CLAMP 1
 #endif
 #ifndef MCB_AOT_CONV_NATGEN
 #define MCB_AOT_CONV_NATGEN 1
@@ -657,6 +662,14 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
         if (full > 0) {
             const int8_t *const oend = out + full;
             uint32_t t, u, v, q, m, e;
+#if MCB_AOT_CONV_CLAMP
+#define AOT_RQ_CLAMP                                                                           \
+    "cmp %[t], %[lo]\n\tit lt\n\tmovlt %[t], %[lo]\n\t"                                        \
+    "cmp %[t], %[hi]\n\tit gt\n\tmovgt %[t], %[hi]\n\t"
+#else
+/* every pooled conv's range is [-128, 127] (ReLU with output zero point -128 included) */
+#define AOT_RQ_CLAMP "ssat %[t], #8, %[t]\n\t"
+#endif
 #define AOT_RQ(O0, O1, O2, O3)                                                                 \
     "ldr %[t], [%[acc], #" #O0 "]\n\t"                                                         \
     "ldr %[u], [%[acc], #" #O1 "]\n\t"                                                         \
@@ -677,8 +690,7 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
     "asr %[t], %[t], %[e]\n\t"                                                                 \
     "add %[t], %[t], #1\n\t"                                                                   \
     "add %[t], %[off], %[t], asr #1\n\t"                                                       \
-    "cmp %[t], %[lo]\n\tit lt\n\tmovlt %[t], %[lo]\n\t"                                        \
-    "cmp %[t], %[hi]\n\tit gt\n\tmovgt %[t], %[hi]\n\t"                                        \
+    AOT_RQ_CLAMP                                                                               \
     "strb %[t], [%[out]], #1\n\t"
         __asm__ volatile("3:\n\t" AOT_RQ(0, 12, 24, 36) AOT_RQ(4, 16, 28, 40)
                              AOT_RQ(8, 20, 32, 44) "add %[acc], %[acc], #48\n\t"
@@ -691,6 +703,7 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
                          : [off] "r"(off), [lo] "r"(lo), [hi] "r"(hi), [oend] "m"(oend)
                          : "cc", "memory");
 #undef AOT_RQ
+#undef AOT_RQ_CLAMP
         }
         for (int n = 0; n < out_c - full; n++) { /* the last, partial block */
             const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
