@@ -641,7 +641,7 @@ static void pool_epilogue(const int32_t *acc, int out_c, const int32_t *M, const
  *   3 x max (cmp, it, mov)                                                 6
  *   high multiply: mov, mov, smlal, lsr, orr                               5
  *   rounding shift and zero point: mvn, add, asr, add, add                 5
- *   2 x clamp (cmp, it, mov), strb                                         4
+ *   2 x clamp (cmp, it, mov), strb (switch CLAMP off: one SSAT #8)         4 (2)
  * The rounding divide by 2^e (e = -shift >= 1) of x, to nearest with ties away from zero, is
  *   ((((x - (x < 0)) >> (e - 1)) + 1) >> 1)
  * (floor((y + 2^(e-1)) / 2^e) = floor((floor(y / 2^(e-1)) + 1) / 2) with y = x - (x < 0));
