@@ -239,9 +239,9 @@ AOT_INLINE void patch_3x3(const int8_t *s, size_t row, int run, uint32_t *d)
 
 /* The 4 patches of a pool window (conv pixels (oy, ox), (oy, ox+1) into top's lanes 0 and 1,
  * (oy+1, ox), (oy+1, ox+1) into bot's), 3x3 filter, stride 1, every tap inside, int8
- * weights: cin 1 (run 3: 3x3x1, kw 6) or 3 (run 9: 3x3x3, kw 14). s: the window's top-left input byte,
- * row: bytes per input row. What patch() does 4 times, without its per-call set-up: about
- * 170 cycles per window (3x3x1) instead of 1,100. */
+ * weights: cin 1 (run 3: 3x3x1, kw 6) or 3 (run 9: 3x3x3, kw 14). s: the window's top-left
+ * input byte, row: bytes per input row. What patch() does 4 times, without its per-call
+ * set-up: about 170 cycles per window (3x3x1) instead of 1,100. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
