@@ -392,7 +392,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     buf[0] = 0;
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
-            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw14 = 0, shift0 = 0;
+            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
@@ -400,9 +400,16 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
             pool |= k->pool != 0, plain |= k->pool == 0;
             perm4 |= k->perm4 != 0, natural |= k->perm4 == 0;
             /* a tap outside the input: padding before, or a last window past the end */
-            padded |= k->pad_h != 0 || k->pad_w != 0 ||
-                      (k->conv_h - 1) * k->stride_h + k->filter_h > k->in_h ||
-                      (k->conv_w - 1) * k->stride_w + k->filter_w > k->in_w;
+            const int pad = k->pad_h != 0 || k->pad_w != 0 ||
+                            (k->conv_h - 1) * k->stride_h + k->filter_h > k->in_h ||
+                            (k->conv_w - 1) * k->stride_w + k->filter_w > k->in_w;
+            padded |= pad;
+            /* natural patches all built by patch4_3x3 (aot_conv.c, conv_pool's fast3) */
+            const int fast3 = k->pool && k->int8w && !pad && k->filter_h == 3 &&
+                              k->filter_w == 3 && k->stride_h == 1 && k->stride_w == 1 &&
+                              (k->in_c == 1 || k->in_c == 3);
+            natgen |= k->perm4 == 0 && !fast3;
+            clamp |= k->pool && (k->act_min != -128 || k->act_max != 127);
             int some0 = 0, pos = 0;
             for (int ch = 0; k->pool && ch < k->out_c; ch++)
                 pos |= k->shift[ch] > 0, some0 |= k->shift[ch] == 0;
@@ -410,7 +417,10 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
             shift0 |= k->pool && !pos && some0;
             w16 |= !k->int8w, w8 |= k->int8w;
             kw5 |= !k->int8w && k->kw == 5, kw14 |= !k->int8w && k->kw == 14;
-            w8kw6 |= k->int8w && k->kw == 6, w8kw14 |= k->int8w && k->kw == 14;
+            /* kw 6 with 9 values (3x3x1): the last k-word is padding (aot_conv.c, w8_mode) */
+            const int half = k->filter_h * k->filter_w * k->in_c <= 2 * k->kw - 3;
+            w8kw6 |= k->int8w && k->kw == 6 && !half, w8kw14 |= k->int8w && k->kw == 14;
+            w8kw6h |= k->int8w && k->kw == 6 && half;
         }
         const struct {
             const char *name;
@@ -418,7 +428,8 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
         } sw[] = {{"POOL", pool},     {"PLAIN", plain}, {"PERM4", perm4}, {"NATURAL", natural},
                   {"PADDED", padded}, {"WRAP", wrap},   {"KW5", kw5},     {"KW14", kw14},
                   {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
-                  {"SHIFT0", shift0}};
+                  {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
+                  {"NATGEN", natgen}, {"CLAMP", clamp}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");

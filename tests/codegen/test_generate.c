@@ -247,11 +247,14 @@ static void check_switches(void)
     mcb_graph g;
     CHECK(cgt_family_graph(mcb_family_find("mnist-conv16"), 31, &g) == 0);
     check_graph(&g, "mnist-conv16 (switches)", 31);
-    /* int8 weights (the default): the first conv's patch is 12 values (kw = 6) */
-    const char *off[] = {"PLAIN", "PADDED", "WRAP", "KW14", "KW5", "W16", "W8KW14", "SHIFT0"};
-    const char *on[] = {"POOL", "PERM4", "NATURAL", "W8", "W8KW6"};
+    /* int8 weights (the default): the first conv's patch is 12 values (kw = 6), 9 of them
+     * real, so its last k-word is padding (W8KW6H, not W8KW6); its patches are all built by
+     * patch4_3x3 (no NATGEN) */
+    const char *off[] = {"PLAIN", "PADDED", "WRAP", "KW14", "KW5", "W16", "W8KW14", "SHIFT0",
+                         "W8KW6", "NATGEN"};
+    const char *on[] = {"POOL", "PERM4", "NATURAL", "W8", "W8KW6H"};
     char d[64];
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 10; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }
@@ -265,12 +268,13 @@ static void check_switches(void)
     /* int16 weights: the other half (kw = 5) */
     gen_opts.weights_int16 = 1;
     check_graph(&g, "mnist-conv16 (int16 weights)", 33);
-    const char *off16[] = {"W8", "W8KW6", "W8KW14", "KW14"}, *on16[] = {"W16", "KW5", "POOL"};
-    for (int i = 0; i < 4; i++) {
+    const char *off16[] = {"W8", "W8KW6", "W8KW6H", "W8KW14", "KW14"};
+    const char *on16[] = {"W16", "KW5", "POOL", "NATGEN"};
+    for (int i = 0; i < 5; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off16[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", on16[i]);
         CHECK(!lib_file_has("aot_conv.c", d));
     }

@@ -28,7 +28,14 @@
  *   SHIFT0        a pooled conv with every shift <= 0 and some shift = 0 (the compiled C
  *                 epilogue instead of the assembly one)
  *   W16, W8       some layer has int16 / int8 weights
- *   W8KW6, W8KW14 the first layers' straight block loops with int8 weights (kw = 6, 14) */
+ *   W8KW6, W8KW14 the first layers' straight block loops with int8 weights (kw = 6, 14)
+ *   W8KW6H        the same for kw = 6 when the last k-word is all padding (3x3x1: 9 values
+ *                 of 12), which it skips
+ *   CLAMP         a pooled conv whose activation range is not all of int8 (the pooled
+ *                 assembly epilogue clamps with 2 compares; without, one SSAT)
+ *   NATGEN        some natural-order conv is not served by patch4_3x3 alone (it is not a
+ *                 pooled 3x3 stride-1 conv with 1 or 3 input channels, int8 weights and no
+ *                 tap outside the input): patch()'s natural-order code */
 #ifndef MCB_AOT_CONV_POOL
 #define MCB_AOT_CONV_POOL 1
 #endif
@@ -62,6 +69,15 @@
 #ifndef MCB_AOT_CONV_W8
 #define MCB_AOT_CONV_W8 1
 #endif
+#ifndef MCB_AOT_CONV_CLAMP
+#define MCB_AOT_CONV_CLAMP 1
+#endif
+#ifndef MCB_AOT_CONV_NATGEN
+#define MCB_AOT_CONV_NATGEN 1
+#endif
+#ifndef MCB_AOT_CONV_W8KW6H
+#define MCB_AOT_CONV_W8KW6H 1
+#endif
 #ifndef MCB_AOT_CONV_W8KW6
 #define MCB_AOT_CONV_W8KW6 1
 #endif
@@ -91,6 +107,10 @@ static int32_t tap(const mcb_aot_conv *c, const int8_t *in, int iy, int ix, int 
     return in[((size_t)iy * c->in_w + ix) * c->in_c + ch];
 }
 
+/* Words of the byte buffer of the short natural patches with int8 weights (patch()): up to
+ * 64 values. */
+#define AOT_GATHER_WORDS 16
+
 /* Value t of a natural-order patch: halfword t%2 of lane word t/2; with int8 weights (perm)
  * the perm4 position: halfword (t/2)%2 of lane word 2*(t/4) + t%2. */
 static inline void put16(uint8_t *db, int perm, int t, int32_t v)
@@ -109,7 +129,7 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
     const int iy0 = oy * c->stride_h - c->pad_h;
     const int ix0 = ox * c->stride_w - c->pad_w;
     const int cols_inside = !MCB_AOT_CONV_PADDED || (ix0 >= 0 && ix0 + c->filter_w <= c->in_w);
-    if (MCB_AOT_CONV_PERM4 && (!MCB_AOT_CONV_NATURAL || c->perm4)) {
+    if (MCB_AOT_CONV_PERM4 && (!MCB_AOT_CONV_NATURAL || !MCB_AOT_CONV_NATGEN || c->perm4)) {
         for (int fy = 0; fy < c->filter_h; fy++) {
             uint32_t *dr = d + (size_t)fy * run; /* run/2 words per row, lane stride 2 */
             const int iy = iy0 + fy;
@@ -150,6 +170,35 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
      * int8 weights, put16). */
     uint8_t *db = (uint8_t *)d;
     const int perm = MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w);
+    if (perm && c->kw <= 2 * AOT_GATHER_WORDS) {
+        /* int8 weights, short patch (the first layers: 9 or 27 values): gather the patch's
+         * bytes in order into a small word buffer (zero pad), then widen it 4 bytes at a time
+         * as the perm4 path does: the perm4 positions of values 4g..4g+3 are what SXTB16 and
+         * SXTB16 ROR 8 make of word g. About 4x fewer cycles than placing the values one by
+         * one (put16). */
+        uint32_t gw[AOT_GATHER_WORDS];
+        int8_t *g = (int8_t *)gw;
+        const int nwords = c->kw / 2;
+        gw[nwords - 1] = 0; /* the pad values (their weights are zero) */
+        int t = 0;
+        for (int fy = 0; fy < c->filter_h; fy++, t += run) {
+            const int iy = iy0 + fy;
+            if (!MCB_AOT_CONV_PADDED || (cols_inside && iy >= 0 && iy < c->in_h)) {
+                const int8_t *s = in + ((size_t)iy * c->in_w + ix0) * c->in_c;
+                for (int r = 0; r < run; r++)
+                    g[t + r] = s[r];
+            } else {
+                for (int r = 0; r < run; r++)
+                    g[t + r] = (int8_t)tap(c, in, iy, ix0 + r / c->in_c, r % c->in_c);
+            }
+        }
+        for (int k = 0; k < nwords; k++, d += 4) {
+            const uint32_t x = gw[k];
+            d[0] = aot_sxtb16(x);
+            d[2] = aot_sxtb16_ror8(x);
+        }
+        return;
+    }
     int t = 0;
     for (int fy = 0; fy < c->filter_h; fy++) {
         const int iy = iy0 + fy;
@@ -168,6 +217,45 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
             put16(db, 1, t, 0); /* the pad values (their weights are zero) */
     else if (t & 1)
         put16(db, 0, t, 0);
+}
+
+/* One 3x3 patch of run = 3 (one input channel) or 9 (three) bytes per filter row, widened:
+ * the bytes gathered in order with constant-size copies (inlined: no loop, no call), padded
+ * with zeros, then widened 4 at a time into the perm4 positions of lane words d[0], d[2].. */
+AOT_INLINE void patch_3x3(const int8_t *s, size_t row, int run, uint32_t *d)
+{
+    uint32_t gw[7];
+    int8_t *g = (int8_t *)gw;
+    const int nwords = (3 * run + 3) / 4;
+    gw[nwords - 1] = 0;
+    memcpy(g, s, (size_t)run);
+    memcpy(g + run, s + row, (size_t)run);
+    memcpy(g + 2 * run, s + 2 * row, (size_t)run);
+    for (int k = 0; k < nwords; k++, d += 4) {
+        d[0] = aot_sxtb16(gw[k]);
+        d[2] = aot_sxtb16_ror8(gw[k]);
+    }
+}
+
+/* The 4 patches of a pool window (conv pixels (oy, ox), (oy, ox+1) into top's lanes 0 and 1,
+ * (oy+1, ox), (oy+1, ox+1) into bot's), 3x3 filter, stride 1, every tap inside, int8
+ * weights: cin 1 (run 3: 3x3x1, kw 6) or 3 (run 9: 3x3x3, kw 14). s: the window's top-left
+ * input byte, row: bytes per input row. What patch() does 4 times, without its per-call
+ * set-up: about 170 cycles per window (3x3x1) instead of 1,100. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void patch4_3x3(const int8_t *s, size_t row, int cin, uint32_t *top, uint32_t *bot)
+{
+    /* a loop over the 4 pixels, not 4 copies: 0.25 KB less flash for ~10 cycles a window */
+    for (int p = 0; p < 4; p++) {
+        const int8_t *sp = s + (p >> 1) * row + (p & 1) * cin;
+        uint32_t *d = (p >> 1 ? bot : top) + (p & 1);
+        if (MCB_AOT_CONV_W8KW6H && cin == 1)
+            patch_3x3(sp, row, 3, d);
+        else
+            patch_3x3(sp, row, 9, d);
+    }
 }
 
 /* The micro-kernel: acc[p*3 + n] = bias[n] + dot(patch of pixel p, weights of channel n) for
@@ -309,6 +397,23 @@ AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int
     "smlad %[s00], %[a], %[w0], %[s00]\n\t"                                                    \
     "smlad %[s10], %[b], %[w0], %[s10]\n\t"
 #define AOT_QUAD8x4 AOT_QUAD8 AOT_QUAD8 AOT_QUAD8 AOT_QUAD8
+/* The first half of a quad (k-word 2g only), for a last group whose k-word 2g+1 holds only
+ * pad values: the pointers advance as after a whole quad. 15 cycles instead of 27. */
+#define AOT_HALF8                                                                              \
+    "ldr %[b], [%[x], #4]\n\t"                                                                 \
+    "ldr %[a], [%[x]], #16\n\t"                                                                \
+    "ldr %[w1], [%[w], #4]\n\t"                                                                \
+    "ldr %[w2], [%[w], #8]\n\t"                                                                \
+    "ldr %[w0], [%[w]], #12\n\t"                                                               \
+    "sxtb16 %[t], %[w1]\n\t"                                                                   \
+    "smlad %[s01], %[a], %[t], %[s01]\n\t"                                                     \
+    "smlad %[s11], %[b], %[t], %[s11]\n\t"                                                     \
+    "sxtb16 %[t], %[w2]\n\t"                                                                   \
+    "smlad %[s02], %[a], %[t], %[s02]\n\t"                                                     \
+    "smlad %[s12], %[b], %[t], %[s12]\n\t"                                                     \
+    "sxtb16 %[t], %[w0]\n\t"                                                                   \
+    "smlad %[s00], %[a], %[t], %[s00]\n\t"                                                     \
+    "smlad %[s10], %[b], %[t], %[s10]\n\t"
 #define AOT_OUTS8                                                                              \
     [s00] "+r"(s00), [s01] "+r"(s01), [s02] "+r"(s02), [s10] "+r"(s10), [s11] "+r"(s11),       \
         [s12] "+r"(s12), [x] "+r"(xp), [w] "+r"(wp), [a] "=&r"(a), [b] "=&r"(b),              \
@@ -365,6 +470,15 @@ AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const 
 }
 #endif
 
+/* pair_all_blocks' int8w argument: 0 int16 weights, 1 int8, 2 int8 with a last k-word of
+ * pad values only (values 2kw-3 and 2kw-1 of the patch, perm4 positions). */
+static int w8_mode(const mcb_aot_conv *c)
+{
+    if (!c->int8w)
+        return 0;
+    return c->filter_h * c->filter_w * c->in_c <= 2 * c->kw - 3 ? 2 : 1;
+}
+
 /* The micro-kernel over every channel block for one pixel pair: acc[12b + p*3 + n]. Not
  * inlined, so the assembly sees the same small register context wherever it is called, and
  * the call overhead is paid once per pixel pair, not per block (it matters for the first
@@ -417,6 +531,10 @@ static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const i
     }
 #define AOT_OUTS16_VARS uint32_t a, b, w0, w1, w2;
 #define AOT_OUTS8_VARS uint32_t a, b, w0, w1, w2, t;
+    if (MCB_AOT_CONV_W8KW6H && int8w == 2 && kw == 6) {
+        AOT_SHORT_BLOCKS(AOT_QUAD8 AOT_QUAD8 AOT_HALF8, 6, 3, AOT_OUTS8, AOT_OUTS8_VARS)
+        return;
+    }
     if (MCB_AOT_CONV_W8KW6 && w8 && kw == 6) {
         AOT_SHORT_BLOCKS(AOT_QUAD8 AOT_QUAD8 AOT_QUAD8, 6, 3, AOT_OUTS8, AOT_OUTS8_VARS)
         return;
@@ -523,7 +641,7 @@ static void pool_epilogue(const int32_t *acc, int out_c, const int32_t *M, const
  *   3 x max (cmp, it, mov)                                                 6
  *   high multiply: mov, mov, smlal, lsr, orr                               5
  *   rounding shift and zero point: mvn, add, asr, add, add                 5
- *   2 x clamp (cmp, it, mov), strb                                         4
+ *   2 x clamp (cmp, it, mov), strb (switch CLAMP off: one SSAT #8)         4 (2)
  * The rounding divide by 2^e (e = -shift >= 1) of x, to nearest with ties away from zero, is
  *   ((((x - (x < 0)) >> (e - 1)) + 1) >> 1)
  * (floor((y + 2^(e-1)) / 2^e) = floor((floor(y / 2^(e-1)) + 1) / 2) with y = x - (x < 0));
@@ -544,6 +662,14 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
         if (full > 0) {
             const int8_t *const oend = out + full;
             uint32_t t, u, v, q, m, e;
+#if MCB_AOT_CONV_CLAMP
+#define AOT_RQ_CLAMP                                                                           \
+    "cmp %[t], %[lo]\n\tit lt\n\tmovlt %[t], %[lo]\n\t"                                        \
+    "cmp %[t], %[hi]\n\tit gt\n\tmovgt %[t], %[hi]\n\t"
+#else
+/* every pooled conv's range is [-128, 127] (ReLU with output zero point -128 included) */
+#define AOT_RQ_CLAMP "ssat %[t], #8, %[t]\n\t"
+#endif
 #define AOT_RQ(O0, O1, O2, O3)                                                                 \
     "ldr %[t], [%[acc], #" #O0 "]\n\t"                                                         \
     "ldr %[u], [%[acc], #" #O1 "]\n\t"                                                         \
@@ -564,8 +690,7 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
     "asr %[t], %[t], %[e]\n\t"                                                                 \
     "add %[t], %[t], #1\n\t"                                                                   \
     "add %[t], %[off], %[t], asr #1\n\t"                                                       \
-    "cmp %[t], %[lo]\n\tit lt\n\tmovlt %[t], %[lo]\n\t"                                        \
-    "cmp %[t], %[hi]\n\tit gt\n\tmovgt %[t], %[hi]\n\t"                                        \
+    AOT_RQ_CLAMP                                                                               \
     "strb %[t], [%[out]], #1\n\t"
         __asm__ volatile("3:\n\t" AOT_RQ(0, 12, 24, 36) AOT_RQ(4, 16, 28, 40)
                              AOT_RQ(8, 20, 32, 44) "add %[acc], %[acc], #48\n\t"
@@ -578,6 +703,7 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
                          : [off] "r"(off), [lo] "r"(lo), [hi] "r"(hi), [oend] "m"(oend)
                          : "cc", "memory");
 #undef AOT_RQ
+#undef AOT_RQ_CLAMP
         }
         for (int n = 0; n < out_c - full; n++) { /* the last, partial block */
             const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
@@ -608,19 +734,37 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
     const int32_t *const W = c->weights, *const B = c->bias;
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
-    const int nb = c->n_blocks, w8 = c->int8w;
+    const int nb = c->n_blocks, w8 = w8_mode(c);
     uint32_t *top = (uint32_t *)scratch;
     uint32_t *bot = top + 2 * (size_t)kw;
     int32_t *acc = (int32_t *)(bot + 2 * (size_t)kw);
     int monotonic = 1, fast = 1;
     for (int ch = 0; ch < out_c; ch++)
         monotonic &= S[ch] <= 0, fast &= S[ch] <= -1;
+    /* 3x3 stride 1 with 1 or 3 input channels and int8 weights (the paper's first layers):
+     * patch4_3x3 where the whole pool window's taps are inside the input */
+    const int fast3 = MCB_AOT_CONV_NATURAL && (!MCB_AOT_CONV_PERM4 || !c->perm4) &&
+                              MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || w8) &&
+                              c->filter_h == 3 && c->filter_w == 3 && c->stride_h == 1 &&
+                              c->stride_w == 1 && (c->in_c == 1 || c->in_c == 3)
+                          ? c->in_c
+                          : 0;
+    const size_t row = (size_t)c->in_w * c->in_c;
     for (int py = 0; py < out_h; py++) {
+        const int iy0 = 2 * py - c->pad_h;
+        const int rows_in = iy0 >= 0 && iy0 + 4 <= c->in_h;
         for (int px = 0; px < out_w; px++) {
-            patch(c, input, 2 * py, 2 * px, top);
-            patch(c, input, 2 * py, 2 * px + 1, top + 1);
-            patch(c, input, 2 * py + 1, 2 * px, bot);
-            patch(c, input, 2 * py + 1, 2 * px + 1, bot + 1);
+            const int ix0 = 2 * px - c->pad_w;
+            const int inside = rows_in && ix0 >= 0 && ix0 + 4 <= c->in_w;
+            if (((MCB_AOT_CONV_W8KW6H && fast3 == 1) || (MCB_AOT_CONV_W8KW14 && fast3 == 3)) &&
+                inside) {
+                patch4_3x3(input + (size_t)iy0 * row + (size_t)ix0 * fast3, row, fast3, top, bot);
+            } else {
+                patch(c, input, 2 * py, 2 * px, top);
+                patch(c, input, 2 * py, 2 * px + 1, top + 1);
+                patch(c, input, 2 * py + 1, 2 * px, bot);
+                patch(c, input, 2 * py + 1, 2 * px + 1, bot + 1);
+            }
             pair_all_blocks(top, W, kw, B, nb, acc, w8);
             pair_all_blocks(bot, W, kw, B, nb, acc + 2 * MCB_AOT_CONV_BLOCK, w8);
             int8_t *out = output + ((size_t)py * out_w + px) * out_c;
@@ -656,7 +800,7 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
         patch(c, input, t / c->out_w, t % c->out_w, pair);
         patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
-        pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc, c->int8w);
+        pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc, w8_mode(c));
         int8_t *out0 = output + (size_t)t * out_c;
         int8_t *out1 = output + (size_t)t1 * out_c;
         const int32_t *a = acc;
