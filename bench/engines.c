@@ -5,8 +5,7 @@
  * Each network (models/NAME-int8.tflite) is measured on every available engine with `mcubench
  * profile`'s library (mcb_measure_run: generate, build, simulate, every output byte checked
  * against the host executor; a mismatch is an error for that pair and no figure of it is
- * printed). Engines taking other models than the int8 family (names ending in -q7) are left
- * out. Per pair: cycles per inference (mean), cycles/MAC, RAM (total peak = .data + .bss +
+ * printed). An engine taking q7 models (cmsis-nn-q7) gets models/NAME-q7.tflite. Per pair: cycles per inference (mean), cycles/MAC, RAM (total peak = .data + .bss +
  * peak stack + peak heap; the tensor arena; the stack; the heap), flash without the test
  * images (code = flash - model bytes; model = the engine's weights or .tflite bytes).
  * Goals, side by side in this run: aot takes at least 2x fewer cycles than tflm-cmsis-nn (and
@@ -28,6 +27,13 @@
 #include <unistd.h>
 
 #define MAX_ENGINES 8
+
+/* The zoo's model of a network in the quantization the engine takes. */
+static void model_for(char *out, size_t n, const char *models, const char *net, const char *engine)
+{
+    const mcb_engine *e = mcb_engine_find(engine);
+    snprintf(out, n, "%s/%s-%s.tflite", models, net, e && e->scheme ? e->scheme : "int8");
+}
 #define GOAL_SPEEDUP 2.0 /* framework cycles / aot cycles, at least */
 #define GOAL_RAM 0.5     /* aot peak RAM / tflm-cmsis-nn peak RAM, at most */
 
@@ -116,11 +122,11 @@ static int build_costs(const char *const *engines, int n_engines, const char *ta
     }
     /* other framework engines: their whole first measurement against a second one */
     char model[4400];
-    snprintf(model, sizeof model, "%s/mnist-conv16-int8.tflite", models);
     for (int e = 0; e < n_engines && n < max; e++) {
         if (!is_framework(engines[e]) || !strcmp(engines[e], "tflm") ||
             !strcmp(engines[e], "tflm-cmsis-nn"))
             continue;
+        model_for(model, sizeof model, models, "mnist-conv16", engines[e]);
         cell c;
         const double t0 = now_s();
         const int a = measure(model, engines[e], target, 1, data, &c);
@@ -186,14 +192,11 @@ int main(int argc, char **argv)
     if (!data && !getenv("MCUBENCH_DATA") && access(MCB_SHARED_DATA, R_OK) == 0)
         data = MCB_SHARED_DATA;
 
-    /* the engines: available ones, int8 family models (not -q7), --engines if given */
+    /* the engines: available ones, --engines if given */
     const char *names[MAX_ENGINES];
     int ne = 0;
     for (const mcb_engine *const *e = mcb_engines(); *e && ne < MAX_ENGINES; e++) {
         char why[512];
-        const size_t len = strlen((*e)->name);
-        if (len > 3 && !strcmp((*e)->name + len - 3, "-q7"))
-            continue;
         if (only) {
             char list[512];
             snprintf(list, sizeof list, ",%s,", only);
@@ -222,8 +225,8 @@ int main(int argc, char **argv)
            "cycles", "c/MAC", "RAM", "arena", "stack", "heap", "flash", "code", "model");
     for (int i = 0; i < MCB_FAMILY_COUNT; i++) {
         char path[4400];
-        snprintf(path, sizeof path, "%s/%s-int8.tflite", models, mcb_family[i].name);
         for (int e = 0; e < ne; e++) {
+            model_for(path, sizeof path, models, mcb_family[i].name, names[e]);
             cell *c = &cells[i][e];
             if (measure(path, names[e], target, images, data, c) < 0) {
                 fprintf(stderr, "engines: %s on %s failed (see above); no figures for it\n",
