@@ -411,7 +411,11 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
         goto done;
     if (!(p->elf_path = strdup(fw)) || !(elf = mcb_elf_load(fw)))
         goto done;
-    mcb_sim_opts so = {.target = &p->target};
+    /* The budget catches a firmware that hangs; a slow engine on a big model is not one:
+     * allow 1,000 instructions per MAC and image beyond the default (uTensor takes ~200). */
+    const uint64_t per_image = 1000u * (uint64_t)mcb_graph_macs(&g);
+    mcb_sim_opts so = {.target = &p->target,
+                       .budget = MCB_SIM_DEFAULT_BUDGET + per_image * (uint64_t)o->images};
     mcb_progress("profile: simulating %d inferences (engine %s)", o->images, ename);
     if (mcb_sim_run(elf, &so, &p->r) < 0)
         goto done;
