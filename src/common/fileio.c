@@ -4,6 +4,7 @@
 #include "fileio.h"
 #include "err.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -249,4 +250,49 @@ int mcb_output_writable(const char *path)
         return -1;
     }
     return 0;
+}
+
+int mcb_mkdir_p(const char *dir)
+{
+    char p[4096];
+    if ((size_t)snprintf(p, sizeof p, "%s", dir) >= sizeof p) {
+        mcb_error("%.200s...: cannot create: path too long", dir);
+        return -1;
+    }
+    for (char *c = p + 1; *c; c++) {
+        if (*c != '/')
+            continue;
+        *c = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            mcb_error("%s: cannot create: %s", p, strerror(errno));
+            return -1;
+        }
+        *c = '/';
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        mcb_error("%s: cannot create: %s", p, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void mcb_remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char path[4096];
+        struct stat st;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                mcb_remove_tree(path);
+            else
+                unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
 }

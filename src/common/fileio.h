@@ -28,4 +28,10 @@ int mcb_write_file_atomic(const char *path, const void *data, size_t size);
  * reporting "PATH: cannot write: why". */
 int mcb_output_writable(const char *path);
 
+/* A folder and its missing parents (mode 0777 & ~umask). 0, or -1 after "DIR: cannot create". */
+int mcb_mkdir_p(const char *dir);
+/* Removes a folder mcubench made, with everything in it (symlinks are removed, not followed);
+ * best effort, silent. Never call it on a folder the user owns. */
+void mcb_remove_tree(const char *dir);
+
 #endif

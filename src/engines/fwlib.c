@@ -3,6 +3,7 @@
 #include "fwlib.h"
 
 #include "err.h"
+#include "fileio.h"
 #include "proc.h"
 #include "sha256.h"
 
@@ -153,47 +154,7 @@ static void lsplit(list *l, const char *s)
     }
 }
 
-static int mkdir_p(const char *dir)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *c = p + 1; *c; c++) {
-        if (*c != '/')
-            continue;
-        *c = 0;
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            mcb_error("%s: cannot create: %s", p, strerror(errno));
-            return -1;
-        }
-        *c = '/';
-    }
-    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-        mcb_error("%s: cannot create: %s", p, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char path[4096];
-        struct stat st;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                remove_tree(path);
-            else
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
 
 /* An exclusive lock on path (created), held until unlock(fd). -1 after reporting. */
 static int lock_file(const char *path)
@@ -394,7 +355,7 @@ static int unpack(const mcb_fwlib_spec *s, const mcb_fwlib_archive *x, char *dir
     if (x->patch && resolve(s, x->patch, patch, sizeof patch, depth + 1) < 0)
         return -1;
     snprintf(tmpl, sizeof tmpl, "%s/tmp", cache);
-    if (mkdir_p(src) < 0 || mkdir_p(tmpl) < 0)
+    if (mcb_mkdir_p(src) < 0 || mcb_mkdir_p(tmpl) < 0)
         return -1;
     snprintf(lockp, sizeof lockp, "%s/.%s.lock", src, name);
     const int lk = lock_file(lockp);
@@ -430,7 +391,7 @@ static int unpack(const mcb_fwlib_spec *s, const mcb_fwlib_archive *x, char *dir
     }
     rc = 0;
 clean:
-    remove_tree(tmpl);
+    mcb_remove_tree(tmpl);
 out:
     unlock_file(lk);
     return rc;
@@ -701,7 +662,7 @@ int mcb_fwlib_build(const mcb_fwlib_spec *s, char *lib, size_t n, mcb_fwlib_stat
         rc = 0;
         goto out;
     }
-    if (mkdir_p(libdir) < 0 || (lk = lock_file(lockp)) < 0)
+    if (mcb_mkdir_p(libdir) < 0 || (lk = lock_file(lockp)) < 0)
         goto out;
     if (exists(path)) { /* built by another process while we waited */
         st->cached = 1;
@@ -709,7 +670,7 @@ int mcb_fwlib_build(const mcb_fwlib_spec *s, char *lib, size_t n, mcb_fwlib_stat
         goto out;
     }
     snprintf(tmp, sizeof tmp, "%s/tmp", mcb_fw_cache_dir());
-    if (mkdir_p(tmp) < 0)
+    if (mcb_mkdir_p(tmp) < 0)
         goto out;
     snprintf(tmp, sizeof tmp, "%s/tmp/%s-%s.XXXXXX", mcb_fw_cache_dir(), s->name, hash);
     if (!mkdtemp(tmp)) {
@@ -766,7 +727,7 @@ int mcb_fwlib_build(const mcb_fwlib_spec *s, char *lib, size_t n, mcb_fwlib_stat
     rc = 0;
 out:
     if (made_tmp)
-        remove_tree(tmp);
+        mcb_remove_tree(tmp);
     unlock_file(lk);
     lfree(&rel);
     lfree(&abs);

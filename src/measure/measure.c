@@ -144,26 +144,6 @@ static int locate_mismatch(const mcb_measure_opts *o, const mcb_measure *p, cons
     return -1;
 }
 
-static void remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char path[4096];
-        struct stat st;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                remove_tree(path);
-            else
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
 
 static const char *dataset_for(const mcb_tensor *x)
 {
@@ -306,7 +286,7 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
     }
     snprintf(gendir, sizeof gendir, "%s/engine", work);
     if (o->keep)
-        remove_tree(gendir); /* ours from an earlier --keep run */
+        mcb_remove_tree(gendir); /* ours from an earlier --keep run */
     if (mkdir(gendir, 0777) != 0) {
         mcb_error("%s: cannot create: %s", gendir, strerror(errno));
         goto done;
@@ -479,7 +459,7 @@ int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p)
 done:
     mcb_progress_done();
     if (made_temp) {
-        remove_tree(work);
+        mcb_remove_tree(work);
         free(p->elf_path); /* removed with the folder */
         p->elf_path = NULL;
     }

@@ -544,25 +544,14 @@ static int run_prep(const ctx *c, const job *j)
 static double manifest_accuracy(const ctx *c, const char *network, const char *scheme,
                                 const char *sha)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/manifest.json", c->models);
-    size_t n;
-    char *text = (char *)mcb_read_file(path, &n);
-    if (!text)
+    char key[32], v[80];
+    snprintf(key, sizeof key, "%s_sha256", scheme);
+    if (manifest_value(c, network, key, v, sizeof v) < 0 || strncmp(v, sha, 16) != 0)
         return NAN;
-    double acc = NAN;
-    char key[64];
-    snprintf(key, sizeof key, "\"name\": \"%s\"", network);
-    const char *e = strstr(text, key);
-    const char *end = e ? strchr(e, '}') : NULL;
-    char shakey[32], acckey[32];
-    snprintf(shakey, sizeof shakey, "\"%s_sha256\": \"", scheme);
-    snprintf(acckey, sizeof acckey, "\"%s_accuracy\": ", scheme);
-    const char *s = e ? strstr(e, shakey) : NULL, *a = e ? strstr(e, acckey) : NULL;
-    if (s && a && s < end && a < end && !strncmp(s + strlen(shakey), sha, 16))
-        acc = strtod(a + strlen(acckey), NULL);
-    free(text);
-    return acc;
+    snprintf(key, sizeof key, "%s_accuracy", scheme);
+    if (manifest_value(c, network, key, v, sizeof v) < 0)
+        return NAN;
+    return strtod(v, NULL);
 }
 
 /* In the child: the accuracy of each scheme of the network on the full test set, as
@@ -623,23 +612,6 @@ static int cell_current(const ctx *c, const job *j)
     return !strcmp(config, r.config);
 }
 
-static int mkdir_p(const char *dir)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-                break;
-            *p = '/';
-        }
-    if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
-        mcb_error("%s: cannot create: %s", dir, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
 
 static const char *job_label(const job *j, char *buf, size_t n)
 {
@@ -843,8 +815,7 @@ static int collect_rows(const char *dir, const mcb_paper_sweep *s, mcb_row **out
                         snprintf(r->conditions, sizeof r->conditions, "%s", s->conditions[c]);
                         snprintf(r->target, sizeof r->target, "%s", s->target);
                         r->images = s->images;
-                        const mcb_engine *eng = en;
-                        snprintf(r->quant_scheme, sizeof r->quant_scheme, "%s", scheme_of(eng));
+                        snprintf(r->quant_scheme, sizeof r->quant_scheme, "%s", scheme_of(en));
                     } else if (!strcmp(r->status, "failed")) {
                         *bad |= 1;
                     }
@@ -914,10 +885,10 @@ int mcb_paper_run(const mcb_paper_opts *o)
     snprintf(c.models, sizeof c.models, "%s",
              o->models_dir ? o->models_dir : env && *env ? env : MCB_MODELS_DIR);
     char path[4300];
-    if (mkdir_p(o->out) < 0)
+    if (mcb_mkdir_p(o->out) < 0)
         return -1;
     snprintf(path, sizeof path, "%s/cells", o->out);
-    if (mkdir_p(path) < 0)
+    if (mcb_mkdir_p(path) < 0)
         return -1;
     /* the sweep a folder holds must not change under its cells */
     char *want = sweep_text(&o->s), *have = NULL;
@@ -1014,7 +985,7 @@ int mcb_paper_run(const mcb_paper_opts *o)
         return -1;
     }
     snprintf(path, sizeof path, "%s/models", o->out);
-    if (np && mkdir_p(path) < 0) {
+    if (np && mcb_mkdir_p(path) < 0) {
         free(jobs);
         free(prep);
         return -1;
@@ -1060,7 +1031,7 @@ int mcb_paper_merge(const char *const *dirs, int n, const char *out)
         }
     }
     char path[4300];
-    if (mkdir_p(out) < 0 || (snprintf(path, sizeof path, "%s/cells", out), mkdir_p(path)) < 0) {
+    if (mcb_mkdir_p(out) < 0 || (snprintf(path, sizeof path, "%s/cells", out), mcb_mkdir_p(path)) < 0) {
         free(first);
         return -1;
     }

@@ -667,11 +667,9 @@ static void section_hw(doc *d, const mcb_paper_sweep *s, const mcb_row *rows, in
                     add(&t, "-");
                 }
                 if (ok(r)) {
-                    const double per = 1000.0 / (r->time_ms > 0 ? r->cycles_mean / r->time_ms : 1);
                     fmt_ms(a, sizeof a, r->time_ms);
                     fmt_ms(m1, sizeof m1, r->cycles_min / (r->cycles_mean / r->time_ms));
                     fmt_ms(m2, sizeof m2, r->cycles_max / (r->cycles_mean / r->time_ms));
-                    (void)per;
                     add(&t, "%s (%s-%s)", a, m1, m2);
                 } else {
                     add(&t, "-");
@@ -909,10 +907,8 @@ int mcb_paper_report(const char *dir, const mcb_paper_sweep *s, const mcb_row *r
     section_engines(&d, s, rows, n);
     section_table1(&d, s, rows, n);
     section_table2(&d, s, rows, n);
-    int number = 3;
     for (int dd = 0; dd < s->n_datasets; dd++)
         section_hw(&d, s, rows, n, s->datasets[dd], !strcmp(s->datasets[dd], "mnist") ? 3 : 4);
-    (void)number;
     heading(&d, 2, "Figures");
     figure(&d, "ram", "RAM per network and engine: .data + .bss + peak stack + peak heap "
                       "(hatched: the paper's measurements)");
