@@ -416,41 +416,17 @@ static int run_self(const ctx *c, char *const args[], char **out)
     for (int i = 0; args[i] && n < 23; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    int ofd = -1, efd = -1;
-    pid_t pid = mcb_spawn(argv, NULL, &ofd, &efd);
-    if (pid < 0)
+    char why[1024], *obuf = NULL;
+    const int st = mcb_spawn_capture(argv, NULL, out ? &obuf : NULL, why, sizeof why);
+    if (st < 0)
         return -1;
-    char *obuf = NULL, ebuf[2048] = "";
-    size_t olen = 0, elen = 0;
-    FILE *of = open_memstream(&obuf, &olen);
-    char buf[4096];
-    /* stderr is small (one error line or progress); read stdout to its end first */
-    for (ssize_t k; (k = read(ofd, buf, sizeof buf)) > 0;)
-        if (of)
-            fwrite(buf, 1, (size_t)k, of);
-    for (ssize_t k; (k = read(efd, buf, sizeof buf)) > 0;) {
-        const size_t take = (size_t)k < sizeof ebuf - 1 - elen ? (size_t)k : sizeof ebuf - 1 - elen;
-        memcpy(ebuf + elen, buf, take);
-        elen += take;
-    }
-    ebuf[elen] = 0;
-    close(ofd);
-    close(efd);
-    if (of)
-        fclose(of);
-    const int st = mcb_spawn_wait(pid, args[0]);
     if (st != 0) {
-        while (elen && (ebuf[elen - 1] == '\n' || ebuf[elen - 1] == '\r'))
-            ebuf[--elen] = 0;
-        char *last = strrchr(ebuf, '\n');
-        mcb_error("mcubench %s: %s", args[0], last ? last + 1 : elen ? ebuf : "failed");
+        mcb_error("mcubench %s: %s", args[0], why[0] ? why : "failed");
         free(obuf);
         return -1;
     }
     if (out)
         *out = obuf;
-    else
-        free(obuf);
     return 0;
 }
 

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 /* ---- a tiny document writer: each call writes Markdown and HTML ------------------------ */
 
@@ -216,29 +215,15 @@ static void status_text(const mcb_row *r, char *buf, size_t n)
 
 /* ---- figures ------------------------------------------------------------------------------ */
 
-static int run_gnuplot(const char *dir, const char *script)
+static int run_gnuplot(const char *script)
 {
     char *argv[] = {"gnuplot", (char *)script, NULL};
-    (void)dir;
-    int efd = -1;
-    const pid_t pid = mcb_spawn(argv, "gnuplot", NULL, &efd);
-    if (pid < 0)
+    char why[1024];
+    const int st = mcb_spawn_capture(argv, "gnuplot", NULL, why, sizeof why);
+    if (st < 0)
         return -1;
-    char msg[1024];
-    size_t len = 0;
-    for (ssize_t k; (k = read(efd, msg + len, sizeof msg - 1 - len)) > 0 && len < sizeof msg - 1;)
-        len += (size_t)k;
-    for (char tail[256]; read(efd, tail, sizeof tail) > 0;)
-        ; /* drain, so that gnuplot never blocks on a full pipe */
-    close(efd);
-    msg[len] = 0;
-    const int st = mcb_spawn_wait(pid, "gnuplot");
-    if (st != 0) {
-        /* gnuplot's message: the last non-empty line says what is wrong */
-        while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-            msg[--len] = 0;
-        const char *last = strrchr(msg, '\n');
-        mcb_error("%s: gnuplot failed: %s", script, last ? last + 1 : msg);
+    if (st != 0) { /* gnuplot's last line says what is wrong */
+        mcb_error("%s: gnuplot failed: %s", script, why[0] ? why : "no message");
         return -1;
     }
     return 0;
@@ -337,7 +322,7 @@ static int bars(const char *dir, const mcb_paper_sweep *s, const mcb_row *rows, 
     fclose(f);
     rc = mcb_write_file_atomic(gp, text, len);
     free(text);
-    return rc < 0 ? -1 : run_gnuplot(dir, gp);
+    return rc < 0 ? -1 : run_gnuplot(gp);
 }
 
 static double v_ram(const mcb_row *r) { return r->ram_bytes / 1024.0; }
@@ -447,7 +432,7 @@ static int current_trace(const char *dir, const mcb_paper_sweep *s, const mcb_ro
     fclose(f);
     rc = mcb_write_file_atomic(gp, text, len);
     free(text);
-    return rc < 0 ? -1 : run_gnuplot(dir, gp);
+    return rc < 0 ? -1 : run_gnuplot(gp);
 }
 
 /* ---- the report --------------------------------------------------------------------------- */

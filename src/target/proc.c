@@ -4,8 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,4 +81,78 @@ int mcb_spawn_wait(pid_t pid, const char *what)
         return -1;
     }
     return WEXITSTATUS(st);
+}
+
+int mcb_spawn_capture(char *const argv[], const char *package, char **out, char *last_err,
+                      size_t n)
+{
+    if (n)
+        last_err[0] = 0;
+    if (out)
+        *out = NULL;
+    int ofd = -1, efd = -1;
+    const pid_t pid = mcb_spawn(argv, package, &ofd, &efd);
+    if (pid < 0)
+        return -1;
+    char *obuf = NULL, ebuf[4096];
+    size_t olen = 0, elen = 0;
+    FILE *of = out ? open_memstream(&obuf, &olen) : NULL;
+    int oom = out && !of;
+    for (int open_fds = 2; open_fds;) {
+        struct pollfd p[2] = {{ofd, POLLIN, 0}, {efd, POLLIN, 0}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        char buf[8192];
+        for (int i = 0; i < 2; i++) {
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            const ssize_t k = read(p[i].fd, buf, sizeof buf);
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k <= 0) {
+                close(p[i].fd);
+                *(i ? &efd : &ofd) = -1;
+                open_fds--;
+            } else if (i == 0) {
+                if (of && fwrite(buf, 1, (size_t)k, of) != (size_t)k)
+                    oom = 1;
+            } else {
+                /* keep the tail: the last line is what says why */
+                for (ssize_t c = 0; c < k; c++) {
+                    if (elen == sizeof ebuf - 1) {
+                        memmove(ebuf, ebuf + sizeof ebuf / 2, elen - sizeof ebuf / 2);
+                        elen -= sizeof ebuf / 2;
+                    }
+                    ebuf[elen++] = buf[c];
+                }
+            }
+        }
+    }
+    if (ofd >= 0)
+        close(ofd);
+    if (efd >= 0)
+        close(efd);
+    if (of)
+        fclose(of);
+    ebuf[elen] = 0;
+    while (elen && (ebuf[elen - 1] == '\n' || ebuf[elen - 1] == '\r'))
+        ebuf[--elen] = 0;
+    const char *last = strrchr(ebuf, '\n');
+    if (n)
+        snprintf(last_err, n, "%s", last ? last + 1 : ebuf);
+    const int st = mcb_spawn_wait(pid, argv[0]);
+    if (st < 0 || oom) {
+        if (oom)
+            mcb_error("%s: out of memory for its output", argv[0]);
+        free(obuf);
+        return -1;
+    }
+    if (out)
+        *out = obuf;
+    else
+        free(obuf);
+    return st;
 }

@@ -13,4 +13,11 @@ pid_t mcb_spawn(char *const argv[], const char *package, int *out_fd, int *err_f
 /* Waits for pid; returns its exit status 0..255, or -1 after reporting a death by signal. */
 int mcb_spawn_wait(pid_t pid, const char *what);
 
+/* Runs argv to its end, reading its stdout into *out (malloc'd, NUL-terminated; NULL: thrown
+ * away) and keeping the last line of its stderr in last_err (n bytes; "" if none), both
+ * pipes read as data comes so that neither can fill up. Returns its exit status 0..255, or -1
+ * after reporting (not found, killed, out of memory). */
+int mcb_spawn_capture(char *const argv[], const char *package, char **out, char *last_err,
+                      size_t n);
+
 #endif
