@@ -408,18 +408,11 @@ static const char *gcc_version(void)
         return v;
     asked = 1;
     char *argv[] = {(char *)gcc_path(), "-dumpfullversion", NULL};
-    int fd = -1;
+    char *text = NULL, why[8];
     const int q = mcb_err_quiet(1);
-    pid_t pid = mcb_spawn(argv, "gcc-arm-none-eabi", &fd, NULL);
-    if (pid >= 0) {
-        ssize_t k, at = 0;
-        while (at < (ssize_t)sizeof v - 1 && (k = read(fd, v + at, sizeof v - 1 - (size_t)at)) > 0)
-            at += k;
-        v[at] = 0;
-        v[strcspn(v, "\r\n")] = 0;
-        close(fd);
-        mcb_spawn_wait(pid, argv[0]);
-    }
+    if (mcb_spawn_capture(argv, "gcc-arm-none-eabi", &text, why, sizeof why) == 0 && text)
+        snprintf(v, sizeof v, "%.*s", (int)strcspn(text, "\r\n"), text);
+    free(text);
     mcb_err_quiet(q);
     return v;
 }

@@ -223,15 +223,10 @@ static void host_version(char *out, size_t n)
 {
     out[0] = 0;
     char *argv[] = {UT_HOST_CXX, "-dumpfullversion", NULL};
-    int fd = -1;
-    pid_t pid = mcb_spawn(argv, "g++", &fd, NULL);
-    if (pid < 0)
-        return;
-    ssize_t k = read(fd, out, n - 1);
-    close(fd);
-    out[k > 0 ? k : 0] = 0;
-    out[strcspn(out, "\n")] = 0;
-    mcb_spawn_wait(pid, UT_HOST_CXX);
+    char *text = NULL, why[8];
+    if (mcb_spawn_capture(argv, "g++", &text, why, sizeof why) == 0 && text)
+        snprintf(out, n, "%.*s", (int)strcspn(text, "\r\n"), text);
+    free(text);
 }
 
 /* uTensor's runtime for the host as a static library in the cache
