@@ -115,26 +115,31 @@ static void write_one(FILE *out, const mcb_fit *f, const mcb_fit_row *r)
 {
     char a[32], b[32], c[32], d[32], e[32];
     const mcb_target *t = &f->target;
-    fprintf(out, "flash   %9s bytes (weights %s, code and runtime %s); %s left (%.1f%%)\n",
+    fprintf(out, "flash   %9s bytes (weights %s, code and runtime %s); %s %s (%.1f%%)\n",
             th(a, sizeof a, r->flash), th(b, sizeof b, r->weights),
-            th(c, sizeof c, r->flash - r->weights), th(d, sizeof d, r->flash_left),
-            pct(r->flash_left, t->flash_size));
+            th(c, sizeof c, r->flash - r->weights),
+            th(d, sizeof d, r->flash_left < 0 ? -r->flash_left : r->flash_left),
+            r->flash_left < 0 ? "over" : "left", pct(r->flash_left, t->flash_size));
     char heap[32];
     if (r->heap < 0)
         snprintf(heap, sizeof heap, "unknown");
     else
         th(heap, sizeof heap, r->heap);
-    fprintf(out, "RAM     %9s bytes (.data %s + .bss %s + stack %s + heap %s); %s left (%.1f%%)\n",
+    fprintf(out, "RAM     %9s bytes (.data %s + .bss %s + stack %s + heap %s); %s %s (%.1f%%)\n",
             th(a, sizeof a, r->ram), th(b, sizeof b, r->data), th(c, sizeof c, r->bss),
-            th(d, sizeof d, r->stack), heap, th(e, sizeof e, r->ram_left),
-            pct(r->ram_left, t->ram_size));
+            th(d, sizeof d, r->stack), heap,
+            th(e, sizeof e, r->ram_left < 0 ? -r->ram_left : r->ram_left),
+            r->ram_left < 0 ? "over" : "left", pct(r->ram_left, t->ram_size));
     fprintf(out, "arena   %9s bytes, in .bss: %s\n", th(a, sizeof a, r->arena), r->arena_source);
     if (r->st.bounded) {
         fprintf(out, "stack   %9s bytes: a static bound (the worst call path from the entry "
                 "over %d reachable functions", th(a, sizeof a, r->stack), r->st.functions);
-        if (r->st.indirect)
+        if (r->st.indirect && r->st.address_taken)
             fprintf(out, "; %d with indirect calls, followed to the %d address-taken "
                     "functions", r->st.indirect, r->st.address_taken);
+        else if (r->st.indirect)
+            fprintf(out, "; %d with indirect calls, which reach nothing: the image stores no "
+                    "function's address", r->st.indirect);
         fprintf(out, ")\n");
     } else {
         char cav[768];

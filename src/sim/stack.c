@@ -462,7 +462,7 @@ int mcb_stack_analyse(const mcb_elf *e, mcb_stack_bound *out)
     out->bounded = !out->recursive && !out->dynamic && !out->unknown;
     for (int k = entry, guard = 0; k >= 0 && guard < c.n; k = c.f[k].next, guard++) {
         if (out->path_len < MCB_STACK_PATH_MAX) {
-            out->path[out->path_len] = c.f[k].name;
+            snprintf(out->path[out->path_len], sizeof out->path[0], "%s", c.f[k].name);
             out->path_frame[out->path_len++] = c.f[k].frame;
         }
     }

@@ -34,7 +34,7 @@ typedef struct {
     int heap;            /* 1 if _sbrk, malloc or operator new is reachable */
     char heap_path[512]; /* how: "Reset_Handler > ... > malloc" (may be cut) */
     char example[160];   /* a function named in the caveat ("" if bounded) */
-    const char *path[MCB_STACK_PATH_MAX]; /* the worst path, names inside the ELF */
+    char path[MCB_STACK_PATH_MAX][160]; /* the worst path's functions (names cut at 159) */
     int64_t path_frame[MCB_STACK_PATH_MAX];
     int path_len;        /* may be cut at MCB_STACK_PATH_MAX */
 } mcb_stack_bound;
