@@ -11,6 +11,7 @@
 #include "progress.h"
 #include "tflite.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,78 @@ static void path_text(const mcb_stack_bound *st, char *buf, size_t n)
     for (int i = 0; i < st->path_len && at < n; i++)
         at += (size_t)snprintf(buf + at, n - at, "%s%s (%lld)", i ? " > " : "", st->path[i],
                                (long long)st->path_frame[i]);
+}
+
+static void free_hints(mcb_stack_hint *h, int n)
+{
+    for (int i = 0; i < n; i++)
+        free((char *)h[i].name);
+    free(h);
+}
+
+/* GCC's -fstack-usage lines of the sources compiled in work (FILE:LINE:COL:NAME<tab>BYTES<tab>
+ * QUALIFIER) into *hints; the number of them, or -1 (out of memory, reported). */
+static int read_su(const char *work, mcb_stack_hint **hints)
+{
+    *hints = NULL;
+    DIR *d = opendir(work);
+    if (!d)
+        return 0; /* no .su files: the frames come from the code alone */
+    int n = 0, cap = 0, rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL && rc == 0) {
+        const size_t len = strlen(de->d_name);
+        if (len < 4 || strcmp(de->d_name + len - 3, ".su") != 0)
+            continue;
+        char path[8300];
+        snprintf(path, sizeof path, "%s/%s", work, de->d_name);
+        size_t size;
+        char *text = (char *)mcb_read_file(path, &size);
+        if (!text)
+            continue;
+        for (char *line = text; line && *line && rc == 0;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = 0;
+            char *tab = strchr(line, '\t'), *name = NULL;
+            long long bytes;
+            char qual[32];
+            /* the name follows the first ":LINE:COL:" */
+            for (char *p = line; tab && p < tab && !name; p++) {
+                int a = 0, b = 0, used = 0;
+                if (*p == ':' && sscanf(p, ":%d:%d:%n", &a, &b, &used) == 2 && used)
+                    name = p + used;
+            }
+            if (name && name < tab && sscanf(tab, "\t%lld\t%31s", &bytes, qual) == 2) {
+                *tab = 0;
+                if (n == cap) {
+                    cap = cap ? 2 * cap : 64;
+                    mcb_stack_hint *v = realloc(*hints, (size_t)cap * sizeof *v);
+                    if (!v) {
+                        rc = -1;
+                        break;
+                    }
+                    *hints = v;
+                }
+                (*hints)[n].name = strdup(name);
+                (*hints)[n].bytes = bytes;
+                (*hints)[n].dynamic = !strcmp(qual, "dynamic");
+                if (!(*hints)[n].name)
+                    rc = -1;
+                n++;
+            }
+            line = nl ? nl + 1 : NULL;
+        }
+        free(text);
+    }
+    closedir(d);
+    if (rc < 0) {
+        free_hints(*hints, n);
+        *hints = NULL;
+        mcb_error("%s: out of memory", work);
+        return -1;
+    }
+    return n;
 }
 
 /* One engine into r; 0 (r->status says how it went), or -1 on a hard failure (reported). */
@@ -93,6 +166,8 @@ static int fit_one(const mcb_fit_opts *o, const mcb_graph *g, const mcb_target *
     int8_t *images = NULL;
     mcb_metrics m;
     memset(&m, 0, sizeof m);
+    mcb_stack_hint *hints = NULL;
+    int nhints = 0;
     int rc = -1;
     const int q = mcb_err_quiet(1); /* the engine's failures become the row's line */
     if (mkdir(gendir, 0777) != 0) {
@@ -106,6 +181,12 @@ static int fit_one(const mcb_fit_opts *o, const mcb_graph *g, const mcb_target *
     if (e->generate(&ctx, &b) < 0)
         goto failed;
     snprintf(r->version, sizeof r->version, "%s", b.version);
+    /* GCC's frames of the C sources, checked against the code's (.su files in work; the
+     * option changes no code) */
+    if (mcb_strs_add(&b.cflags, "-fstack-usage") < 0) {
+        mcb_error("%s: out of memory", o->model);
+        goto failed;
+    }
     const int64_t in_bytes = mcb_tensor_bytes(&g->tensors[b.input_tensor]);
     const int64_t out_bytes = mcb_tensor_bytes(&g->tensors[b.output_tensor]);
     if (!(images = malloc((size_t)(in_bytes * FIT_IMAGES)))) {
@@ -120,7 +201,8 @@ static int fit_one(const mcb_fit_opts *o, const mcb_graph *g, const mcb_target *
         goto failed;
     mcb_sim_result none;
     memset(&none, 0, sizeof none); /* no run: stack and heap come from the analysis */
-    if (mcb_metrics_compute(elf, &bt, &none, &m) < 0 || mcb_stack_analyse(elf, &r->st) < 0)
+    if ((nhints = read_su(work, &hints)) < 0 || mcb_metrics_compute(elf, &bt, &none, &m) < 0 ||
+        mcb_stack_analyse(elf, hints, nhints, &r->st) < 0)
         goto failed;
     r->flash = (int64_t)m.flash_bytes - in_bytes * FIT_IMAGES;
     r->weights = b.weight_bytes;
@@ -149,6 +231,7 @@ done:
     mcb_err_quiet(q);
     mcb_metrics_free(&m);
     mcb_elf_free(elf);
+    free_hints(hints, nhints > 0 ? nhints : 0);
     mcb_engine_build_free(&b);
     free(images);
     mcb_remove_tree(work);

@@ -147,6 +147,13 @@ static void write_one(FILE *out, const mcb_fit *f, const mcb_fit_row *r)
         fprintf(out, "stack   %9s bytes: %s\n", th(a, sizeof a, r->stack), cav);
     }
     fprintf(out, "        path %s\n", r->path);
+    if (r->st.hinted && !r->st.hint_differ)
+        fprintf(out, "        frames of the %d reachable functions compiled here equal GCC's "
+                "-fstack-usage\n", r->st.hinted);
+    else if (r->st.hinted)
+        fprintf(out, "        frames: %d of the %d reachable functions compiled here differ from "
+                "GCC's -fstack-usage (the larger taken), e.g. %s\n", r->st.hint_differ,
+                r->st.hinted, r->st.hint_example);
     if (r->heap < 0)
         fprintf(out, "heap      unknown: an allocator is reachable over the calls followed "
                 "(%s); no static bound\n", r->st.heap_path);
@@ -287,6 +294,10 @@ static void json_row(mcb_json *j, const mcb_fit *f, const mcb_fit_row *r)
     mcb_json_int(j, r->st.functions);
     mcb_json_key(j, "stack_indirect_functions");
     mcb_json_int(j, r->st.indirect);
+    mcb_json_key(j, "stack_su_functions");
+    mcb_json_int(j, r->st.hinted);
+    mcb_json_key(j, "stack_su_differ");
+    mcb_json_int(j, r->st.hint_differ);
     mcb_json_key(j, "stack_path");
     mcb_json_arr_begin(j);
     for (int i = 0; i < r->st.path_len; i++) {

@@ -18,6 +18,7 @@ typedef struct {
     int *callees;
     int ncallees, cap;
     int taken; /* its address is stored in the image */
+    int64_t hint; /* the compiler's frame, -1 none */
     int cycle; /* found on a call cycle */
     /* the walk: 0 new, 1 on the path, 2 done */
     int state;
@@ -350,6 +351,15 @@ static int64_t walk(ctx *c, int k)
         note(c, k, &c->out->dynamic, "stack pointer moved by a register");
     if (f->flags & F_UNKNOWN)
         note(c, k, &c->out->unknown, "calls an address in no function");
+    if (f->hint >= 0) {
+        c->out->hinted++;
+        if (f->hint != f->frame && !c->out->hint_differ++)
+            snprintf(c->out->hint_example, sizeof c->out->hint_example,
+                     "%s: code %lld, -fstack-usage %lld", f->name, (long long)f->frame,
+                     (long long)f->hint);
+        if (f->hint > f->frame)
+            f->frame = f->hint;
+    }
     static const char *const heap[] = {"_sbrk", "_sbrk_r", "malloc", "_malloc_r", "_Znwj",
                                        "_Znaj", NULL};
     for (int i = 0; heap[i] && !c->out->heap; i++)
@@ -429,6 +439,39 @@ static int prepare(ctx *c)
     return rc;
 }
 
+/* Whether a .su name is the ELF symbol's: equal, or equal up to a clone's numeric suffix
+ * ("patch4_3x3.constprop" for "patch4_3x3.constprop.0"). */
+static int hint_names(const char *hint, const char *sym)
+{
+    const size_t n = strlen(hint);
+    if (strncmp(hint, sym, n) != 0)
+        return 0;
+    if (!sym[n])
+        return 1;
+    if (sym[n] != '.' || !sym[n + 1])
+        return 0;
+    for (const char *p = sym + n + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+/* Checks the frames against the hints; a name given twice (static functions of two files)
+ * takes the larger. */
+static void apply_hints(ctx *c, const mcb_stack_hint *h, int nh)
+{
+    for (int k = 0; k < c->n; k++)
+        c->f[k].hint = -1;
+    for (int i = 0; i < nh; i++)
+        for (int k = 0; k < c->n; k++)
+            if (hint_names(h[i].name, c->f[k].name)) {
+                if (h[i].bytes > c->f[k].hint)
+                    c->f[k].hint = h[i].bytes;
+                if (h[i].dynamic)
+                    c->f[k].flags |= F_DYNAMIC;
+            }
+}
+
 static void release(ctx *c)
 {
     for (int k = 0; k < c->n; k++)
@@ -441,13 +484,15 @@ static void release(ctx *c)
         cs_close(&c->cs);
 }
 
-int mcb_stack_analyse(const mcb_elf *e, mcb_stack_bound *out)
+int mcb_stack_analyse(const mcb_elf *e, const mcb_stack_hint *hints, int nhints,
+                      mcb_stack_bound *out)
 {
     memset(out, 0, sizeof *out);
     ctx c = {.e = e, .out = out};
     int rc = -1;
     if (prepare(&c) < 0)
         goto done;
+    apply_hints(&c, hints, hints ? nhints : 0);
     if (!(c.path = calloc((size_t)c.n + 1, sizeof *c.path))) {
         mcb_error("%s: out of memory", e->path);
         goto done;

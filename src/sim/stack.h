@@ -34,14 +34,29 @@ typedef struct {
     int heap;            /* 1 if _sbrk, malloc or operator new is reachable */
     char heap_path[512]; /* how: "Reset_Handler > ... > malloc" (may be cut) */
     char example[160];   /* a function named in the caveat ("" if bounded) */
+    int hinted;          /* reachable functions with a hint */
+    int hint_differ;     /* of which the hint's frame differs from the code's */
+    char hint_example[200]; /* the first that differs: "name: code N, hint M" */
     char path[MCB_STACK_PATH_MAX][160]; /* the worst path's functions (names cut at 159) */
     int64_t path_frame[MCB_STACK_PATH_MAX];
     int path_len;        /* may be cut at MCB_STACK_PATH_MAX */
 } mcb_stack_bound;
 
+/* A function's frame as the compiler states it (GCC's -fstack-usage .su lines): name as GCC
+ * prints it (a clone's ".0" suffix left out), bytes, and 1 if its qualifier is "dynamic"
+ * (unbounded; "dynamic,bounded" is a bound). */
+typedef struct {
+    const char *name;
+    int64_t bytes;
+    int dynamic;
+} mcb_stack_hint;
+
 /* Analyses e from its entry point; 0 with *out filled, or -1 after one line (no symbols,
- * the entry in no function, out of memory). */
-int mcb_stack_analyse(const mcb_elf *e, mcb_stack_bound *out);
+ * the entry in no function, out of memory). hints (n of them, or NULL) are checked against
+ * the frames read from the code: where they differ the larger is taken, a dynamic one makes
+ * the frame dynamic. */
+int mcb_stack_analyse(const mcb_elf *e, const mcb_stack_hint *hints, int n,
+                      mcb_stack_bound *out);
 
 /* The frame of the function named `name` (bytes, from its instructions), or -1 if there is no
  * such function. For tests that compare it with GCC's -fstack-usage. */
