@@ -103,8 +103,15 @@ int cmd_fit(int argc, char **argv)
             mcb_error("%s: does not fit %s with engine %s: %s", o.model, f.target.name,
                       r->engine, over);
         } else {
-            mcb_error("%s: does not fit %s with any engine available here", o.model,
-                      f.target.name);
+            int over = 0;
+            for (int i = 0; i < f.n; i++)
+                over |= f.rows[i].status == MCB_FIT_OVER;
+            if (over)
+                mcb_error("%s: does not fit %s with any engine available here", o.model,
+                          f.target.name);
+            else
+                mcb_error("%s: no engine available here could build it (see the table)",
+                          o.model);
         }
     }
     mcb_fit_free(&f);

@@ -6,6 +6,7 @@
 #include "fileio.h"
 #include "graph_mem.h"
 #include "harness.h"
+#include "mcb_port.h"
 #include "measure.h"
 #include "metrics.h"
 #include "progress.h"
@@ -23,9 +24,12 @@
  * profile firmware's; the inputs' bytes are then left out of flash, as profile does. */
 #define FIT_IMAGES 2
 
-/* The engines are built for the target with its flash and RAM raised to at least these, so
- * that a model over the target still builds and is measured (its code does not depend on the
- * memory sizes); the figures are then compared with the target's own sizes. */
+/* The firmware is built for the target with its flash and RAM raised to at least these, so
+ * that a model over the target still links and is measured (its code does not depend on the
+ * memory sizes, only the linker's regions and the stack's top do); the figures are then
+ * compared with the target's own sizes. The engines generate for the target with its RAM
+ * raised only up to the simulator's marker page (mcb_port.h): the TFLM engines run their
+ * arena probe on it. */
 #define BUILD_FLASH_MIN (16u << 20)
 #define BUILD_RAM_MIN (1u << 20)
 
@@ -145,11 +149,13 @@ static int fit_one(const mcb_fit_opts *o, const mcb_graph *g, const mcb_target *
         r->status = MCB_FIT_NA;
         return 0;
     }
-    mcb_target bt = *t;
+    mcb_target bt = *t, gt = *t;
     if (bt.flash_size < BUILD_FLASH_MIN)
-        bt.flash_size = BUILD_FLASH_MIN;
+        bt.flash_size = gt.flash_size = BUILD_FLASH_MIN;
     if (bt.ram_size < BUILD_RAM_MIN)
         bt.ram_size = BUILD_RAM_MIN;
+    if (gt.ram_base < MCB_MARKER_ADDR && gt.ram_size < MCB_MARKER_ADDR - gt.ram_base)
+        gt.ram_size = MCB_MARKER_ADDR - gt.ram_base;
 
     char work[4096], gendir[4200], elfp[4200];
     const char *tmpdir = getenv("TMPDIR");
@@ -175,7 +181,7 @@ static int fit_one(const mcb_fit_opts *o, const mcb_graph *g, const mcb_target *
         mcb_error("%s: cannot create: %s", gendir, strerror(errno));
         goto done;
     }
-    mcb_engine_ctx ctx = {.g = g, .model_path = o->model, .target = &bt, .dir = gendir,
+    mcb_engine_ctx ctx = {.g = g, .model_path = o->model, .target = &gt, .dir = gendir,
                           .cond = o->cond};
     mcb_progress("fit: generating and building %s for engine %s", o->model, e->name);
     if (e->generate(&ctx, &b) < 0)
