@@ -106,7 +106,7 @@ static int read_maps(ctx *c)
     for (uint32_t i = 0; i < n; i++) {
         const uint8_t *p = sym + (size_t)i * 16;
         const uint32_t name = rd32(p);
-        if (name + 2 > ss->size || str[name] != '$')
+        if (name >= ss->size || ss->size - name < 2 || str[name] != '$')
             continue;
         const char k = (char)str[name + 1];
         if (k != 'd' && k != 't' && k != 'a')
