@@ -182,7 +182,7 @@ void mcb_fit_write_text(FILE *out, const mcb_fit *f, const char *model)
             continue;
         }
         char c[32], d[32], e[32], st[40];
-        snprintf(st, sizeof st, "%s%s", r->st.bounded ? "" : ">=", th(e, sizeof e, r->stack));
+        snprintf(st, sizeof st, "%s%s", th(e, sizeof e, r->stack), r->st.bounded ? "" : "*");
         fprintf(out, "%-14s %10s %10s %6.1f%% %9s %9s %6.1f%% %9s  ", r->engine,
                 th(a, sizeof a, r->flash), th(b, sizeof b, r->flash_left),
                 pct(r->flash_left, t->flash_size), th(c, sizeof c, r->ram),
@@ -207,7 +207,7 @@ void mcb_fit_write_text(FILE *out, const mcb_fit *f, const char *model)
         if (!measured(r) || (r->st.bounded && r->heap >= 0))
             continue;
         if (!notes++)
-            fprintf(out, "\n");
+            fprintf(out, "\n* not a bound:\n");
         char cav[768];
         stack_caveat(&r->st, cav, sizeof cav);
         fprintf(out, "%s: stack %s\n", r->engine, cav);
