@@ -34,6 +34,7 @@ int cmd_engines(int argc, char **argv);
 extern const char cmd_engines_usage[];
 int cmd_profile(int argc, char **argv);
 extern const char cmd_profile_usage[];
+int cmd_fit(int argc, char **argv); extern const char cmd_fit_usage[];
 
 const mcb_command mcb_commands[] = {
     {"help", "show commands, or the help of one command", "usage: mcubench help [COMMAND]\n", cmd_help},
@@ -50,6 +51,7 @@ const mcb_command mcb_commands[] = {
     {"merge", "combine the folders of sharded 'paper' runs into one results set and report", cmd_merge_usage, cmd_merge},
     {"engines", "list the engines: availability, version, what each is", cmd_engines_usage, cmd_engines},
     {"profile", "generate, build, simulate and check a model: cycles, RAM, flash, energy", cmd_profile_usage, cmd_profile},
+    {"fit", "does a model fit a target: flash, RAM, stack bound and margins, without simulating", cmd_fit_usage, cmd_fit},
     {0, 0, 0, 0},
 };
 

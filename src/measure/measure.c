@@ -486,3 +486,10 @@ void mcb_measure_free(mcb_measure *p)
     free(p->elf_path);
     memset(p, 0, sizeof *p);
 }
+
+int mcb_measure_build_firmware(const mcb_target *t, const mcb_engine_build *b,
+                               const mcb_engine_conditions *cond, const char *work,
+                               const char *main_c, const char *elf)
+{
+    return build_firmware(t, b, cond, work, main_c, 0, elf);
+}

@@ -69,6 +69,13 @@ typedef struct {
 int mcb_measure_run(const mcb_measure_opts *o, mcb_measure *p);
 void mcb_measure_free(mcb_measure *p);
 
+/* The firmware as mcb_measure_run builds it (without simulating it): work/main_c (a harness
+ * from harness.h, with work/profile_images.c) and the engine's sources b under the conditions,
+ * into elf. 0, or -1 after one line. 'mcubench fit' reads its figures from this ELF. */
+int mcb_measure_build_firmware(const mcb_target *t, const mcb_engine_build *b,
+                               const mcb_engine_conditions *cond, const char *work,
+                               const char *main_c, const char *elf);
+
 void mcb_measure_write_text(FILE *f, const mcb_measure *p, const char *model);
 void mcb_measure_write_json(FILE *f, const mcb_measure *p, const char *model);
 
