@@ -30,6 +30,8 @@ const char *mcb_codegen_kernels_dir(void)
 /* A tensor's (or scratch buffer's) address as a C expression. */
 static void where(const mcb_codegen *cg, int t, char *buf, size_t n)
 {
+    while (cg->canon[t] != t) /* an alias (reshape, in-place output): the bytes it uses */
+        t = cg->canon[t];
     snprintf(buf, n, "(arena_bytes + %lld)", (long long)cg->offset[cg->buf_of[t]]);
 }
 
@@ -90,6 +92,11 @@ static int emit_data(FILE *f, const mcb_codegen *cg, int s)
     fprintf(f, "), %lld MACs */\n", (long long)st->macs);
     switch (st->kind) {
     case CG_AOT_CONV:
+        if (st->add_fused) {
+            snprintf(arr, sizeof arr, "%s_add", name);
+            if (mcb_aot_add_emit_c(f, arr, 1, &st->aadd.k))
+                return -1;
+        }
         return mcb_aot_conv_emit_c(f, name, 1, &st->aconv.k);
     case CG_AOT_FC:
         return mcb_aot_fc_emit_c(f, name, 1, &st->afc.k);
@@ -97,6 +104,8 @@ static int emit_data(FILE *f, const mcb_codegen *cg, int s)
         return mcb_aot_dw_emit_c(f, name, 1, &st->adw.k);
     case CG_AOT_ADD:
         return mcb_aot_add_emit_c(f, name, 1, &st->aadd.k);
+    case CG_AOT_AVGPOOL:
+        return mcb_aot_avg_pool_emit_c(f, name, 1, &st->aavg);
     case CG_REF_CONV:
     case CG_REF_DWCONV: {
         const mcb_conv_params *p = &st->conv;
@@ -183,8 +192,12 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
     fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_LAYER_BEGIN, %d);\n", s);
     switch (st->kind) {
     case CG_AOT_CONV:
-        fprintf(f, "    mcb_aot_conv_s8(&layer%d, %s, %s, arena_words + %lld);\n", s, in, out,
-                (long long)cg->offset[st->scratch_buf] / 4);
+        if (st->add_fused)
+            fprintf(f, "    mcb_aot_conv_add_s8(&layer%d, &layer%d_add, %s, %s, %s, arena_words + "
+                    "%lld);\n", s, s, in, in2, out, (long long)cg->offset[st->scratch_buf] / 4);
+        else
+            fprintf(f, "    mcb_aot_conv_s8(&layer%d, %s, %s, arena_words + %lld);\n", s, in,
+                    out, (long long)cg->offset[st->scratch_buf] / 4);
         break;
     case CG_AOT_FC:
         fprintf(f, "    mcb_aot_fc_s8(&layer%d, %s, %s);\n", s, in, out);
@@ -195,6 +208,9 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
     case CG_AOT_ADD:
         fprintf(f, "    mcb_aot_add_s8(&layer%d, %lld, %s, %s, %s);\n", s, (long long)st->elems,
                 in, in2, out);
+        break;
+    case CG_AOT_AVGPOOL:
+        fprintf(f, "    mcb_aot_avg_pool_s8(&layer%d, %s, %s);\n", s, in, out);
         break;
     case CG_REF_CONV:
     case CG_REF_DWCONV:
@@ -311,7 +327,8 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
     for (int s = 0; s < cg->n_steps; s++) {
         const int k = cg->steps[s].kind;
         const int is_aot =
-            k == CG_AOT_CONV || k == CG_AOT_FC || k == CG_AOT_DWCONV || k == CG_AOT_ADD;
+            k == CG_AOT_CONV || k == CG_AOT_FC || k == CG_AOT_DWCONV || k == CG_AOT_ADD ||
+            k == CG_AOT_AVGPOOL;
         aot |= is_aot;
         ref |= !is_aot;
     }
@@ -393,9 +410,11 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
             kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0;
+        int add = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
+            add |= cg->steps[s].add_fused;
             const mcb_aot_conv *k = &cg->steps[s].aconv.k;
             pool |= k->pool != 0, plain |= k->pool == 0;
             perm4 |= k->perm4 != 0, natural |= k->perm4 == 0;
@@ -429,7 +448,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                   {"PADDED", padded}, {"WRAP", wrap},   {"KW5", kw5},     {"KW14", kw14},
                   {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
                   {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
-                  {"NATGEN", natgen}, {"CLAMP", clamp}};
+                  {"NATGEN", natgen}, {"CLAMP", clamp}, {"ADD", add}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");

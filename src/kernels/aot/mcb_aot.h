@@ -127,7 +127,32 @@ typedef struct {
     int32_t output_offset, act_min, act_max;
 } mcb_aot_add;
 
+/* output may be input1 or input2 (in place): each element is read before it is written. */
 void mcb_aot_add_s8(const mcb_aot_add *k, size_t n, const int8_t *input1, const int8_t *input2,
                     int8_t *output);
+
+/* CONV_2D without pool (c->pool == 0) followed by ADD(conv output, residual), fused: the conv's
+ * output never exists in memory (aot_conv.c, ADD by mcb_aot_add_s8 per pixel pair). add's
+ * table1 is the conv output's, table2 the residual's (a graph ADD with the conv output second
+ * is packed with its tables swapped: the sum is the same). residual has the conv output's
+ * size; output may be residual (in place), not input. scratch:
+ * mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned. aot_conv.c includes aot_add.h. */
+size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c);
+void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
+                         const int8_t *residual, int8_t *output, int32_t *scratch);
+
+/* AVERAGE_POOL_2D int8, batch 1 (aot_pool.c): input NHWC [in_h][in_w][depth], output
+ * [out_h][out_w][depth]; each window clipped to the input (padding not counted) holds at least
+ * one and at most 256 values (mcb_aot_avg_pool_pack checks). */
+typedef struct {
+    int in_h, in_w, depth;
+    int out_h, out_w;
+    int filter_h, filter_w;
+    int stride_h, stride_w;
+    int pad_h, pad_w;
+    int32_t act_min, act_max;
+} mcb_aot_avg_pool;
+
+void mcb_aot_avg_pool_s8(const mcb_aot_avg_pool *p, const int8_t *input, int8_t *output);
 
 #endif
