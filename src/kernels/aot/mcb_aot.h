@@ -121,7 +121,8 @@ void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output);
  * rescale to the common scale) a function of its 256 possible values, tabulated at pack time;
  * per element two table loads, one add and the output requantization. */
 typedef struct {
-    const int32_t *table1, *table2; /* 256 each, indexed by the input byte as uint8 */
+    const int32_t *table1, *table2; /* 256 each, indexed by the input byte as uint8: twice the
+                                       input's term (|sum of terms| < 2^30, the pack checks) */
     int32_t multiplier;             /* output multiplier, >= 0 */
     int32_t right_shift;            /* -output shift, >= 0 */
     int32_t output_offset, act_min, act_max;
@@ -136,7 +137,8 @@ void mcb_aot_add_s8(const mcb_aot_add *k, size_t n, const int8_t *input1, const 
  * table1 is the conv output's, table2 the residual's (a graph ADD with the conv output second
  * is packed with its tables swapped: the sum is the same). residual has the conv output's
  * size; output may be residual (in place), not input. scratch:
- * mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned. aot_conv.c includes aot_add.h. */
+ * mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned (the conv's, 2 pixels of output,
+ * and a RAM copy of the ADD's tables). aot_conv.c includes aot_add.h. */
 size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c);
 void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
                          const int8_t *residual, int8_t *output, int32_t *scratch);
