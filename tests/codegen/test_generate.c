@@ -238,18 +238,19 @@ static void check_residual(void)
     const mcb_codegen_layer *l = NULL;
     const char *want[] = {"mcb_aot_conv_s8",     "mcb_aot_conv_s8", "mcb_aot_conv_add_s8",
                           "mcb_aot_conv_s8",     "mcb_aot_conv_add_s8", "mcb_aot_conv_add_s8",
-                          "mcb_aot_avg_pool_s8", "mcb_aot_fc_s8"};
-    const char *ops[] = {"CONV_2D", "CONV_2D", "CONV_2D+ADD", "CONV_2D", "CONV_2D+ADD",
-                         "CONV_2D+ADD", "AVERAGE_POOL_2D", "FULLY_CONNECTED"};
+                          "mcb_aot_add_s8",      "mcb_aot_avg_pool_s8", "mcb_aot_fc_s8"};
+    const char *ops[] = {"CONV_2D",     "CONV_2D",         "CONV_2D+ADD",
+                         "CONV_2D",     "CONV_2D+ADD",     "CONV_2D+ADD",
+                         "ADD",         "AVERAGE_POOL_2D", "FULLY_CONNECTED"};
     const int n = cg ? mcb_codegen_layers(cg, &l) : 0;
-    CHECK_EQ_INT(n, 8);
-    for (int i = 0; l && i < n && i < 8; i++) {
+    CHECK_EQ_INT(n, 9);
+    for (int i = 0; l && i < n && i < 9; i++) {
         if (strcmp(l[i].kernel, want[i]) || strcmp(l[i].op, ops[i]))
             fprintf(stderr, "residual: layer %d is %s on %s, want %s on %s\n", i, l[i].op,
                     l[i].kernel, ops[i], want[i]);
         CHECK(!strcmp(l[i].kernel, want[i]) && !strcmp(l[i].op, ops[i]));
     }
-    if (n == 8) {
+    if (n == 9) {
         const int64_t act = 9 * 11 * 8; /* every activation tensor */
         /* c + ADD in place: b (input) and a (residual, then the sum) */
         CHECK_EQ_INT(l[2].live_bytes, 2 * act + l[2].scratch_bytes);
