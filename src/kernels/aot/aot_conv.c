@@ -792,10 +792,14 @@ AOT_INLINE int32_t requant_any(int32_t acc, int32_t m, int32_t s)
     return high_mul(mcb_shl_wrap(acc, (int)s), m);
 }
 
+/* Pixels of conv output buffered before the fused ADD runs over them (even). */
+#define AOT_ADD_PIXELS 8
+
 /* Conv + activation without pooling: conv pixels in raster order, two per step. With add
- * (mcb_aot_conv_add_s8) the pair's conv bytes go to a small buffer after the scratch and the
- * ADD with the residual writes the output (which may be the residual itself). Inlined into
- * both entry points, so that the plain one (add NULL) keeps its registers. */
+ * (mcb_aot_conv_add_s8) the conv bytes of AOT_ADD_PIXELS pixels go to a small buffer after
+ * the scratch, then the ADD with the residual writes them to the output (which may be the
+ * residual itself). Inlined into both entry points, so that the plain one (add NULL) keeps
+ * its registers. */
 AOT_INLINE void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                            int32_t *scratch, const mcb_aot_add *add, const int8_t *residual)
 {
@@ -804,14 +808,16 @@ AOT_INLINE void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *o
     const int npix = c->out_h * c->out_w, out_c = c->out_c;
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
+    int8_t *const buf = (int8_t *)(acc + (size_t)c->n_blocks * AOT_ACC_STRIDE);
+    int tb = 0; /* the first pixel in buf */
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
         patch(c, input, t / c->out_w, t % c->out_w, pair);
         patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
         pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc, w8_mode(c));
         int8_t *out0 = output + (size_t)t * out_c, *out1 = output + (size_t)t1 * out_c;
-        if (MCB_AOT_CONV_ADD && add) /* the buffer after the conv's scratch */
-            out0 = (int8_t *)(acc + (size_t)c->n_blocks * AOT_ACC_STRIDE), out1 = out0 + out_c;
+        if (MCB_AOT_CONV_ADD && add)
+            out0 = buf + (size_t)(t - tb) * out_c, out1 = out0 + out_c;
         const int32_t *a = acc;
         for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK, a += AOT_ACC_STRIDE) {
             const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
@@ -822,9 +828,11 @@ AOT_INLINE void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *o
             }
         }
         /* element-wise: each residual byte is read before its output byte is written */
-        if (MCB_AOT_CONV_ADD && add)
-            aot_add_run(add, (size_t)(t1 != t ? 2 : 1) * out_c, out0,
-                        residual + (size_t)t * out_c, output + (size_t)t * out_c);
+        if (MCB_AOT_CONV_ADD && add && (t + 2 - tb >= AOT_ADD_PIXELS || t + 2 >= npix)) {
+            aot_add_run(add, (size_t)(t1 + 1 - tb) * out_c, buf, residual + (size_t)tb * out_c,
+                        output + (size_t)tb * out_c);
+            tb = t + 2;
+        }
     }
 }
 
@@ -837,10 +845,11 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         conv_plain(c, input, output, scratch, NULL, NULL);
 }
 
-/* The conv's scratch, the pair's conv bytes, and the ADD's two tables (2 KB). */
+/* The conv's scratch, AOT_ADD_PIXELS pixels of conv bytes, and the ADD's two tables (2 KB). */
 size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c)
 {
-    return mcb_aot_conv_scratch_bytes(c) + ((2 * (size_t)c->out_c + 3) & ~(size_t)3) + 2048;
+    return mcb_aot_conv_scratch_bytes(c) + ((AOT_ADD_PIXELS * (size_t)c->out_c + 3) & ~(size_t)3) +
+           2048;
 }
 
 void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
