@@ -480,8 +480,8 @@ int main(int argc, char **argv)
     }
     CHECK(cgt_mixed_graph(5, &g) == 0);
     {
-        /* the paths this graph is for: unpooled aot conv, the aot depthwise and ADD kernels,
-         * reference pools, a reshape into the graph output (an alias) */
+        /* the paths this graph is for: unpooled aot conv, the aot depthwise, ADD and average
+         * pool kernels, the reference max pool, a reshape into the graph output (an alias) */
         mcb_codegen *cg = mcb_codegen_analyse(&g, "mixed");
         const mcb_codegen_layer *l = NULL;
         const char *want[] = {"mcb_aot_conv_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8",
