@@ -845,26 +845,17 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         conv_plain(c, input, output, scratch, NULL, NULL);
 }
 
-/* The conv's scratch, AOT_ADD_PIXELS pixels of conv bytes, and the ADD's two tables (2 KB). */
+/* The conv's scratch and AOT_ADD_PIXELS pixels of conv bytes. */
 size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c)
 {
-    return mcb_aot_conv_scratch_bytes(c) + ((AOT_ADD_PIXELS * (size_t)c->out_c + 3) & ~(size_t)3) +
-           2048;
+    return mcb_aot_conv_scratch_bytes(c) + ((AOT_ADD_PIXELS * (size_t)c->out_c + 3) & ~(size_t)3);
 }
 
 void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
                          const int8_t *residual, int8_t *output, int32_t *scratch)
 {
 #if MCB_AOT_CONV_ADD
-    /* The tables are read at random, twice per output: from flash each read pays the wait
-     * states (about 10 cycles per output on the nRF52840), so they are copied into the
-     * scratch first (about 2,000 cycles). */
-    int32_t *const t = scratch + (mcb_aot_conv_add_scratch_bytes(c) - 2048) / 4;
-    for (int i = 0; i < 256; i++)
-        t[i] = add->table1[i], t[256 + i] = add->table2[i];
-    mcb_aot_add ram = *add;
-    ram.table1 = t, ram.table2 = t + 256;
-    conv_plain(c, input, output, scratch, &ram, residual);
+    conv_plain(c, input, output, scratch, add, residual);
 #else
     (void)add, (void)residual; /* switched off: no layer calls this (see above) */
     mcb_aot_conv_s8(c, input, output, scratch);

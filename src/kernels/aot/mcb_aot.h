@@ -137,8 +137,8 @@ void mcb_aot_add_s8(const mcb_aot_add *k, size_t n, const int8_t *input1, const 
  * table1 is the conv output's, table2 the residual's (a graph ADD with the conv output second
  * is packed with its tables swapped: the sum is the same). residual has the conv output's
  * size; output may be residual (in place), not input. scratch:
- * mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned (the conv's, 2 pixels of output,
- * and a RAM copy of the ADD's tables). aot_conv.c includes aot_add.h. */
+ * mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned (the conv's and 8 pixels of conv
+ * output). aot_conv.c includes aot_add.h. */
 size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c);
 void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
                          const int8_t *residual, int8_t *output, int32_t *scratch);
