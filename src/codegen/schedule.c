@@ -563,8 +563,11 @@ static void weight_bytes(mcb_codegen *cg)
 static void file_lists(mcb_codegen *cg)
 {
     int need[CG_KINDS] = {0};
-    for (int s = 0; s < cg->n_steps; s++)
+    int fused_add = 0;
+    for (int s = 0; s < cg->n_steps; s++) {
         need[cg->steps[s].kind] = 1;
+        fused_add |= cg->steps[s].add_fused;
+    }
     int nf = 0, ns = 0;
     cg->files[nf++] = "mcb_kernels.h";
     cg->files[nf++] = "mcb_fixedpoint.h";
@@ -594,6 +597,10 @@ static void file_lists(mcb_codegen *cg)
             const char *base = strrchr(src[k].file, '/');
             cg->sources[ns++] = base ? base + 1 : src[k].file;
         }
+    }
+    if (fused_add) {
+        cg->files[nf++] = "aot/aot_conv_add.c";
+        cg->sources[ns++] = "aot_conv_add.c";
     }
     cg->n_files = nf;
     cg->files[nf] = NULL;

@@ -7,7 +7,6 @@
  * never exists in memory, and conv rows/columns the pool drops are never computed.
  * Bit-exact with mcb_conv2d_s8 followed by mcb_max_pool2d_s8: see docs/aot-kernels.md for why
  * the max can be taken before requantization. */
-#include "aot_add.h"
 #include "aot_simd.h"
 #include "mcb_aot.h"
 #include "mcb_fixedpoint.h"
@@ -84,10 +83,6 @@
 #endif
 #ifndef MCB_AOT_CONV_W8KW14
 #define MCB_AOT_CONV_W8KW14 1
-#endif
-/* ADD: some conv has an ADD fused (mcb_aot_conv_add_s8) */
-#ifndef MCB_AOT_CONV_ADD
-#define MCB_AOT_CONV_ADD 1
 #endif
 
 #if defined(__GNUC__)
@@ -792,32 +787,22 @@ AOT_INLINE int32_t requant_any(int32_t acc, int32_t m, int32_t s)
     return high_mul(mcb_shl_wrap(acc, (int)s), m);
 }
 
-/* Pixels of conv output buffered before the fused ADD runs over them (even). */
-#define AOT_ADD_PIXELS 8
-
-/* Conv + activation without pooling: conv pixels in raster order, two per step. With add
- * (mcb_aot_conv_add_s8) the conv bytes of AOT_ADD_PIXELS pixels go to a small buffer after
- * the scratch, then the ADD with the residual writes them to the output (which may be the
- * residual itself). Inlined into both entry points, so that the plain one (add NULL) keeps
- * its registers. */
-AOT_INLINE void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
-                           int32_t *scratch, const mcb_aot_add *add, const int8_t *residual)
+/* Conv + activation without pooling: conv pixels in raster order, two per step. */
+static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                       int32_t *scratch)
 {
     uint32_t *pair = (uint32_t *)scratch;
     int32_t *acc = (int32_t *)(pair + 2 * (size_t)c->kw);
     const int npix = c->out_h * c->out_w, out_c = c->out_c;
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
-    int8_t *const buf = (int8_t *)(acc + (size_t)c->n_blocks * AOT_ACC_STRIDE);
-    int tb = 0; /* the first pixel in buf */
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
         patch(c, input, t / c->out_w, t % c->out_w, pair);
         patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
         pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc, w8_mode(c));
-        int8_t *out0 = output + (size_t)t * out_c, *out1 = output + (size_t)t1 * out_c;
-        if (MCB_AOT_CONV_ADD && add)
-            out0 = buf + (size_t)(t - tb) * out_c, out1 = out0 + out_c;
+        int8_t *out0 = output + (size_t)t * out_c;
+        int8_t *out1 = output + (size_t)t1 * out_c;
         const int32_t *a = acc;
         for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK, a += AOT_ACC_STRIDE) {
             const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
@@ -826,12 +811,6 @@ AOT_INLINE void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *o
                 out0[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n], m, s) + off, lo, hi);
                 out1[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n + 3], m, s) + off, lo, hi);
             }
-        }
-        /* element-wise: each residual byte is read before its output byte is written */
-        if (MCB_AOT_CONV_ADD && add && (t + 2 - tb >= AOT_ADD_PIXELS || t + 2 >= npix)) {
-            aot_add_run(add, (size_t)(t1 + 1 - tb) * out_c, buf, residual + (size_t)tb * out_c,
-                        output + (size_t)tb * out_c);
-            tb = t + 2;
         }
     }
 }
@@ -842,22 +821,5 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool))
         conv_pool(c, input, output, scratch);
     else
-        conv_plain(c, input, output, scratch, NULL, NULL);
-}
-
-/* The conv's scratch and AOT_ADD_PIXELS pixels of conv bytes. */
-size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c)
-{
-    return mcb_aot_conv_scratch_bytes(c) + ((AOT_ADD_PIXELS * (size_t)c->out_c + 3) & ~(size_t)3);
-}
-
-void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
-                         const int8_t *residual, int8_t *output, int32_t *scratch)
-{
-#if MCB_AOT_CONV_ADD
-    conv_plain(c, input, output, scratch, add, residual);
-#else
-    (void)add, (void)residual; /* switched off: no layer calls this (see above) */
-    mcb_aot_conv_s8(c, input, output, scratch);
-#endif
+        conv_plain(c, input, output, scratch);
 }

@@ -133,12 +133,12 @@ void mcb_aot_add_s8(const mcb_aot_add *k, size_t n, const int8_t *input1, const 
                     int8_t *output);
 
 /* CONV_2D without pool (c->pool == 0) followed by ADD(conv output, residual), fused: the conv's
- * output never exists in memory (aot_conv.c, ADD by mcb_aot_add_s8 per pixel pair). add's
- * table1 is the conv output's, table2 the residual's (a graph ADD with the conv output second
- * is packed with its tables swapped: the sum is the same). residual has the conv output's
- * size; output may be residual (in place), not input. scratch:
- * mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned (the conv's and 8 pixels of conv
- * output). aot_conv.c includes aot_add.h. */
+ * output never exists in memory (aot_conv_add.c: the conv by bands of one or two output rows
+ * into a buffer, then the ADD of aot_add.h into the output). add's table1 is the conv output's,
+ * table2 the residual's (a graph ADD with the conv output second is packed with its tables
+ * swapped: the sum is the same). residual has the conv output's size; output may be residual
+ * (in place), not input. scratch: mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned (the
+ * conv's and one band). Needs aot_conv.c and aot_add.h. */
 size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c);
 void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
                          const int8_t *residual, int8_t *output, int32_t *scratch);
