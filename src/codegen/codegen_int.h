@@ -18,6 +18,7 @@ enum cg_kind {
     CG_SOFTMAX,    /* mcb_softmax_s8 */
     CG_AOT_DWCONV, /* mcb_aot_dw_s8 */
     CG_AOT_ADD,    /* mcb_aot_add_s8 */
+    CG_AOT_AVGPOOL, /* mcb_aot_avg_pool_s8 */
     CG_KINDS
 };
 
@@ -42,7 +43,10 @@ typedef struct {
     mcb_aot_fc_packed afc;
     mcb_aot_dw_packed adw;
     mcb_aot_add_packed aadd;
+    mcb_aot_avg_pool aavg;
     int8_t *owned_filter;  /* a depthwise conv of one input channel as a conv: its filter */
+    int add_fused;         /* CG_AOT_CONV with an ADD fused (ops[1]; in[1] the residual,
+                              aadd with table1 the conv output's): mcb_aot_conv_add_s8 */
 } cg_step;
 
 struct mcb_codegen {

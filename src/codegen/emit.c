@@ -30,6 +30,8 @@ const char *mcb_codegen_kernels_dir(void)
 /* A tensor's (or scratch buffer's) address as a C expression. */
 static void where(const mcb_codegen *cg, int t, char *buf, size_t n)
 {
+    while (cg->canon[t] != t) /* an alias (reshape, in-place output): the bytes it uses */
+        t = cg->canon[t];
     snprintf(buf, n, "(arena_bytes + %lld)", (long long)cg->offset[cg->buf_of[t]]);
 }
 
@@ -90,6 +92,11 @@ static int emit_data(FILE *f, const mcb_codegen *cg, int s)
     fprintf(f, "), %lld MACs */\n", (long long)st->macs);
     switch (st->kind) {
     case CG_AOT_CONV:
+        if (st->add_fused) {
+            snprintf(arr, sizeof arr, "%s_add", name);
+            if (mcb_aot_add_emit_c(f, arr, 1, &st->aadd.k))
+                return -1;
+        }
         return mcb_aot_conv_emit_c(f, name, 1, &st->aconv.k);
     case CG_AOT_FC:
         return mcb_aot_fc_emit_c(f, name, 1, &st->afc.k);
@@ -97,6 +104,8 @@ static int emit_data(FILE *f, const mcb_codegen *cg, int s)
         return mcb_aot_dw_emit_c(f, name, 1, &st->adw.k);
     case CG_AOT_ADD:
         return mcb_aot_add_emit_c(f, name, 1, &st->aadd.k);
+    case CG_AOT_AVGPOOL:
+        return mcb_aot_avg_pool_emit_c(f, name, 1, &st->aavg);
     case CG_REF_CONV:
     case CG_REF_DWCONV: {
         const mcb_conv_params *p = &st->conv;
@@ -183,8 +192,12 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
     fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_LAYER_BEGIN, %d);\n", s);
     switch (st->kind) {
     case CG_AOT_CONV:
-        fprintf(f, "    mcb_aot_conv_s8(&layer%d, %s, %s, arena_words + %lld);\n", s, in, out,
-                (long long)cg->offset[st->scratch_buf] / 4);
+        if (st->add_fused)
+            fprintf(f, "    mcb_aot_conv_add_s8(&layer%d, &layer%d_add, %s, %s, %s, arena_words + "
+                    "%lld);\n", s, s, in, in2, out, (long long)cg->offset[st->scratch_buf] / 4);
+        else
+            fprintf(f, "    mcb_aot_conv_s8(&layer%d, %s, %s, arena_words + %lld);\n", s, in,
+                    out, (long long)cg->offset[st->scratch_buf] / 4);
         break;
     case CG_AOT_FC:
         fprintf(f, "    mcb_aot_fc_s8(&layer%d, %s, %s);\n", s, in, out);
@@ -195,6 +208,9 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
     case CG_AOT_ADD:
         fprintf(f, "    mcb_aot_add_s8(&layer%d, %lld, %s, %s, %s);\n", s, (long long)st->elems,
                 in, in2, out);
+        break;
+    case CG_AOT_AVGPOOL:
+        fprintf(f, "    mcb_aot_avg_pool_s8(&layer%d, %s, %s);\n", s, in, out);
         break;
     case CG_REF_CONV:
     case CG_REF_DWCONV:
@@ -311,7 +327,8 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
     for (int s = 0; s < cg->n_steps; s++) {
         const int k = cg->steps[s].kind;
         const int is_aot =
-            k == CG_AOT_CONV || k == CG_AOT_FC || k == CG_AOT_DWCONV || k == CG_AOT_ADD;
+            k == CG_AOT_CONV || k == CG_AOT_FC || k == CG_AOT_DWCONV || k == CG_AOT_ADD ||
+            k == CG_AOT_AVGPOOL;
         aot |= is_aot;
         ref |= !is_aot;
     }

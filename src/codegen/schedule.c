@@ -22,7 +22,7 @@ const char *cg_kernel_name(int kind)
     static const char *const names[] = {
         "mcb_aot_conv_s8", "mcb_conv2d_s8",  "mcb_depthwise_conv2d_s8", "mcb_aot_fc_s8",
         "mcb_fully_connected_s8", "mcb_max_pool2d_s8", "mcb_avg_pool2d_s8", "mcb_add_s8",
-        "mcb_softmax_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8"};
+        "mcb_softmax_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8", "mcb_aot_avg_pool_s8"};
     return kind >= 0 && kind < CG_KINDS ? names[kind] : "?";
 }
 
@@ -259,6 +259,72 @@ static int canon(const mcb_codegen *cg, int t)
     return t;
 }
 
+/* The operator producing tensor t, or -1 (a graph input or a constant). */
+static int producer(const mcb_graph *g, int t)
+{
+    for (int i = 0; i < g->n_ops; i++)
+        for (int k = 0; k < g->ops[i].n_out; k++)
+            if (g->ops[i].out[k] == t)
+                return i;
+    return -1;
+}
+
+/* An ADD fused into the aot conv of step s (op oi, no pool): the ADD is the only reader of the
+ * conv output, which is not the graph output, and its other input (the residual) is ready
+ * (the graph input, or made by an operator already scheduled: the conv is the later of the
+ * two producers). The conv epilogue then adds the residual and requantizes as the ADD does,
+ * so the conv output never exists. The result overwrites the residual (in place, the ADD
+ * output an alias of the residual's bytes) when no later operator reads the residual, it is
+ * not the conv's input, nor the graph input or output. Returns 0 (fused or not), -1 on error. */
+static int fuse_add(mcb_codegen *cg, int oi, cg_step *s, char *done)
+{
+    const mcb_graph *g = cg->g;
+    const int t = g->ops[oi].out[0];
+    int a = -1;
+    if (s->kind != CG_AOT_CONV || s->aconv.k.pool || t == cg->out_t || is_graph_output(g, t) ||
+        readers(g, t, &a) != 1 || done[a])
+        return 0;
+    const mcb_op *add = &g->ops[a];
+    if (add->code != MCB_OP_ADD || add->n_in != 2 || add->n_out != 1 || add->in[0] == add->in[1])
+        return 0;
+    const int second = add->in[1] == t, r = add->in[second ? 0 : 1];
+    if (r < 0 || T(cg, r)->data || mcb_tensor_elems(T(cg, r)) != mcb_tensor_elems(T(cg, t)))
+        return 0;
+    const int pr = producer(g, r);
+    if (pr >= 0 && pr > oi && !done[pr])
+        return 0; /* the residual comes later: the ADD goes with its producer, if a conv */
+    char why[256];
+    if (mcb_int8_add_params(g, add, &s->add, why, sizeof why))
+        return problem(cg, a, "%s", why);
+    const int q = mcb_err_quiet(1);
+    const int rc = mcb_aot_add_pack("ADD", &s->add, &s->aadd);
+    mcb_err_quiet(q);
+    if (rc != 0)
+        return 0;
+    if (second) { /* table1 is the conv output's */
+        int32_t *x = s->aadd.table1;
+        s->aadd.table1 = s->aadd.table2, s->aadd.table2 = x;
+        s->aadd.k.table1 = s->aadd.table1, s->aadd.k.table2 = s->aadd.table2;
+    }
+    s->add_fused = 1;
+    s->ops[s->n_ops++] = a;
+    s->in[1] = canon(cg, r);
+    s->n_in = 2;
+    s->out = add->out[0];
+    s->elems = mcb_tensor_elems(T(cg, t));
+    done[a] = 1;
+    const int res = s->in[1];
+    int in_place = res != s->in[0] && res != canon(cg, cg->in_t) && r != cg->out_t &&
+                   !is_graph_output(g, r);
+    for (int j = oi + 1; j < g->n_ops && in_place; j++)
+        for (int k = 0; j != a && k < g->ops[j].n_in; k++)
+            if (g->ops[j].in[k] >= 0 && canon(cg, g->ops[j].in[k]) == res)
+                in_place = 0;
+    if (in_place)
+        cg->canon[add->out[0]] = res;
+    return 0;
+}
+
 static int build_steps(mcb_codegen *cg)
 {
     const mcb_graph *g = cg->g;
@@ -294,6 +360,8 @@ static int build_steps(mcb_codegen *cg)
                 s->ops[s->n_ops++] = pool;
                 s->out = g->ops[pool].out[0];
                 done[pool] = 1;
+            } else if (rc == 0) {
+                rc = fuse_add(cg, i, s, done);
             }
             break;
         }
@@ -317,6 +385,12 @@ static int build_steps(mcb_codegen *cg)
         case MCB_OP_AVERAGE_POOL_2D:
             s->kind = op->code == MCB_OP_MAX_POOL_2D ? CG_MAXPOOL : CG_AVGPOOL;
             rc = pool_params(cg, i, &s->pool);
+            if (rc == 0 && s->kind == CG_AVGPOOL) {
+                const int q = mcb_err_quiet(1);
+                if (mcb_aot_avg_pool_pack("AVERAGE_POOL_2D", &s->pool, &s->aavg) == 0)
+                    s->kind = CG_AOT_AVGPOOL;
+                mcb_err_quiet(q);
+            }
             break;
         case MCB_OP_RESHAPE:
             cg->canon[op->out[0]] = s->in[0]; /* in place: the same bytes, a new shape */
@@ -375,12 +449,13 @@ static int plan(mcb_codegen *cg)
         first[t] = last[t] = cg->buf_of[t] = -1;
     for (int s = 0; s < cg->n_steps; s++) {
         const cg_step *st = &cg->steps[s];
+        const int o = canon(cg, st->out); /* an in-place output: its input's bytes */
         for (int k = 0; k < st->n_in; k++)
             last[st->in[k]] = s;
-        if (first[st->out] < 0)
-            first[st->out] = s;
-        if (last[st->out] < s)
-            last[st->out] = s;
+        if (first[o] < 0)
+            first[o] = s;
+        if (last[o] < s)
+            last[o] = s;
     }
     /* The input and output live in the arena too (mcb_model_input/output): the input from
      * before step 0, the output until after the last step. */
@@ -402,7 +477,9 @@ static int plan(mcb_codegen *cg)
     for (int s = 0; s < cg->n_steps; s++) {
         cg_step *st = &cg->steps[s];
         if (st->kind == CG_AOT_CONV) {
-            bufs[nb] = (mcb_plan_buf){(int64_t)mcb_aot_conv_scratch_bytes(&st->aconv.k), s, s, 0};
+            const size_t sb = st->add_fused ? mcb_aot_conv_add_scratch_bytes(&st->aconv.k)
+                                            : mcb_aot_conv_scratch_bytes(&st->aconv.k);
+            bufs[nb] = (mcb_plan_buf){(int64_t)sb, s, s, 0};
             st->scratch_buf = nb++;
         }
     }
@@ -428,7 +505,8 @@ static int plan(mcb_codegen *cg)
                 strcat(l->op, "+");
             strncat(l->op, mcb_op_name(g->ops[st->ops[k]].code), 20);
         }
-        snprintf(l->kernel, sizeof l->kernel, "%s", cg_kernel_name(st->kind));
+        snprintf(l->kernel, sizeof l->kernel, "%s",
+                 st->add_fused ? "mcb_aot_conv_add_s8" : cg_kernel_name(st->kind));
         l->macs = st->macs;
         l->scratch_bytes = st->scratch_buf >= 0 ? bufs[st->scratch_buf].size : 0;
         for (int b = 0; b < nb; b++)
@@ -452,6 +530,8 @@ static void weight_bytes(mcb_codegen *cg)
         case CG_AOT_CONV:
             cg->weight_bytes += (int64_t)mcb_aot_conv_flash_bytes(&st->aconv.k);
             cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
+            if (st->add_fused)
+                cg->weight_bytes += 2 * 256 * 4; /* the ADD's two input tables */
             break;
         case CG_AOT_DWCONV:
             cg->weight_bytes += (int64_t)mcb_aot_dw_flash_bytes(&st->adw.k);
@@ -483,19 +563,25 @@ static void weight_bytes(mcb_codegen *cg)
 static void file_lists(mcb_codegen *cg)
 {
     int need[CG_KINDS] = {0};
-    for (int s = 0; s < cg->n_steps; s++)
+    int fused_add = 0;
+    for (int s = 0; s < cg->n_steps; s++) {
         need[cg->steps[s].kind] = 1;
+        fused_add |= cg->steps[s].add_fused;
+    }
     int nf = 0, ns = 0;
     cg->files[nf++] = "mcb_kernels.h";
     cg->files[nf++] = "mcb_fixedpoint.h";
     cg->sources[ns++] = "model.c";
-    if (need[CG_AOT_CONV] || need[CG_AOT_FC] || need[CG_AOT_DWCONV] || need[CG_AOT_ADD]) {
+    if (need[CG_AOT_CONV] || need[CG_AOT_FC] || need[CG_AOT_DWCONV] || need[CG_AOT_ADD] ||
+        need[CG_AOT_AVGPOOL]) {
         cg->files[nf++] = "aot/mcb_aot.h";
         cg->files[nf++] = "aot/aot_simd.h";
+        cg->files[nf++] = "aot/aot_add.h";
     }
     static const struct { int kind; const char *file; } src[] = {
         {CG_AOT_CONV, "aot/aot_conv.c"}, {CG_AOT_FC, "aot/aot_fc.c"},
         {CG_AOT_DWCONV, "aot/aot_dw.c"}, {CG_AOT_ADD, "aot/aot_add.c"},
+        {CG_AOT_AVGPOOL, "aot/aot_pool.c"},
         {CG_REF_CONV, "conv.c"},         {CG_REF_FC, "fully_connected.c"},
         {CG_MAXPOOL, "pool.c"},          {CG_ADD, "add.c"},
         {CG_SOFTMAX, "softmax.c"},
@@ -511,6 +597,10 @@ static void file_lists(mcb_codegen *cg)
             const char *base = strrchr(src[k].file, '/');
             cg->sources[ns++] = base ? base + 1 : src[k].file;
         }
+    }
+    if (fused_add) {
+        cg->files[nf++] = "aot/aot_conv_add.c";
+        cg->sources[ns++] = "aot_conv_add.c";
     }
     cg->n_files = nf;
     cg->files[nf] = NULL;

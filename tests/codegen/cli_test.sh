@@ -70,6 +70,15 @@ cmp -s "$tmp/p.json" "$tmp/p2.json" || fail "profile --json is not deterministic
 "$mcb" profile "$tmp/wrap.tflite" --images 2 --json > "$tmp/w.json" || fail "profile of a wrapped model"
 grep -q '"outputs_match": true' "$tmp/w.json" || fail "wrapped model: outputs differ"
 
+# ADD fused into convs (in place and not; activations all of int8 and narrower: both assembly
+# loops of the ADD), the ADD kernel and the average pool, bit-exact on the target
+"$gen_model" residual 7 "$tmp/res.tflite" || fail "cgt_family_model residual"
+"$mcb" profile "$tmp/res.tflite" --input random --images 2 --json > "$tmp/r.json" \
+  || fail "profile of the residual graph"
+grep -q '"outputs_match": true' "$tmp/r.json" || fail "residual graph: outputs differ"
+[[ $(grep -o '"op": "CONV_2D+ADD"' "$tmp/r.json" | wc -l) == 3 ]] \
+  || fail "residual graph: 3 convs with an ADD fused expected"
+
 # a kernel that differs on the target: the FC kernel copied into the library is made to
 # overwrite its last output; profile must fail and name the layer
 cp -r "$src/src/kernels" "$tmp/kernels"

@@ -243,6 +243,46 @@ int cgt_mixed_graph(unsigned seed, mcb_graph *g)
     return 0;
 }
 
+/* ADD(x, y) with a fused activation: output scale above both inputs', zero point zp. */
+static int add(mcb_graph *g, const char *name, int x, int y, int act, int zp)
+{
+    const mcb_tensor *xt = &g->tensors[x];
+    const int32_t shape[4] = {1, xt->shape[1], xt->shape[2], xt->shape[3]};
+    const float sx = xt->scale[0], sy = g->tensors[y].scale[0];
+    const int t = act_tensor(g, name, 4, shape, (float)((sx > sy ? sx : sy) * (1.2 + unif())),
+                             zp);
+    const int in[2] = {x, y};
+    if (t < 0 || op(g, MCB_OP_ADD, 2, in, t, act) < 0)
+        return -1;
+    return t;
+}
+
+int cgt_residual_graph(unsigned seed, mcb_graph *g)
+{
+    rng_state = seed;
+    mcb_graph_init(g);
+    float s;
+    int x = input(g, 9, 11, 3);
+    int a = x < 0 ? -1 : conv(g, "a", x, 8, 3, MCB_PAD_SAME, MCB_ACT_RELU, 0, &s);
+    int b = a < 0 ? -1 : conv(g, "b", a, 8, 3, MCB_PAD_SAME, MCB_ACT_RELU, 0, &s);
+    int c = b < 0 ? -1 : conv(g, "c", b, 8, 3, MCB_PAD_SAME, MCB_ACT_NONE, 0, &s);
+    int s1 = c < 0 ? -1 : add(g, "add1", a, c, MCB_ACT_RELU, -128);
+    int e = s1 < 0 ? -1 : conv(g, "e", s1, 8, 3, MCB_PAD_SAME, MCB_ACT_NONE, 0, &s);
+    int f = e < 0 ? -1 : conv(g, "f", s1, 8, 1, MCB_PAD_VALID, MCB_ACT_NONE, 0, &s);
+    int s2 = f < 0 ? -1 : add(g, "add2", f, e, MCB_ACT_RELU, -90);
+    int h = s2 < 0 ? -1 : conv(g, "h", s2, 8, 3, MCB_PAD_SAME, MCB_ACT_RELU, 0, &s);
+    int s3 = h < 0 ? -1 : add(g, "add3", s2, h, MCB_ACT_NONE, 5);
+    int s4 = s3 < 0 ? -1 : add(g, "add4", s3, s3, MCB_ACT_RELU, -128);
+    int t = s4 < 0 ? -1 : pool(g, "avg", s4, MCB_OP_AVERAGE_POOL_2D, 3, 2);
+    t = t < 0 ? -1 : reshape(g, "flat", t);
+    t = t < 0 ? -1 : dense(g, "fc", t, 5, 1);
+    if (t < 0)
+        return -1;
+    g->n_out = 1;
+    g->out[0] = t;
+    return 0;
+}
+
 int cgt_wrap_float_io(mcb_graph *g)
 {
     const int in8 = g->in[0], out8 = g->out[0];

@@ -15,6 +15,14 @@ int cgt_family_graph(const mcb_family_net *n, unsigned seed, mcb_graph *g);
  * Reshape -> FullyConnected (per-channel) -> Reshape as the graph output (a copy). */
 int cgt_mixed_graph(unsigned seed, mcb_graph *g);
 
+/* 9x11x3 input, ResNet-like: a = Conv3x3 SAME ReLU, b = Conv(a), c = Conv(b) (no act),
+ * ADD(a, c) ReLU (fused into c, in place over a; the conv output second), e = Conv3x3(add1),
+ * f = Conv1x1(add1), ADD(f, e) (fused into f, in place over e; the conv output first),
+ * h = Conv3x3(add2), ADD(add2, h) (fused into h, not in place: add2 is h's input), ADD of
+ * that with itself (the ADD kernel) -> AveragePool 3x3 stride 2 -> Reshape -> FullyConnected.
+ * The ADDs' activations: ReLU with zero point -128 (all of int8), ReLU with -90, none. */
+int cgt_residual_graph(unsigned seed, mcb_graph *g);
+
 /* Wraps g's int8 input and output as a converter-made model does: a float32 input read by a
  * QUANTIZE (the first operator), a DEQUANTIZE to a float32 output (the last). 0 or -1. */
 int cgt_wrap_float_io(mcb_graph *g);

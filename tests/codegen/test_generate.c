@@ -225,6 +225,45 @@ static void check_graph(const mcb_graph *g, const char *name, unsigned seed)
     mcb_codegen_free(cg);
 }
 
+/* ADD fused into the conv that makes one of its inputs (mcb_aot_conv_add_s8): which conv, the
+ * output written over the residual where nothing later reads it (the fused layer's live bytes
+ * count one buffer for both), not over the conv's own input, bit-exact. */
+static void check_residual(void)
+{
+    mcb_graph g;
+    CHECK(cgt_residual_graph(7, &g) == 0);
+    mcb_codegen *cg = mcb_codegen_analyse(&g, "residual");
+    const mcb_codegen_layer *l = NULL;
+    const char *want[] = {"mcb_aot_conv_s8",     "mcb_aot_conv_s8", "mcb_aot_conv_add_s8",
+                          "mcb_aot_conv_s8",     "mcb_aot_conv_add_s8", "mcb_aot_conv_add_s8",
+                          "mcb_aot_add_s8",      "mcb_aot_avg_pool_s8", "mcb_aot_fc_s8"};
+    const char *ops[] = {"CONV_2D",     "CONV_2D",         "CONV_2D+ADD",
+                         "CONV_2D",     "CONV_2D+ADD",     "CONV_2D+ADD",
+                         "ADD",         "AVERAGE_POOL_2D", "FULLY_CONNECTED"};
+    const int n = cg ? mcb_codegen_layers(cg, &l) : 0;
+    CHECK_EQ_INT(n, 9);
+    for (int i = 0; l && i < n && i < 9; i++) {
+        if (strcmp(l[i].kernel, want[i]) || strcmp(l[i].op, ops[i]))
+            fprintf(stderr, "residual: layer %d is %s on %s, want %s on %s\n", i, l[i].op,
+                    l[i].kernel, ops[i], want[i]);
+        CHECK(!strcmp(l[i].kernel, want[i]) && !strcmp(l[i].op, ops[i]));
+    }
+    if (n == 9) {
+        const int64_t act = 9 * 11 * 8; /* every activation tensor */
+        /* c + ADD in place: b (input) and a (residual, then the sum) */
+        CHECK_EQ_INT(l[2].live_bytes, 2 * act + l[2].scratch_bytes);
+        /* f + ADD: add1 (input), e (residual, then the sum) */
+        CHECK_EQ_INT(l[4].live_bytes, 2 * act + l[4].scratch_bytes);
+        /* h + ADD: add2 is both h's input and the residual, the sum needs its own bytes */
+        CHECK_EQ_INT(l[5].live_bytes, 2 * act + l[5].scratch_bytes);
+        /* the layer's traced output is the ADD's tensor (what the executor computes) */
+        CHECK_EQ_INT(mcb_codegen_layer_tensor(cg, 2), g.ops[3].out[0]);
+    }
+    mcb_codegen_free(cg);
+    check_graph(&g, "residual", 11);
+    mcb_graph_free(&g);
+}
+
 /* 1 if the copy of kernel file `file` in the last generated library (work/lib) contains text. */
 static int lib_file_has(const char *file, const char *text)
 {
@@ -438,12 +477,12 @@ int main(int argc, char **argv)
     }
     CHECK(cgt_mixed_graph(5, &g) == 0);
     {
-        /* the paths this graph is for: unpooled aot conv, the aot depthwise and ADD kernels,
-         * reference pools, a reshape into the graph output (an alias) */
+        /* the paths this graph is for: unpooled aot conv, the aot depthwise, ADD and average
+         * pool kernels, the reference max pool, a reshape into the graph output (an alias) */
         mcb_codegen *cg = mcb_codegen_analyse(&g, "mixed");
         const mcb_codegen_layer *l = NULL;
         const char *want[] = {"mcb_aot_conv_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8",
-                              "mcb_avg_pool2d_s8", "mcb_max_pool2d_s8", "mcb_aot_fc_s8"};
+                              "mcb_aot_avg_pool_s8", "mcb_max_pool2d_s8", "mcb_aot_fc_s8"};
         CHECK(cg && mcb_codegen_layers(cg, &l) == 6);
         for (int i = 0; cg && l && i < 6; i++)
             CHECK(!strcmp(l[i].kernel, want[i]));
@@ -456,6 +495,7 @@ int main(int argc, char **argv)
     CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PADDED 0\n"));
     mcb_graph_free(&g);
 
+    check_residual();
     check_wrapped();
     check_switches();
     refusals(argv[1]);

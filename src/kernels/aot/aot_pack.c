@@ -495,14 +495,27 @@ int mcb_aot_add_pack(const char *what, const mcb_add_params *p, mcb_aot_add_pack
         mcb_aot_add_free(out);
         return -1;
     }
-    for (int u = 0; u < 256; u++) { /* index: the byte as uint8; value: as int8 */
+    /* index: the byte as uint8; value: twice the input's term (mcb_aot.h), which needs the
+     * largest sum of terms below 2^30 (TFLite's left shift of 20 keeps it below 2^29) */
+    int64_t big1 = 0, big2 = 0;
+    for (int u = 0; u < 256; u++) {
         const int32_t x = (int32_t)(int8_t)(uint8_t)u;
-        out->table1[u] = mcb_mbqm_smaller_than_one_exp(
+        const int32_t a = mcb_mbqm_smaller_than_one_exp(
             mcb_shl_wrap(p->input1_offset + x, p->left_shift), p->input1_multiplier,
             p->input1_shift);
-        out->table2[u] = mcb_mbqm_smaller_than_one_exp(
+        const int32_t b = mcb_mbqm_smaller_than_one_exp(
             mcb_shl_wrap(p->input2_offset + x, p->left_shift), p->input2_multiplier,
             p->input2_shift);
+        big1 = llabs((long long)a) > big1 ? llabs((long long)a) : big1;
+        big2 = llabs((long long)b) > big2 ? llabs((long long)b) : big2;
+        out->table1[u] = (int32_t)((uint32_t)a << 1);
+        out->table2[u] = (int32_t)((uint32_t)b << 1);
+    }
+    if (big1 + big2 >= (1LL << 30)) {
+        mcb_error("%s: ADD input terms too large for the aot kernel (left shift %d)", what,
+                  p->left_shift);
+        mcb_aot_add_free(out);
+        return -1;
     }
     mcb_aot_add *k = &out->k;
     k->table1 = out->table1, k->table2 = out->table2;

@@ -121,13 +121,40 @@ void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output);
  * rescale to the common scale) a function of its 256 possible values, tabulated at pack time;
  * per element two table loads, one add and the output requantization. */
 typedef struct {
-    const int32_t *table1, *table2; /* 256 each, indexed by the input byte as uint8 */
+    const int32_t *table1, *table2; /* 256 each, indexed by the input byte as uint8: twice the
+                                       input's term (|sum of terms| < 2^30, the pack checks) */
     int32_t multiplier;             /* output multiplier, >= 0 */
     int32_t right_shift;            /* -output shift, >= 0 */
     int32_t output_offset, act_min, act_max;
 } mcb_aot_add;
 
+/* output may be input1 or input2 (in place): each element is read before it is written. */
 void mcb_aot_add_s8(const mcb_aot_add *k, size_t n, const int8_t *input1, const int8_t *input2,
                     int8_t *output);
+
+/* CONV_2D without pool (c->pool == 0) followed by ADD(conv output, residual), fused: the conv's
+ * output never exists in memory (aot_conv_add.c: the conv by bands of one or two output rows
+ * into a buffer, then the ADD of aot_add.h into the output). add's table1 is the conv output's,
+ * table2 the residual's (a graph ADD with the conv output second is packed with its tables
+ * swapped: the sum is the same). residual has the conv output's size; output may be residual
+ * (in place), not input. scratch: mcb_aot_conv_add_scratch_bytes(c) bytes, 4-byte aligned (the
+ * conv's and one band). Needs aot_conv.c and aot_add.h. */
+size_t mcb_aot_conv_add_scratch_bytes(const mcb_aot_conv *c);
+void mcb_aot_conv_add_s8(const mcb_aot_conv *c, const mcb_aot_add *add, const int8_t *input,
+                         const int8_t *residual, int8_t *output, int32_t *scratch);
+
+/* AVERAGE_POOL_2D int8, batch 1 (aot_pool.c): input NHWC [in_h][in_w][depth], output
+ * [out_h][out_w][depth]; each window clipped to the input (padding not counted) holds at least
+ * one and at most 256 values (mcb_aot_avg_pool_pack checks). */
+typedef struct {
+    int in_h, in_w, depth;
+    int out_h, out_w;
+    int filter_h, filter_w;
+    int stride_h, stride_w;
+    int pad_h, pad_w;
+    int32_t act_min, act_max;
+} mcb_aot_avg_pool;
+
+void mcb_aot_avg_pool_s8(const mcb_aot_avg_pool *p, const int8_t *input, int8_t *output);
 
 #endif

@@ -78,4 +78,9 @@ size_t mcb_aot_fc_flash_bytes(const mcb_aot_fc *k);
 int mcb_aot_conv_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_conv *k);
 int mcb_aot_fc_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_fc *k);
 
+/* AVERAGE_POOL_2D with batches 1 (aot_pool_pack.c): refuses a window of more than 256 values
+ * (the kernel's 16-bit lanes) or one with no value inside the input. */
+int mcb_aot_avg_pool_pack(const char *what, const mcb_pool_params *p, mcb_aot_avg_pool *out);
+int mcb_aot_avg_pool_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_avg_pool *k);
+
 #endif
