@@ -80,6 +80,9 @@ typedef struct {
 } conv_case;
 
 /* Runs one conv case; returns the number of mismatching bytes (or -1 if packing failed). */
+/* Packed convs that took the one-input-channel path (conv_c1). */
+static int c1_cases;
+
 static long run_conv(const conv_case *cc)
 {
     mcb_conv_params p;
@@ -156,6 +159,7 @@ static long run_conv(const conv_case *cc)
         }
         if (w8 && p.filter_offset == 0 && !pk.k.int8w)
             bad++; /* int8 storage must be taken whenever the weights fit */
+        c1_cases += mcb_aot_conv_c1_ok(&pk.k);
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
         /* scratch filled with garbage: pad values must not matter */
@@ -411,6 +415,9 @@ int main(void)
         {28, 28, 1, 16, 3, 3, 1, 0, 1, 0},  {32, 32, 3, 16, 3, 3, 1, 0, 1, 0},
         {13, 13, 16, 16, 3, 3, 1, 0, 1, 0}, {15, 15, 32, 32, 3, 3, 1, 0, 1, 0},
         {13, 13, 64, 8, 3, 3, 1, 0, 1, 0},  {28, 28, 1, 5, 3, 3, 1, 0, 1, 1},
+        /* conv_c1's shapes: odd sizes (the last row / column the pool drops), 2 x 2 windows */
+        {27, 29, 1, 7, 3, 3, 1, 0, 1, 0},   {9, 6, 1, 4, 3, 3, 1, 0, 1, 0},
+        {4, 4, 1, 3, 3, 3, 1, 0, 1, 0},     {7, 12, 1, 2, 3, 3, 1, 0, 1, 0},
     };
     for (size_t i = 0; i < sizeof family / sizeof family[0]; i++, cases++)
         bad += run_conv(&family[i]) != 0;
@@ -458,6 +465,7 @@ int main(void)
         bad += r != 0;
     }
     CHECK_EQ_INT(bad, 0);
+    CHECK(c1_cases >= 8); /* both weight storages of the 5 conv_c1 shapes above, at least */
     printf("%d cases, %ld with a mismatch\n", cases, bad);
     test_refusals();
     test_emit();

@@ -827,110 +827,109 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
  * A pooled 3x3 stride-1 conv of one input channel has only 9 MACs per conv pixel, so the
  * patch-based path above spends most of its time building patches and on the per-block
  * overhead. Here the filter of one output channel lives in 5 registers and the kernel sweeps
- * the pool windows of the image straight from the int8 input. For a window (conv pixels
- * (0,0), (0,1), (1,0), (1,1) = A, B, C, D) input row r (r = 0..3) is one word x0..x3 (unaligned
- * LDR), widened to lo = (x0, x2) and hi = (x1, x3) with SXTB16 / SXTB16 ROR 8; with filter
- * row f = (w0, w1, w2) held as Wf = (w0, w2) and w1 in a half of V01 = (w1 of row 0, w1 of row
- * 1) or V2 = (w1 of row 2, 0):
+ * the pool windows of the image straight from the int8 input, down each column of windows.
+ * For a window (conv pixels (0,0), (0,1), (1,0), (1,1) = A, B, C, D) input row r (r = 0..3) is
+ * one word x0..x3 (unaligned LDR), widened to lo = (x0, x2) and hi = (x1, x3) with SXTB16 /
+ * SXTB16 ROR 8; with filter row f = (w0, w1, w2) held as Wf = (w0, w2) and w1 in a half of
+ * V01 = (w1 of row 0, w1 of row 1) or V2 = (w1 of row 2, 0), the inner loop is
  *     A += SMLAD(lo, Wf) + SMLA<B><h>(hi, V)      (x0 w0 + x2 w2, x1 w1)
  *     B += SMLAD(hi, Wf) + SMLA<T><h>(lo, V)      (x1 w0 + x3 w2, x2 w1)
- * rows 0-2 feed A and B (filter rows 0-2), rows 1-3 feed C and D: 4 loads, 8 SXTB16 and 24
+ * rows 0-2 feed A and B (filter rows 0-2), rows 1-3 feed C and D (filter rows 0-2): 24
  * multiplies per window (36 MACs), the first product of each pixel a SMUAD (no bias: it is
- * added after the max). Then the max of the 4 (3 x cmp/it/mov) is stored: about 52 cycles per
- * window with two windows per loop step. Registers: 5 weights, 4 accumulators, lo, hi, the
- * input pointer, the row stride and the output pointer = 14; the end pointer stays in memory.
- * A second loop requantizes one pooled row of a channel: 2 x (max + bias) is one ADD with a
- * shifted operand, floor((x m + 2^30) / 2^31) = SMMULR(2x, m) exactly when 2x fits int32 (the
- * predicate's bias bound: |x| <= 2^29 + 9 x 2^22), then the rounding shift of
- * pool_epilogue_monotonic, the zero point, the clamp and a byte store with the channel stride. */
+ * added after the max). Row 3 of a window is row 1 of the next one down, so it stays widened
+ * in lo/hi: 3 loads and 6 SXTB16 per window. Then the max of the 4 (3 x cmp/it/mov) is
+ * stored: 45 cycles per window, 48 with the loop (two windows per step). Registers: 5
+ * weights, 4 accumulators, lo, hi, the input pointer, the row stride and the output pointer
+ * = 14; the end pointer stays in memory. A second loop requantizes one column of a channel:
+ * 2 x (max + bias) is one ADD with a shifted operand, floor((x m + 2^30) / 2^31) =
+ * SMMULR(2x, m) exactly when 2x fits int32 (the predicate's bias bound: |x| <= 2^29 + 9 x
+ * 2^22), then the rounding shift of pool_epilogue_monotonic, with its last halving, the zero
+ * point and the clamp in one SSAT #8 of (y + 2 off + 1) ASR 1; a byte store with the row
+ * stride. About 11 cycles per output. */
 #if defined(AOT_GROUP)
-#define AOT_C1_ROWS(W0, W1, W2, V01, V2)                                                       \
+/* x, y hold row 1 of the window (widened); p points at its row 0 and moves 2 rows down */
+#define AOT_C1_WINDOW                                                                          \
+    "smuad %[A], %[x], %[W1]\n\t"                                                              \
+    "smlabt %[A], %[y], %[V01], %[A]\n\t"                                                      \
+    "smuad %[B], %[y], %[W1]\n\t"                                                              \
+    "smlatt %[B], %[x], %[V01], %[B]\n\t"                                                      \
+    "smuad %[C], %[x], %[W0]\n\t"                                                              \
+    "smlabb %[C], %[y], %[V01], %[C]\n\t"                                                      \
+    "smuad %[D], %[y], %[W0]\n\t"                                                              \
+    "smlatb %[D], %[x], %[V01], %[D]\n\t"                                                      \
     "ldr %[x], [%[p]]\n\t"                                                                     \
     "sxtb16 %[y], %[x], ror #8\n\t"                                                            \
     "sxtb16 %[x], %[x]\n\t"                                                                    \
-    "smuad %[A], %[x], %[" W0 "]\n\t"                                                          \
-    "smlabb %[A], %[y], %[" V01 "], %[A]\n\t"                                                  \
-    "smuad %[B], %[y], %[" W0 "]\n\t"                                                          \
-    "smlatb %[B], %[x], %[" V01 "], %[B]\n\t"                                                  \
-    "ldr %[x], [%[p], %[R]]\n\t"                                                               \
-    "sxtb16 %[y], %[x], ror #8\n\t"                                                            \
-    "sxtb16 %[x], %[x]\n\t"                                                                    \
-    "smlad %[A], %[x], %[" W1 "], %[A]\n\t"                                                    \
-    "smlabt %[A], %[y], %[" V01 "], %[A]\n\t"                                                  \
-    "smlad %[B], %[y], %[" W1 "], %[B]\n\t"                                                    \
-    "smlatt %[B], %[x], %[" V01 "], %[B]\n\t"                                                  \
-    "smuad %[C], %[x], %[" W0 "]\n\t"                                                          \
-    "smlabb %[C], %[y], %[" V01 "], %[C]\n\t"                                                  \
-    "smuad %[D], %[y], %[" W0 "]\n\t"                                                          \
-    "smlatb %[D], %[x], %[" V01 "], %[D]\n\t"                                                  \
+    "smlad %[A], %[x], %[W0], %[A]\n\t"                                                        \
+    "smlabb %[A], %[y], %[V01], %[A]\n\t"                                                      \
+    "smlad %[B], %[y], %[W0], %[B]\n\t"                                                        \
+    "smlatb %[B], %[x], %[V01], %[B]\n\t"                                                      \
     "ldr %[x], [%[p], %[R], lsl #1]\n\t"                                                       \
     "add %[p], %[p], %[R]\n\t"                                                                 \
     "sxtb16 %[y], %[x], ror #8\n\t"                                                            \
     "sxtb16 %[x], %[x]\n\t"                                                                    \
-    "smlad %[A], %[x], %[" W2 "], %[A]\n\t"                                                    \
-    "smlabb %[A], %[y], %[" V2 "], %[A]\n\t"                                                   \
-    "smlad %[B], %[y], %[" W2 "], %[B]\n\t"                                                    \
-    "smlatb %[B], %[x], %[" V2 "], %[B]\n\t"                                                   \
-    "smlad %[C], %[x], %[" W1 "], %[C]\n\t"                                                    \
-    "smlabt %[C], %[y], %[" V01 "], %[C]\n\t"                                                  \
-    "smlad %[D], %[y], %[" W1 "], %[D]\n\t"                                                    \
-    "smlatt %[D], %[x], %[" V01 "], %[D]\n\t"                                                  \
+    "smlad %[A], %[x], %[W2], %[A]\n\t"                                                        \
+    "smlabb %[A], %[y], %[V2], %[A]\n\t"                                                       \
+    "smlad %[B], %[y], %[W2], %[B]\n\t"                                                        \
+    "smlatb %[B], %[x], %[V2], %[B]\n\t"                                                       \
+    "smlad %[C], %[x], %[W1], %[C]\n\t"                                                        \
+    "smlabt %[C], %[y], %[V01], %[C]\n\t"                                                      \
+    "smlad %[D], %[y], %[W1], %[D]\n\t"                                                        \
+    "smlatt %[D], %[x], %[V01], %[D]\n\t"                                                      \
     "ldr %[x], [%[p], %[R], lsl #1]\n\t"                                                       \
-    "sub %[p], %[p], %[R]\n\t"                                                                 \
+    "add %[p], %[p], %[R]\n\t"                                                                 \
     "sxtb16 %[y], %[x], ror #8\n\t"                                                            \
     "sxtb16 %[x], %[x]\n\t"                                                                    \
-    "smlad %[C], %[x], %[" W2 "], %[C]\n\t"                                                    \
-    "smlabb %[C], %[y], %[" V2 "], %[C]\n\t"                                                   \
-    "smlad %[D], %[y], %[" W2 "], %[D]\n\t"                                                    \
-    "smlatb %[D], %[x], %[" V2 "], %[D]\n\t"                                                   \
-    "add %[p], %[p], #2\n\t"                                                                   \
+    "smlad %[C], %[x], %[W2], %[C]\n\t"                                                        \
+    "smlabb %[C], %[y], %[V2], %[C]\n\t"                                                       \
+    "smlad %[D], %[y], %[W2], %[D]\n\t"                                                        \
+    "smlatb %[D], %[x], %[V2], %[D]\n\t"                                                       \
     "cmp %[A], %[B]\n\tit lt\n\tmovlt %[A], %[B]\n\t"                                          \
     "cmp %[C], %[D]\n\tit lt\n\tmovlt %[C], %[D]\n\t"                                          \
     "cmp %[A], %[C]\n\tit lt\n\tmovlt %[A], %[C]\n\t"                                          \
     "str %[A], [%[o]], #4\n\t"
 #define AOT_C1_OUTS                                                                            \
-    [A] "=&r"(A), [B] "=&r"(B), [C] "=&r"(C), [D] "=&r"(D), [x] "=&r"(x), [y] "=&r"(y),       \
+    [A] "=&r"(A), [B] "=&r"(B), [C] "=&r"(C), [D] "=&r"(D), [x] "+r"(x), [y] "+r"(y),         \
         [p] "+r"(q), [o] "+r"(o)
 #define AOT_C1_INS                                                                             \
     [W0] "r"(W0), [W1] "r"(W1), [W2] "r"(W2), [V01] "r"(V01), [V2] "r"(V2), [R] "r"(row)
 #endif
 
-/* The max of the 4 accumulators (no bias) of every pool window of one channel, o[py*n + px]:
- * window (py, px) has its top-left input byte at p + 2 py row + 2 px. */
+/* The max of the 4 accumulators (no bias) of every pool window of one channel, column by
+ * column: o[px*rows + py] for window (py, px), whose top-left input byte is
+ * p + 2 py row + 2 px. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void c1_plane(const int8_t *p, int row, int n, int rows, const uint32_t *wr, int32_t *o)
+static void c1_plane(const int8_t *p, int row, int cols, int rows, const uint32_t *wr,
+                     int32_t *o)
 {
 #if defined(AOT_GROUP)
-    for (int py = 0; py < rows; py++, p += 2 * (size_t)row) {
+    for (int px = 0; px < cols; px++, p += 2) {
         const uint32_t W0 = wr[0], W1 = wr[1], W2 = wr[2], V01 = wr[3], V2 = wr[4];
         const int8_t *q = p;
         int32_t A, B, C, D;
-        uint32_t x, y;
-        if (n >= 2) {
-            const int32_t *const end = o + (n & ~1);
-            __asm__ volatile("1:\n\t" AOT_C1_ROWS("W0", "W1", "W2", "V01", "V2")
-                                 AOT_C1_ROWS("W0", "W1", "W2", "V01", "V2")
-                             "ldr %[x], %[end]\n\t"
-                             "cmp %[o], %[x]\n\t"
+        uint32_t x = aot_load32(p + row), y = aot_sxtb16_ror8(x);
+        x = aot_sxtb16(x);
+        if (rows >= 2) {
+            const int32_t *const end = o + (rows & ~1);
+            __asm__ volatile("1:\n\t" AOT_C1_WINDOW AOT_C1_WINDOW
+                             "ldr %[A], %[end]\n\t"
+                             "cmp %[o], %[A]\n\t"
                              "bne 1b\n\t"
                              : AOT_C1_OUTS
                              : AOT_C1_INS, [end] "m"(end)
                              : "cc", "memory");
         }
-        if (n & 1)
-            __asm__ volatile(AOT_C1_ROWS("W0", "W1", "W2", "V01", "V2")
-                             : AOT_C1_OUTS
-                             : AOT_C1_INS
-                             : "cc", "memory");
+        if (rows & 1)
+            __asm__ volatile(AOT_C1_WINDOW : AOT_C1_OUTS : AOT_C1_INS : "cc", "memory");
     }
 #else
     /* the same arithmetic on the portable operations */
     const uint32_t W[3] = {wr[0], wr[1], wr[2]};
     const uint32_t V01 = wr[3], V2 = wr[4];
-    for (int py = 0; py < rows; py++)
-        for (int px = 0; px < n; px++) {
+    for (int px = 0; px < cols; px++)
+        for (int py = 0; py < rows; py++) {
             const int8_t *q = p + (size_t)2 * py * row + 2 * px;
             int32_t a[4] = {0, 0, 0, 0}; /* A, B, C, D */
             for (int r = 0; r < 4; r++) {
@@ -964,61 +963,66 @@ AOT_INLINE int32_t smmulr(int32_t x2, int32_t m)
 #endif
 }
 
-/* Requantizes n maxima (channel bias b, multiplier m, shift s <= -1) into o, o + stride, ...
- * On the DSP path with the whole int8 range as activation range (the paper's ReLU layers
- * with output zero point -128), two outputs per step in assembly, about 12 cycles each. */
+/* Requantizes the maxima a (column-major, rows per column) of one channel (bias b, multiplier
+ * m, shift s <= -1) into the pooled output o (channel stride oc). On the DSP path with the
+ * whole int8 range as activation range (the paper's ReLU layers with output zero point
+ * -128), two outputs per step in assembly. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void c1_requant(const int32_t *a, int n, int32_t b, int32_t m, int32_t s, int32_t off,
-                       int32_t lo, int32_t hi, int8_t *o, int stride)
+static void c1_requant(const int32_t *a, int rows, int cols, int32_t b, int32_t m, int32_t s,
+                       int32_t off, int32_t lo, int32_t hi, int8_t *o, int oc)
 {
     const int e1 = -s - 1;
     const int32_t b2 = (int32_t)((uint32_t)b << 1);
+    const int stride = cols * oc; /* one pooled row down */
+    for (int px = 0; px < cols; px++) {
+        int8_t *op = o + (size_t)px * oc;
+        int n = rows;
 #if defined(AOT_GROUP)
-    if (lo == -128 && hi == 127 && n >= 2) {
-        const int32_t *const end = a + (n & ~1);
-        uint32_t t, u;
-        __asm__ volatile("1:\n\t"
-                         "ldr %[t], [%[a]], #4\n\t"
-                         "ldr %[u], [%[a]], #4\n\t"
-                         "add %[t], %[b2], %[t], lsl #1\n\t"
-                         "add %[u], %[b2], %[u], lsl #1\n\t"
-                         "smmulr %[t], %[t], %[m]\n\t"
-                         "smmulr %[u], %[u], %[m]\n\t"
-                         "add %[t], %[t], %[t], asr #31\n\t"
-                         "add %[u], %[u], %[u], asr #31\n\t"
-                         "asr %[t], %[t], %[e1]\n\t"
-                         "asr %[u], %[u], %[e1]\n\t"
-                         "add %[t], %[t], #1\n\t"
-                         "add %[u], %[u], #1\n\t"
-                         "add %[t], %[off], %[t], asr #1\n\t"
-                         "add %[u], %[off], %[u], asr #1\n\t"
-                         "ssat %[t], #8, %[t]\n\t"
-                         "ssat %[u], #8, %[u]\n\t"
-                         "strb %[t], [%[o]]\n\t"
-                         "strb %[u], [%[o], %[st]]\n\t"
-                         "add %[o], %[o], %[st], lsl #1\n\t"
-                         "cmp %[a], %[end]\n\t"
-                         "bne 1b\n\t"
-                         : [a] "+r"(a), [o] "+r"(o), [t] "=&r"(t), [u] "=&r"(u)
-                         : [b2] "r"(b2), [m] "r"(m), [e1] "r"(e1), [off] "r"(off),
-                           [st] "r"(stride), [end] "r"(end)
-                         : "cc", "memory");
-        n &= 1;
-    }
+        if (lo == -128 && hi == 127 && n >= 2) {
+            const int32_t *const end = a + (n & ~1);
+            const int32_t off21 = 2 * off + 1;
+            uint32_t t, u;
+            __asm__ volatile("1:\n\t"
+                             "ldr %[t], [%[a]], #4\n\t"
+                             "ldr %[u], [%[a]], #4\n\t"
+                             "add %[t], %[b2], %[t], lsl #1\n\t"
+                             "add %[u], %[b2], %[u], lsl #1\n\t"
+                             "smmulr %[t], %[t], %[m]\n\t"
+                             "smmulr %[u], %[u], %[m]\n\t"
+                             "add %[t], %[t], %[t], asr #31\n\t"
+                             "add %[u], %[u], %[u], asr #31\n\t"
+                             "asr %[t], %[t], %[e1]\n\t"
+                             "asr %[u], %[u], %[e1]\n\t"
+                             "add %[t], %[t], %[off21]\n\t"
+                             "add %[u], %[u], %[off21]\n\t"
+                             "ssat %[t], #8, %[t], asr #1\n\t"
+                             "ssat %[u], #8, %[u], asr #1\n\t"
+                             "strb %[t], [%[o]]\n\t"
+                             "strb %[u], [%[o], %[st]]\n\t"
+                             "add %[o], %[o], %[st], lsl #1\n\t"
+                             "cmp %[a], %[end]\n\t"
+                             "bne 1b\n\t"
+                             : [a] "+r"(a), [o] "+r"(op), [t] "=&r"(t), [u] "=&r"(u)
+                             : [b2] "r"(b2), [m] "r"(m), [e1] "r"(e1), [off21] "r"(off21),
+                               [st] "r"(stride), [end] "r"(end)
+                             : "cc", "memory");
+            n &= 1;
+        }
 #endif
-    for (int j = 0; j < n; j++, o += stride) {
-        const int32_t h = smmulr((int32_t)((uint32_t)b2 + ((uint32_t)a[j] << 1)), m);
-        const int32_t v = (((h + (h >> 31)) >> e1) + 1) >> 1;
-        *o = (int8_t)mcb_clamp_i32(v + off, lo, hi);
+        for (int j = 0; j < n; j++, op += stride) {
+            const int32_t h = smmulr((int32_t)((uint32_t)b2 + ((uint32_t)*a++ << 1)), m);
+            const int32_t v = (((h + (h >> 31)) >> e1) + 1) >> 1;
+            *op = (int8_t)mcb_clamp_i32(v + off, lo, hi);
+        }
     }
 }
 
 static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                     int32_t *scratch)
 {
-    const int oc = c->out_c, npix = c->out_h * c->out_w;
+    const int oc = c->out_c;
     const int8_t *const w8 = (const int8_t *)c->weights;
     for (int ch = 0; ch < oc; ch++) {
         /* weight value t of the channel: int8 at byte 4 (3 g + n) + t % 4 of its block of
@@ -1038,7 +1042,7 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                                 aot_pack16(w[6], w[8]), aot_pack16(w[1], w[4]),
                                 aot_pack16(w[7], 0)};
         c1_plane(input, c->in_w, c->out_w, c->out_h, wr, scratch);
-        c1_requant(scratch, npix, c->bias[ch], c->multiplier[ch], c->shift[ch],
+        c1_requant(scratch, c->out_h, c->out_w, c->bias[ch], c->multiplier[ch], c->shift[ch],
                    c->output_offset, c->act_min, c->act_max, output + ch, oc);
     }
 }
