@@ -35,6 +35,8 @@
  *                 assembly epilogue clamps with 2 compares; without, one SSAT)
  *   C1            some conv takes conv_c1 (mcb_aot_conv_c1_ok: pooled 3x3 stride 1, one input
  *                 channel)
+ *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
+ *                 channels, an even out_c)
  *   NATGEN        some natural-order conv is not served by patch4_3x3 alone (it is not a
  *                 pooled 3x3 stride-1 conv with 1 or 3 input channels, int8 weights and no
  *                 tap outside the input): patch()'s natural-order code */
@@ -89,12 +91,17 @@
 #ifndef MCB_AOT_CONV_C1
 #define MCB_AOT_CONV_C1 1
 #endif
+#ifndef MCB_AOT_CONV_C3
+#define MCB_AOT_CONV_C3 1
+#endif
 
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
 #else
 #define AOT_INLINE static inline
 #endif
+
+static size_t c3_scratch_words(const mcb_aot_conv *c);
 
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
 {
@@ -103,6 +110,8 @@ size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
     const size_t n = pairs * 2 * (size_t)c->kw + (size_t)c->n_blocks * AOT_ACC_STRIDE;
     /* conv_c1: the maxima of one channel's pooled plane */
     const size_t plane = (size_t)c->out_h * c->out_w;
+    if (MCB_AOT_CONV_C3 && mcb_aot_conv_c3_ok(c))
+        return 4 * c3_scratch_words(c);
     return 4 * (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c) && plane > n ? plane : n);
 }
 
@@ -1047,9 +1056,219 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
 }
 
+/* ---- Three input channels (the CIFAR-10 and ResNet-8 first layers): conv_c3 ----
+ * A 3x3x3 patch is 27 values (28 with one zero): 14 k-words of int16 pairs in the perm4
+ * positions. Here the int8 weights are widened once per call into the scratch (14 words per
+ * channel, [channel pair][k-word][2]), so the inner loop has no SXTB16 on weights, and the
+ * register block is 4 conv pixels x 2 channels: the pooled conv's 2x2 window, or 4 pixels in
+ * raster order without pool. One k-word (16 MACs), Cortex-M4 timings:
+ *     ldr w1; ldr w0; ldr b; ldr a        weights of the 2 channels, pixels 0 and 1   5
+ *     4 x smlad                                                                        4
+ *     ldr b; ldr a                        pixels 2 and 3                                3
+ *     4 x smlad                                                                        4
+ *   = 16 cycles per 16 MACs, 14 k-words straight; with the bias loads and the 8 stores
+ *   about 250 cycles per 216 MACs (1.16 cycles/MAC). Registers: 8 accumulators, 2 weights,
+ *   2 pixel words, 2 pointers; the bias, accumulator and end pointers stay in memory. The
+ *   epilogue requantizes as conv_c1's (SMMULR, rounding shift, SSAT), after the max of the
+ *   4 for a pooled conv. Channel pairs need an even out_c (the paper's and ResNet-8's). */
+#define AOT_C3_KW 14
+
+/* Words of scratch conv_c3 uses: widened weights, the 4 pixels' patches, 8 accumulators per
+ * channel pair. */
+static size_t c3_scratch_words(const mcb_aot_conv *c)
+{
+    return (size_t)c->out_c * AOT_C3_KW + 4 * AOT_C3_KW + 4 * (size_t)c->out_c;
+}
+
+/* Widens the packed weights (either storage) into wq: channel pair q, k-word k, channel n of
+ * the pair at word (q*14 + k)*2 + n; value t in the perm4 position (k-word 2(t/4) + t%2,
+ * half (t/2)%2), value 27 zero. */
+static void c3_widen(const mcb_aot_conv *c, uint32_t *wq)
+{
+    const int8_t *const w8 = (const int8_t *)c->weights;
+    for (int ch = 0; ch < c->out_c; ch++) {
+        const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
+        uint32_t *d = wq + (size_t)(ch >> 1) * 2 * AOT_C3_KW + (ch & 1);
+        for (int g = 0; g < 7; g++) {
+            int32_t v[4];
+            for (int i = 0; i < 4; i++) {
+                const int t = 4 * g + i;
+                if (t >= 27) {
+                    v[i] = 0;
+                } else if (c->int8w) {
+                    v[i] = w8[(size_t)b * 6 * c->kw + 4 * (3 * g + n) + i];
+                } else {
+                    const uint32_t u =
+                        (uint32_t)c->weights[((size_t)b * c->kw + (t >> 1)) * 3 + n];
+                    v[i] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
+                }
+            }
+            d[2 * (2 * g)] = aot_pack16(v[0], v[2]);
+            d[2 * (2 * g + 1)] = aot_pack16(v[1], v[3]);
+        }
+    }
+}
+
+/* The patch of conv pixel (oy, ox) into lane p of x (x[4k + p] = k-word k). */
+static void c3_patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint32_t *x)
+{
+    uint32_t gw[7];
+    int8_t *g = (int8_t *)gw;
+    const int iy0 = oy - c->pad_h, ix0 = ox - c->pad_w;
+    gw[6] = 0;
+    if (iy0 >= 0 && iy0 + 3 <= c->in_h && ix0 >= 0 && ix0 + 3 <= c->in_w) {
+        const size_t row = (size_t)c->in_w * 3;
+        const int8_t *s = in + (size_t)iy0 * row + (size_t)ix0 * 3;
+        memcpy(g, s, 9);
+        memcpy(g + 9, s + row, 9);
+        memcpy(g + 18, s + 2 * row, 9);
+    } else {
+        for (int t = 0; t < 27; t++)
+            g[t] = (int8_t)tap(c, in, iy0 + t / 9, ix0 + t % 9 / 3, t % 3);
+    }
+    for (int k = 0; k < 7; k++, x += 8) {
+        x[0] = aot_sxtb16(gw[k]);
+        x[4] = aot_sxtb16_ror8(gw[k]);
+    }
+}
+
+/* acc[8q + 4n + p] = bias + dot(patch of pixel p, weights of channel 2q + n), every pair q. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_blocks(const uint32_t *x, const uint32_t *wq, const int32_t *bias, int pairs,
+                      int32_t *acc)
+{
+#if defined(AOT_GROUP)
+#define AOT_C3_K                                                                               \
+    "ldr %[w1], [%[w], #4]\n\t"                                                                \
+    "ldr %[w0], [%[w]], #8\n\t"                                                                \
+    "ldr %[b], [%[x], #4]\n\t"                                                                 \
+    "ldr %[a], [%[x]], #8\n\t"                                                                 \
+    "smlad %[s00], %[a], %[w0], %[s00]\n\t"                                                    \
+    "smlad %[s01], %[b], %[w0], %[s01]\n\t"                                                    \
+    "smlad %[s10], %[a], %[w1], %[s10]\n\t"                                                    \
+    "smlad %[s11], %[b], %[w1], %[s11]\n\t"                                                    \
+    "ldr %[b], [%[x], #4]\n\t"                                                                 \
+    "ldr %[a], [%[x]], #8\n\t"                                                                 \
+    "smlad %[s02], %[a], %[w0], %[s02]\n\t"                                                    \
+    "smlad %[s03], %[b], %[w0], %[s03]\n\t"                                                    \
+    "smlad %[s12], %[a], %[w1], %[s12]\n\t"                                                    \
+    "smlad %[s13], %[b], %[w1], %[s13]\n\t"
+#define AOT_C3_K7 AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K
+    const uint32_t *xp = x, *wp = wq;
+    const int32_t *bp = bias;
+    int32_t *ap = acc;
+    const uint32_t *const wend = wq + (size_t)pairs * 2 * AOT_C3_KW;
+    int32_t s00, s01, s02, s03, s10, s11, s12, s13;
+    uint32_t a, b, w0, w1;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[a], %[bp]\n\t"
+                     "ldr %[s00], [%[a]]\n\t"
+                     "ldr %[s10], [%[a], #4]\n\t"
+                     "add %[a], %[a], #8\n\t"
+                     "str %[a], %[bp]\n\t"
+                     "mov %[s01], %[s00]\n\t"
+                     "mov %[s02], %[s00]\n\t"
+                     "mov %[s03], %[s00]\n\t"
+                     "mov %[s11], %[s10]\n\t"
+                     "mov %[s12], %[s10]\n\t"
+                     "mov %[s13], %[s10]\n\t" AOT_C3_K7 AOT_C3_K7
+                     "ldr %[a], %[ap]\n\t"
+                     "str %[s00], [%[a]]\n\t"
+                     "str %[s01], [%[a], #4]\n\t"
+                     "str %[s02], [%[a], #8]\n\t"
+                     "str %[s03], [%[a], #12]\n\t"
+                     "str %[s10], [%[a], #16]\n\t"
+                     "str %[s11], [%[a], #20]\n\t"
+                     "str %[s12], [%[a], #24]\n\t"
+                     "str %[s13], [%[a], #28]\n\t"
+                     "add %[a], %[a], #32\n\t"
+                     "str %[a], %[ap]\n\t"
+                     "sub %[x], %[x], #224\n\t"
+                     "ldr %[a], %[wend]\n\t"
+                     "cmp %[w], %[a]\n\t"
+                     "bne 1b\n\t"
+                     : [s00] "=&r"(s00), [s01] "=&r"(s01), [s02] "=&r"(s02), [s03] "=&r"(s03),
+                       [s10] "=&r"(s10), [s11] "=&r"(s11), [s12] "=&r"(s12), [s13] "=&r"(s13),
+                       [x] "+r"(xp), [w] "+r"(wp), [a] "=&r"(a), [b] "=&r"(b), [w0] "=&l"(w0),
+                       [w1] "=&l"(w1), [bp] "+m"(bp), [ap] "+m"(ap)
+                     : [wend] "m"(wend)
+                     : "cc", "memory");
+#undef AOT_C3_K7
+#undef AOT_C3_K
+#else
+    for (int q = 0; q < pairs; q++, wq += 2 * AOT_C3_KW, acc += 8)
+        for (int n = 0; n < 2; n++)
+            for (int p = 0; p < 4; p++) {
+                int32_t s = bias[2 * q + n];
+                for (int k = 0; k < AOT_C3_KW; k++)
+                    s = aot_smlad(x[4 * k + p], wq[2 * k + n], s);
+                acc[4 * n + p] = s;
+            }
+#endif
+}
+
+/* requant for shift s <= -1 and |x| < 2^30 (conv_c1's arithmetic, without the clamp):
+ * (y + 2 off + 1) >> 1 with y the rounding shift of SMMULR(2x, m) minus its last halving */
+AOT_INLINE int32_t c3_requant(int32_t x, int32_t m, int32_t e1, int32_t off21)
+{
+    const int32_t h = smmulr((int32_t)((uint32_t)x << 1), m);
+    return (((h + (h >> 31)) >> e1) + off21) >> 1;
+}
+
+static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                    int32_t *scratch)
+{
+    const int oc = c->out_c, pairs = oc / 2;
+    uint32_t *const wq = (uint32_t *)scratch;
+    uint32_t *const x = wq + (size_t)oc * AOT_C3_KW;
+    int32_t *const acc = (int32_t *)(x + 4 * AOT_C3_KW);
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off21 = 2 * c->output_offset + 1, lo = c->act_min, hi = c->act_max;
+    c3_widen(c, wq);
+    if (c->pool) {
+        for (int py = 0; py < c->out_h; py++)
+            for (int px = 0; px < c->out_w; px++) {
+                for (int p = 0; p < 4; p++)
+                    c3_patch(c, input, 2 * py + (p >> 1), 2 * px + (p & 1), x + p);
+                c3_blocks(x, wq, c->bias, pairs, acc);
+                int8_t *out = output + ((size_t)py * c->out_w + px) * oc;
+                for (int ch = 0; ch < oc; ch++) {
+                    const int32_t *a = acc + 8 * (ch >> 1) + 4 * (ch & 1);
+                    const int32_t m0 = a[0] > a[1] ? a[0] : a[1];
+                    const int32_t m1 = a[2] > a[3] ? a[2] : a[3];
+                    const int32_t v = c3_requant(m0 > m1 ? m0 : m1, M[ch], -S[ch] - 1, off21);
+                    out[ch] = (int8_t)mcb_clamp_i32(v, lo, hi);
+                }
+            }
+        return;
+    }
+    const int npix = c->out_h * c->out_w;
+    for (int t = 0; t < npix; t += 4) {
+        int pix[4];
+        for (int p = 0; p < 4; p++) {
+            pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
+            c3_patch(c, input, pix[p] / c->out_w, pix[p] % c->out_w, x + p);
+        }
+        c3_blocks(x, wq, c->bias, pairs, acc);
+        for (int ch = 0; ch < oc; ch++) {
+            const int32_t *a = acc + 8 * (ch >> 1) + 4 * (ch & 1);
+            const int32_t m = M[ch], e1 = -S[ch] - 1;
+            for (int p = 0; p < 4; p++)
+                output[(size_t)pix[p] * oc + ch] =
+                    (int8_t)mcb_clamp_i32(c3_requant(a[p], m, e1, off21), lo, hi);
+        }
+    }
+}
+
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
+    if (MCB_AOT_CONV_C3 && mcb_aot_conv_c3_ok(c)) {
+        conv_c3(c, input, output, scratch);
+        return;
+    }
     if (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c)) {
         conv_c1(c, input, output, scratch);
         return;
