@@ -451,10 +451,13 @@ int main(int argc, char **argv)
         mcb_codegen_free(cg);
     }
     check_graph(&g, "mixed (reference kernels)", 9);
-    /* its SAME, unpooled aot conv keeps those variants and leaves out the pooled one */
+    /* its SAME, unpooled aot conv (3 input channels, 8 output) takes conv_c3, which needs
+     * none of the patch variants */
     CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_POOL 0\n"));
-    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PLAIN 0\n"));
-    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PADDED 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PLAIN 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PADDED 0\n"));
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C1 0\n"));
     mcb_graph_free(&g);
 
     check_wrapped();
