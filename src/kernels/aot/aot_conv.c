@@ -1073,18 +1073,21 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
  *   4 for a pooled conv. Channel pairs need an even out_c (the paper's and ResNet-8's). */
 #define AOT_C3_KW 14
 
-/* Words of scratch conv_c3 uses: widened weights, the 4 pixels' patches, 8 accumulators per
- * channel pair. */
+/* Words of scratch conv_c3 uses: widened weights, doubled biases, the 4 pixels' patches, 8
+ * accumulators per channel pair. */
 static size_t c3_scratch_words(const mcb_aot_conv *c)
 {
-    return (size_t)c->out_c * AOT_C3_KW + 4 * AOT_C3_KW + 4 * (size_t)c->out_c;
+    return (size_t)c->out_c * (AOT_C3_KW + 1) + 4 * AOT_C3_KW + 4 * (size_t)c->out_c;
 }
 
-/* Widens the packed weights (either storage) into wq: channel pair q, k-word k, channel n of
- * the pair at word (q*14 + k)*2 + n; value t in the perm4 position (k-word 2(t/4) + t%2,
- * half (t/2)%2), value 27 zero. */
-static void c3_widen(const mcb_aot_conv *c, uint32_t *wq)
+/* Widens the packed weights (either storage) into wq, doubled: channel pair q, k-word k,
+ * channel n of the pair at word (q*14 + k)*2 + n; value t in the perm4 position (k-word
+ * 2(t/4) + t%2, half (t/2)%2), value 27 zero; and 2 x the biases into b2. The accumulators
+ * are then 2x, what SMMULR takes (|2w| <= 2 x 255 fits int16). */
+static void c3_widen(const mcb_aot_conv *c, uint32_t *wq, int32_t *b2)
 {
+    for (int ch = 0; ch < c->out_c; ch++)
+        b2[ch] = (int32_t)((uint32_t)c->bias[ch] << 1);
     const int8_t *const w8 = (const int8_t *)c->weights;
     for (int ch = 0; ch < c->out_c; ch++) {
         const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
@@ -1103,9 +1106,30 @@ static void c3_widen(const mcb_aot_conv *c, uint32_t *wq)
                     v[i] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
                 }
             }
-            d[2 * (2 * g)] = aot_pack16(v[0], v[2]);
-            d[2 * (2 * g + 1)] = aot_pack16(v[1], v[3]);
+            d[2 * (2 * g)] = aot_pack16(2 * v[0], 2 * v[2]);
+            d[2 * (2 * g + 1)] = aot_pack16(2 * v[1], 2 * v[3]);
         }
+    }
+}
+
+/* The patch of a conv pixel whose taps are all inside into lane p of x (x = base + p;
+ * x[4k] = k-word k): s its first input byte, row the bytes per input row. The 27 bytes are
+ * gathered into 7 words with unaligned loads and shifts (reading nothing past the last tap),
+ * then widened: about 45 cycles. */
+AOT_INLINE void c3_patch_in(const int8_t *s, size_t row, uint32_t *x)
+{
+    const int8_t *s1 = s + row, *s2 = s1 + row;
+    uint32_t g[7];
+    g[0] = aot_load32(s);
+    g[1] = aot_load32(s + 4);
+    g[2] = (uint32_t)(uint8_t)s[8] | aot_load32(s1) << 8;
+    g[3] = aot_load32(s1 + 3);
+    g[4] = aot_load32(s1 + 5) >> 16 | aot_load32(s2) << 16;
+    g[5] = aot_load32(s2 + 2);
+    g[6] = aot_load32(s2 + 5) >> 8;
+    for (int k = 0; k < 7; k++, x += 8) {
+        x[0] = aot_sxtb16(g[k]);
+        x[4] = aot_sxtb16_ror8(g[k]);
     }
 }
 
@@ -1118,13 +1142,24 @@ static void c3_patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, ui
     gw[6] = 0;
     if (iy0 >= 0 && iy0 + 3 <= c->in_h && ix0 >= 0 && ix0 + 3 <= c->in_w) {
         const size_t row = (size_t)c->in_w * 3;
-        const int8_t *s = in + (size_t)iy0 * row + (size_t)ix0 * 3;
-        memcpy(g, s, 9);
-        memcpy(g + 9, s + row, 9);
-        memcpy(g + 18, s + 2 * row, 9);
+        c3_patch_in(in + (size_t)iy0 * row + (size_t)ix0 * 3, row, x);
+        return;
     } else {
-        for (int t = 0; t < 27; t++)
-            g[t] = (int8_t)tap(c, in, iy0 + t / 9, ix0 + t % 9 / 3, t % 3);
+        /* a border pixel: taps outside read the zero point, a filter row or column at a time */
+        const int8_t zp = (int8_t)c->input_zero_point;
+        for (int fy = 0; fy < 3; fy++) {
+            const int iy = iy0 + fy;
+            for (int fx = 0; fx < 3; fx++) {
+                const int ix = ix0 + fx;
+                int8_t *d = g + 9 * fy + 3 * fx;
+                if (iy < 0 || iy >= c->in_h || ix < 0 || ix >= c->in_w) {
+                    d[0] = d[1] = d[2] = zp;
+                } else {
+                    const int8_t *s = in + ((size_t)iy * c->in_w + ix) * 3;
+                    d[0] = s[0], d[1] = s[1], d[2] = s[2];
+                }
+            }
+        }
     }
     for (int k = 0; k < 7; k++, x += 8) {
         x[0] = aot_sxtb16(gw[k]);
@@ -1209,12 +1244,102 @@ static void c3_blocks(const uint32_t *x, const uint32_t *wq, const int32_t *bias
 #endif
 }
 
-/* requant for shift s <= -1 and |x| < 2^30 (conv_c1's arithmetic, without the clamp):
- * (y + 2 off + 1) >> 1 with y the rounding shift of SMMULR(2x, m) minus its last halving */
-AOT_INLINE int32_t c3_requant(int32_t x, int32_t m, int32_t e1, int32_t off21)
+/* requant of a doubled accumulator x2 = 2x (shift s <= -1, |x| < 2^30; conv_c1's
+ * arithmetic without the clamp): (y + 2 off + 1) >> 1 with y the rounding shift of
+ * SMMULR(x2, m) before its last halving, e1 = -s - 1 */
+AOT_INLINE int32_t c3_requant(int32_t x2, int32_t m, int32_t e1, int32_t off21)
 {
-    const int32_t h = smmulr((int32_t)((uint32_t)x << 1), m);
+    const int32_t h = smmulr(x2, m);
     return (((h + (h >> 31)) >> e1) + off21) >> 1;
+}
+
+/* The pooled epilogue of conv_c3 on the DSP path with the whole int8 range as activation
+ * range: per channel the 4 loads, 3 max, SMMULR, the rounding shift and one SSAT, about 20
+ * cycles. acc: 8 words per channel pair ([n][p]). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_pool_out(const int32_t *acc, int oc, const int32_t *M, const int32_t *S,
+                        int32_t off21, int8_t *out)
+{
+#if defined(AOT_GROUP)
+    const int8_t *const oend = out + oc;
+    uint32_t t, u, v, q, m, e;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[t], [%[acc]], #4\n\t"
+                     "ldr %[u], [%[acc]], #4\n\t"
+                     "ldr %[v], [%[acc]], #4\n\t"
+                     "ldr %[q], [%[acc]], #4\n\t"
+                     "ldr %[m], [%[M]], #4\n\t"
+                     "ldr %[e], [%[S]], #4\n\t"
+                     "cmp %[t], %[u]\n\tit lt\n\tmovlt %[t], %[u]\n\t"
+                     "cmp %[v], %[q]\n\tit lt\n\tmovlt %[v], %[q]\n\t"
+                     "cmp %[t], %[v]\n\tit lt\n\tmovlt %[t], %[v]\n\t"
+                     "smmulr %[t], %[t], %[m]\n\t"
+                     "mvn %[e], %[e]\n\t"
+                     "add %[t], %[t], %[t], asr #31\n\t"
+                     "asr %[t], %[t], %[e]\n\t"
+                     "add %[t], %[t], %[off21]\n\t"
+                     "ssat %[t], #8, %[t], asr #1\n\t"
+                     "strb %[t], [%[out]], #1\n\t"
+                     "cmp %[out], %[oend]\n\t"
+                     "bne 1b\n\t"
+                     : [acc] "+r"(acc), [M] "+r"(M), [S] "+r"(S), [out] "+r"(out),
+                       [t] "=&r"(t), [u] "=&r"(u), [v] "=&r"(v), [q] "=&r"(q), [m] "=&r"(m),
+                       [e] "=&r"(e)
+                     : [off21] "r"(off21), [oend] "r"(oend)
+                     : "cc", "memory");
+#else
+    for (int ch = 0; ch < oc; ch++, acc += 4) {
+        const int32_t m0 = acc[0] > acc[1] ? acc[0] : acc[1];
+        const int32_t m1 = acc[2] > acc[3] ? acc[2] : acc[3];
+        out[ch] = (int8_t)mcb_clamp_i32(c3_requant(m0 > m1 ? m0 : m1, M[ch], -S[ch] - 1, off21),
+                                        -128, 127);
+    }
+#endif
+}
+
+/* The unpooled epilogue, same conditions: 4 pixels (outputs o, o + oc, o + 2 oc, o + 3 oc)
+ * per channel, about 8 cycles an output. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_plain_out(const int32_t *acc, int oc, const int32_t *M, const int32_t *S,
+                         int32_t off21, int8_t *o)
+{
+#if defined(AOT_GROUP)
+    const int8_t *const oend = o + oc;
+    uint32_t t, u, m, e;
+#define AOT_C3_RQ(STORE)                                                                       \
+    "ldr %[t], [%[acc]], #4\n\t"                                                                 \
+    "smmulr %[t], %[t], %[m]\n\t"                                                              \
+    "add %[t], %[t], %[t], asr #31\n\t"                                                        \
+    "asr %[t], %[t], %[e]\n\t"                                                                 \
+    "add %[t], %[t], %[off21]\n\t"                                                             \
+    "ssat %[t], #8, %[t], asr #1\n\t" STORE
+    __asm__ volatile("1:\n\t"
+                     "ldr %[m], [%[M]], #4\n\t"
+                     "ldr %[e], [%[S]], #4\n\t"
+                     "add %[u], %[o], %[st], lsl #1\n\t"
+                     "mvn %[e], %[e]\n\t"
+                     AOT_C3_RQ("strb %[t], [%[o]]\n\t")
+                     AOT_C3_RQ("strb %[t], [%[o], %[st]]\n\t")
+                     AOT_C3_RQ("strb %[t], [%[u]]\n\t")
+                     AOT_C3_RQ("strb %[t], [%[u], %[st]]\n\t")
+                     "add %[o], %[o], #1\n\t"
+                     "cmp %[o], %[oend]\n\t"
+                     "bne 1b\n\t"
+                     : [acc] "+r"(acc), [M] "+r"(M), [S] "+r"(S), [o] "+r"(o), [t] "=&r"(t),
+                       [u] "=&r"(u), [m] "=&r"(m), [e] "=&r"(e)
+                     : [off21] "r"(off21), [oend] "r"(oend), [st] "r"(oc)
+                     : "cc", "memory");
+#undef AOT_C3_RQ
+#else
+    for (int ch = 0; ch < oc; ch++)
+        for (int p = 0; p < 4; p++, acc++)
+            o[(size_t)p * oc + ch] =
+                (int8_t)mcb_clamp_i32(c3_requant(*acc, M[ch], -S[ch] - 1, off21), -128, 127);
+#endif
 }
 
 static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
@@ -1222,20 +1347,36 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
 {
     const int oc = c->out_c, pairs = oc / 2;
     uint32_t *const wq = (uint32_t *)scratch;
-    uint32_t *const x = wq + (size_t)oc * AOT_C3_KW;
+    int32_t *const b2 = (int32_t *)(wq + (size_t)oc * AOT_C3_KW);
+    uint32_t *const x = (uint32_t *)(b2 + oc);
     int32_t *const acc = (int32_t *)(x + 4 * AOT_C3_KW);
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off21 = 2 * c->output_offset + 1, lo = c->act_min, hi = c->act_max;
-    c3_widen(c, wq);
+    const int full = lo == -128 && hi == 127; /* the epilogues' SSAT is the clamp */
+    c3_widen(c, wq, b2);
     if (c->pool) {
+        const size_t row = (size_t)c->in_w * 3;
         for (int py = 0; py < c->out_h; py++)
             for (int px = 0; px < c->out_w; px++) {
-                for (int p = 0; p < 4; p++)
-                    c3_patch(c, input, 2 * py + (p >> 1), 2 * px + (p & 1), x + p);
-                c3_blocks(x, wq, c->bias, pairs, acc);
+                const int iy0 = 2 * py - c->pad_h, ix0 = 2 * px - c->pad_w;
+                if (iy0 >= 0 && iy0 + 4 <= c->in_h && ix0 >= 0 && ix0 + 4 <= c->in_w) {
+                    const int8_t *s = input + (size_t)iy0 * row + (size_t)ix0 * 3;
+                    c3_patch_in(s, row, x);
+                    c3_patch_in(s + 3, row, x + 1);
+                    c3_patch_in(s + row, row, x + 2);
+                    c3_patch_in(s + row + 3, row, x + 3);
+                } else {
+                    for (int p = 0; p < 4; p++)
+                        c3_patch(c, input, 2 * py + (p >> 1), 2 * px + (p & 1), x + p);
+                }
+                c3_blocks(x, wq, b2, pairs, acc);
                 int8_t *out = output + ((size_t)py * c->out_w + px) * oc;
+                if (full) {
+                    c3_pool_out(acc, oc, M, S, off21, out);
+                    continue;
+                }
                 for (int ch = 0; ch < oc; ch++) {
-                    const int32_t *a = acc + 8 * (ch >> 1) + 4 * (ch & 1);
+                    const int32_t *a = acc + 4 * ch;
                     const int32_t m0 = a[0] > a[1] ? a[0] : a[1];
                     const int32_t m1 = a[2] > a[3] ? a[2] : a[3];
                     const int32_t v = c3_requant(m0 > m1 ? m0 : m1, M[ch], -S[ch] - 1, off21);
@@ -1251,9 +1392,13 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
             pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
             c3_patch(c, input, pix[p] / c->out_w, pix[p] % c->out_w, x + p);
         }
-        c3_blocks(x, wq, c->bias, pairs, acc);
+        c3_blocks(x, wq, b2, pairs, acc);
+        if (full && t + 4 <= npix) {
+            c3_plain_out(acc, oc, M, S, off21, output + (size_t)t * oc);
+            continue;
+        }
         for (int ch = 0; ch < oc; ch++) {
-            const int32_t *a = acc + 8 * (ch >> 1) + 4 * (ch & 1);
+            const int32_t *a = acc + 4 * ch;
             const int32_t m = M[ch], e1 = -S[ch] - 1;
             for (int p = 0; p < 4; p++)
                 output[(size_t)pix[p] * oc + ch] =
