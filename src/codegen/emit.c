@@ -401,8 +401,9 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 c1 = 1;
                 continue;
             }
-            if (mcb_aot_conv_c3_ok(k)) { /* conv_c3 alone */
+            if (mcb_aot_conv_c3_ok(k)) { /* conv_c3, with its pooled or unpooled part */
                 c3 = 1;
+                pool |= k->pool != 0, plain |= k->pool == 0;
                 continue;
             }
             pool |= k->pool != 0, plain |= k->pool == 0;

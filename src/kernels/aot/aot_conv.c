@@ -1074,10 +1074,11 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
 #define AOT_C3_KW 14
 
 /* Words of scratch conv_c3 uses: widened weights, doubled biases, the 4 pixels' patches, 8
- * accumulators per channel pair. */
+ * accumulators per channel pair, and without pool a band of 3 padded input rows. */
 static size_t c3_scratch_words(const mcb_aot_conv *c)
 {
-    return (size_t)c->out_c * (AOT_C3_KW + 1) + 4 * AOT_C3_KW + 4 * (size_t)c->out_c;
+    return (size_t)c->out_c * (AOT_C3_KW + 1) + 4 * AOT_C3_KW + 4 * (size_t)c->out_c +
+           (c->pool ? 0 : (9 * ((size_t)c->out_w + 2) + 3) / 4);
 }
 
 /* Widens the packed weights (either storage) into wq, doubled: channel pair q, k-word k,
@@ -1119,33 +1120,77 @@ static void c3_widen(const mcb_aot_conv *c, uint32_t *wq, int32_t *b2)
 AOT_INLINE void c3_patch_in(const int8_t *s, size_t row, uint32_t *x)
 {
     const int8_t *s1 = s + row, *s2 = s1 + row;
-    uint32_t g[7];
-    g[0] = aot_load32(s);
-    g[1] = aot_load32(s + 4);
-    g[2] = (uint32_t)(uint8_t)s[8] | aot_load32(s1) << 8;
-    g[3] = aot_load32(s1 + 3);
-    g[4] = aot_load32(s1 + 5) >> 16 | aot_load32(s2) << 16;
-    g[5] = aot_load32(s2 + 2);
-    g[6] = aot_load32(s2 + 5) >> 8;
-    for (int k = 0; k < 7; k++, x += 8) {
-        x[0] = aot_sxtb16(g[k]);
-        x[4] = aot_sxtb16_ror8(g[k]);
+    /* written out: GCC keeps a loop over a word array in memory, 2x the cycles */
+#define AOT_C3_PUT(K, G)                                                                       \
+    {                                                                                          \
+        const uint32_t g = (G);                                                                \
+        x[8 * (K)] = aot_sxtb16(g);                                                            \
+        x[8 * (K) + 4] = aot_sxtb16_ror8(g);                                                   \
+    }
+    AOT_C3_PUT(0, aot_load32(s))
+    AOT_C3_PUT(1, aot_load32(s + 4))
+    AOT_C3_PUT(2, (uint32_t)(uint8_t)s[8] | aot_load32(s1) << 8)
+    AOT_C3_PUT(3, aot_load32(s1 + 3))
+    AOT_C3_PUT(4, aot_load32(s1 + 5) >> 16 | aot_load32(s2) << 16)
+    AOT_C3_PUT(5, aot_load32(s2 + 2))
+    AOT_C3_PUT(6, aot_load32(s2 + 5) >> 8)
+#undef AOT_C3_PUT
+}
+
+/* The patches of 4 pixels into x's 4 lanes: at s, s + 3 (the next pixel), s + o2, s + o2 + 3
+ * (o2: one input row below for a pool window, 2 pixels on in a row of 4). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_patch4(const int8_t *s, size_t row, size_t o2, uint32_t *x)
+{
+    c3_patch_in(s, row, x);
+    c3_patch_in(s + 3, row, x + 1);
+    c3_patch_in(s + o2, row, x + 2);
+    c3_patch_in(s + o2 + 3, row, x + 3);
+}
+
+/* The 3 input rows iy0.. under conv row oy0 = iy0 + pad_h, padded: cols = out_w + 2 taps of
+ * 3 bytes per row, tap j at input column j - pad_w, the zero point outside the input. Then
+ * every patch of the row is c3_patch_in's (row = 3 cols bytes). */
+static void c3_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int cols, int8_t *band)
+{
+    const int8_t zp = (int8_t)c->input_zero_point;
+    const int j0 = c->pad_w, j1 = c->pad_w + c->in_w < cols ? c->pad_w + c->in_w : cols;
+    for (int r = 0; r < 3; r++, band += 3 * cols) {
+        const int iy = iy0 + r;
+        const int inside = iy >= 0 && iy < c->in_h;
+        for (int j = 0; j < cols; j++) {
+            int8_t *d = band + 3 * j;
+            if (inside && j >= j0 && j < j1) {
+                /* the inside span, 4 bytes a step, then the rest byte by byte */
+                const int8_t *src = in + ((size_t)iy * c->in_w + (j - j0)) * 3;
+                const int n = 3 * (j1 - j);
+                int k = 0;
+                for (; k + 4 <= n; k += 4) {
+                    const uint32_t v = aot_load32(src + k);
+                    memcpy(d + k, &v, 4);
+                }
+                for (; k < n; k++)
+                    d[k] = src[k];
+                j = j1 - 1;
+                continue;
+            }
+            d[0] = d[1] = d[2] = zp;
+        }
     }
 }
 
-/* The patch of conv pixel (oy, ox) into lane p of x (x[4k + p] = k-word k). */
+/* The patch of conv pixel (oy, ox) into lane p of x (x[4k + p] = k-word k), any pixel (the
+ * pool windows at a border, a group of 4 across two rows). */
 static void c3_patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint32_t *x)
 {
     uint32_t gw[7];
     int8_t *g = (int8_t *)gw;
     const int iy0 = oy - c->pad_h, ix0 = ox - c->pad_w;
     gw[6] = 0;
-    if (iy0 >= 0 && iy0 + 3 <= c->in_h && ix0 >= 0 && ix0 + 3 <= c->in_w) {
-        const size_t row = (size_t)c->in_w * 3;
-        c3_patch_in(in + (size_t)iy0 * row + (size_t)ix0 * 3, row, x);
-        return;
-    } else {
-        /* a border pixel: taps outside read the zero point, a filter row or column at a time */
+    {
+        /* taps outside read the zero point; a filter row and column (3 bytes) at a time */
         const int8_t zp = (int8_t)c->input_zero_point;
         for (int fy = 0; fy < 3; fy++) {
             const int iy = iy0 + fy;
@@ -1354,17 +1399,13 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     const int32_t off21 = 2 * c->output_offset + 1, lo = c->act_min, hi = c->act_max;
     const int full = lo == -128 && hi == 127; /* the epilogues' SSAT is the clamp */
     c3_widen(c, wq, b2);
-    if (c->pool) {
+    if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool)) {
         const size_t row = (size_t)c->in_w * 3;
         for (int py = 0; py < c->out_h; py++)
             for (int px = 0; px < c->out_w; px++) {
                 const int iy0 = 2 * py - c->pad_h, ix0 = 2 * px - c->pad_w;
                 if (iy0 >= 0 && iy0 + 4 <= c->in_h && ix0 >= 0 && ix0 + 4 <= c->in_w) {
-                    const int8_t *s = input + (size_t)iy0 * row + (size_t)ix0 * 3;
-                    c3_patch_in(s, row, x);
-                    c3_patch_in(s + 3, row, x + 1);
-                    c3_patch_in(s + row, row, x + 2);
-                    c3_patch_in(s + row + 3, row, x + 3);
+                    c3_patch4(input + (size_t)iy0 * row + (size_t)ix0 * 3, row, row, x);
                 } else {
                     for (int p = 0; p < 4; p++)
                         c3_patch(c, input, 2 * py + (p >> 1), 2 * px + (p & 1), x + p);
@@ -1385,13 +1426,34 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
             }
         return;
     }
-    const int npix = c->out_h * c->out_w;
+    const int npix = c->out_h * c->out_w, ow = c->out_w;
+    int8_t *const band = (int8_t *)(acc + 4 * (size_t)oc);
+    const size_t bw = 3 * ((size_t)ow + 2); /* bytes per band row */
+    int oy = 0, ox = 0, band_y = -1;        /* pixel t; the band's conv row */
     for (int t = 0; t < npix; t += 4) {
         int pix[4];
-        for (int p = 0; p < 4; p++) {
-            pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
-            c3_patch(c, input, pix[p] / c->out_w, pix[p] % c->out_w, x + p);
+        if (ox + 4 <= ow) {
+            /* 4 pixels of one row, from the padded band of its input rows */
+            if (band_y != oy)
+                c3_band(c, input, oy - c->pad_h, ow + 2, band), band_y = oy;
+            const int8_t *s = band + 3 * (size_t)ox;
+            for (int p = 0; p < 4; p++)
+                pix[p] = t + p;
+            c3_patch4(s, bw, 6, x);
+        } else {
+            for (int p = 0, y = oy, xx = ox; p < 4; p++) {
+                pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
+                if (t + p < npix)
+                    c3_patch(c, input, y, xx, x + p);
+                else
+                    c3_patch(c, input, c->out_h - 1, ow - 1, x + p);
+                if (++xx == ow)
+                    xx = 0, y++;
+            }
         }
+        ox += 4;
+        while (ox >= ow)
+            ox -= ow, oy++;
         c3_blocks(x, wq, b2, pairs, acc);
         if (full && t + 4 <= npix) {
             c3_plain_out(acc, oc, M, S, off21, output + (size_t)t * oc);
