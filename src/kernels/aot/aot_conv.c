@@ -922,7 +922,7 @@ static void c1_plane(const int8_t *p, int row, int cols, int rows, const uint32_
         x = aot_sxtb16(x);
         if (rows >= 2) {
             const int32_t *const end = o + (rows & ~1);
-            __asm__ volatile("1:\n\t" AOT_C1_WINDOW AOT_C1_WINDOW
+            __asm__ volatile(".p2align 2\n1:\n\t" AOT_C1_WINDOW AOT_C1_WINDOW
                              "ldr %[A], %[end]\n\t"
                              "cmp %[o], %[A]\n\t"
                              "bne 1b\n\t"
@@ -993,7 +993,7 @@ static void c1_requant(const int32_t *a, int rows, int cols, int32_t b, int32_t 
             const int32_t *const end = a + (n & ~1);
             const int32_t off21 = 2 * off + 1;
             uint32_t t, u;
-            __asm__ volatile("1:\n\t"
+            __asm__ volatile(".p2align 2\n1:\n\t"
                              "ldr %[t], [%[a]], #4\n\t"
                              "ldr %[u], [%[a]], #4\n\t"
                              "add %[t], %[b2], %[t], lsl #1\n\t"
@@ -1242,7 +1242,7 @@ static void c3_blocks(const uint32_t *x, const uint32_t *wq, const int32_t *bias
     const uint32_t *const wend = wq + (size_t)pairs * 2 * AOT_C3_KW;
     int32_t s00, s01, s02, s03, s10, s11, s12, s13;
     uint32_t a, b, w0, w1;
-    __asm__ volatile("1:\n\t"
+    __asm__ volatile(".p2align 2\n1:\n\t"
                      "ldr %[a], %[bp]\n\t"
                      "ldr %[s00], [%[a]]\n\t"
                      "ldr %[s10], [%[a], #4]\n\t"
@@ -1310,7 +1310,7 @@ static void c3_pool_out(const int32_t *acc, int oc, const int32_t *M, const int3
 #if defined(AOT_GROUP)
     const int8_t *const oend = out + oc;
     uint32_t t, u, v, q, m, e;
-    __asm__ volatile("1:\n\t"
+    __asm__ volatile(".p2align 2\n1:\n\t"
                      "ldr %[t], [%[acc]], #4\n\t"
                      "ldr %[u], [%[acc]], #4\n\t"
                      "ldr %[v], [%[acc]], #4\n\t"
@@ -1362,7 +1362,7 @@ static void c3_plain_out(const int32_t *acc, int oc, const int32_t *M, const int
     "asr %[t], %[t], %[e]\n\t"                                                                 \
     "add %[t], %[t], %[off21]\n\t"                                                             \
     "ssat %[t], #8, %[t], asr #1\n\t" STORE
-    __asm__ volatile("1:\n\t"
+    __asm__ volatile(".p2align 2\n1:\n\t"
                      "ldr %[m], [%[M]], #4\n\t"
                      "ldr %[e], [%[S]], #4\n\t"
                      "add %[u], %[o], %[st], lsl #1\n\t"
