@@ -384,7 +384,8 @@ AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int
  *     ldr b; ldr a                               pixel words of k-word 2g+1   3
  *     3 x (sxtb16 wn, wn, ror #8; smlad; smlad)  k-word 2g+1                   9
  *   = 27 cycles per 24 MACs (1.125), against 24 with int16 weights: the price of storing one
- *   byte per weight. The loop body is 16 quads (32 k-words), then the rest one quad at a
+ *   byte per weight. The loop body is 8 quads (16 k-words: 0.6 KB less flash than 16 quads
+ *   for about 0.7% more cycles), then the rest one quad at a
  *   time. */
 #if defined(AOT_GROUP)
 #define AOT_QUAD8                                                                              \
@@ -444,10 +445,10 @@ AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const 
     const uint32_t *xp = x;
     const int32_t *wp = w;
     uint32_t a, b, w0, w1, w2, t;
-    if (kw >= 32) {
-        const uint32_t *end = xp + 2 * (size_t)(kw & ~31);
+    if (kw >= 16) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & ~15);
         __asm__ volatile(".p2align 2\n"
-                         "1:\n\t" AOT_QUAD8x4 AOT_QUAD8x4 AOT_QUAD8x4 AOT_QUAD8x4
+                         "1:\n\t" AOT_QUAD8x4 AOT_QUAD8x4
                          "ldr %[a], %[end]\n\t"
                          "cmp %[x], %[a]\n\t"
                          "bne 1b\n\t"
@@ -455,8 +456,8 @@ AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const 
                          : [end] "m"(end)
                          : "cc", "memory");
     }
-    if (kw & 31) {
-        const uint32_t *end = xp + 2 * (size_t)(kw & 31);
+    if (kw & 15) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & 15);
         __asm__ volatile("2:\n\t" AOT_QUAD8
                          "ldr %[a], %[end]\n\t"
                          "cmp %[x], %[a]\n\t"
