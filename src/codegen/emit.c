@@ -401,9 +401,13 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 c1 = 1;
                 continue;
             }
-            if (mcb_aot_conv_c3_ok(k)) { /* conv_c3, with its pooled or unpooled part */
+            if (mcb_aot_conv_c3_ok(k)) { /* conv_c3: its pooled or unpooled part, weights */
                 c3 = 1;
                 pool |= k->pool != 0, plain |= k->pool == 0;
+                w16 |= !k->int8w, w8 |= k->int8w;
+                /* a pool window with a tap outside the input (pooled SAME) */
+                padded |= k->pool && (k->pad_h != 0 || k->pad_w != 0 ||
+                                      2 * k->out_h + 2 > k->in_h || 2 * k->out_w + 2 > k->in_w);
                 continue;
             }
             pool |= k->pool != 0, plain |= k->pool == 0;

@@ -1100,7 +1100,7 @@ static void c3_widen(const mcb_aot_conv *c, uint32_t *wq, int32_t *b2)
                 const int t = 4 * g + i;
                 if (t >= 27) {
                     v[i] = 0;
-                } else if (c->int8w) {
+                } else if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
                     v[i] = w8[(size_t)b * 6 * c->kw + 4 * (3 * g + n) + i];
                 } else {
                     const uint32_t u =
@@ -1145,10 +1145,9 @@ __attribute__((noinline))
 #endif
 static void c3_patch4(const int8_t *s, size_t row, size_t o2, uint32_t *x)
 {
-    c3_patch_in(s, row, x);
-    c3_patch_in(s + 3, row, x + 1);
-    c3_patch_in(s + o2, row, x + 2);
-    c3_patch_in(s + o2 + 3, row, x + 3);
+    /* a loop, not 4 copies: 0.45 KB less flash for a few cycles per 4 patches */
+    for (int p = 0; p < 4; p++)
+        c3_patch_in(s + (p >> 1) * o2 + (p & 1) * 3, row, x + p);
 }
 
 /* The 3 input rows iy0.. under conv row oy0 = iy0 + pad_h, padded: cols = out_w + 2 taps of
@@ -1405,7 +1404,8 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         for (int py = 0; py < c->out_h; py++)
             for (int px = 0; px < c->out_w; px++) {
                 const int iy0 = 2 * py - c->pad_h, ix0 = 2 * px - c->pad_w;
-                if (iy0 >= 0 && iy0 + 4 <= c->in_h && ix0 >= 0 && ix0 + 4 <= c->in_w) {
+                if (!MCB_AOT_CONV_PADDED ||
+                    (iy0 >= 0 && iy0 + 4 <= c->in_h && ix0 >= 0 && ix0 + 4 <= c->in_w)) {
                     c3_patch4(input + (size_t)iy0 * row + (size_t)ix0 * 3, row, row, x);
                 } else {
                     for (int p = 0; p < 4; p++)
