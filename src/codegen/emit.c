@@ -397,8 +397,9 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
             const mcb_aot_conv *k = &cg->steps[s].aconv.k;
-            if (mcb_aot_conv_c1_ok(k)) { /* conv_c1 alone (aot_conv.c) */
+            if (mcb_aot_conv_c1_ok(k)) { /* conv_c1 alone (aot_conv.c), its weights */
                 c1 = 1;
+                w16 |= !k->int8w, w8 |= k->int8w;
                 continue;
             }
             if (mcb_aot_conv_c3_ok(k)) { /* conv_c3: its pooled or unpooled part, weights */

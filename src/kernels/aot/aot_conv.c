@@ -1041,7 +1041,7 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
         int32_t w[9];
         for (int t = 0; t < 9; t++) {
-            if (c->int8w) {
+            if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
                 w[t] = w8[(size_t)b * 6 * c->kw + 4 * (3 * (t >> 2) + n) + (t & 3)];
             } else {
                 const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
