@@ -409,11 +409,25 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     buf[0] = 0;
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
-            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0;
+            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0, c1 = 0, c3 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
             const mcb_aot_conv *k = &cg->steps[s].aconv.k;
+            if (mcb_aot_conv_c1_ok(k)) { /* conv_c1 alone (aot_conv.c), its weights */
+                c1 = 1;
+                w16 |= !k->int8w, w8 |= k->int8w;
+                continue;
+            }
+            if (mcb_aot_conv_c3_ok(k)) { /* conv_c3: its pooled or unpooled part, weights */
+                c3 = 1;
+                pool |= k->pool != 0, plain |= k->pool == 0;
+                w16 |= !k->int8w, w8 |= k->int8w;
+                /* a pool window with a tap outside the input (pooled SAME) */
+                padded |= k->pool && (k->pad_h != 0 || k->pad_w != 0 ||
+                                      2 * k->out_h + 2 > k->in_h || 2 * k->out_w + 2 > k->in_w);
+                continue;
+            }
             pool |= k->pool != 0, plain |= k->pool == 0;
             perm4 |= k->perm4 != 0, natural |= k->perm4 == 0;
             /* a tap outside the input: padding before, or a last window past the end */
@@ -446,7 +460,8 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                   {"PADDED", padded}, {"WRAP", wrap},   {"KW5", kw5},     {"KW14", kw14},
                   {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
                   {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
-                  {"NATGEN", natgen}, {"CLAMP", clamp}};
+                  {"NATGEN", natgen}, {"CLAMP", clamp},   {"C1", c1},
+                  {"C3", c3}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");

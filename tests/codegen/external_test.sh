@@ -58,4 +58,10 @@ head -c 1568 /dev/urandom > "$tmp/two.bin" # two 28x28x1 int8 inputs
   --weights int16 --json > "$tmp/m.json" 2> "$tmp/err.txt" \
   || fail "profile --input FILE --weights int16: $(cat "$tmp/err.txt")"
 grep -q '"outputs_match": *true' "$tmp/m.json" || fail "mnist-conv16 int16 outputs not bit-exact"
+# ResNet-8's first conv (3x3x3 SAME, unpooled) runs conv_c3's assembly on the target
+if [[ -f $resnet ]]; then
+  "$mcb" profile "$resnet" --input random:3 --images 1 --json > "$tmp/r.json" 2> "$tmp/err.txt" \
+    || fail "profile resnet-8: $(cat "$tmp/err.txt")"
+  grep -q '"outputs_match": *true' "$tmp/r.json" || fail "resnet-8 outputs not bit-exact"
+fi
 echo ok

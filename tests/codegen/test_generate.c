@@ -286,18 +286,18 @@ static void check_switches(void)
     mcb_graph g;
     CHECK(cgt_family_graph(mcb_family_find("mnist-conv16"), 31, &g) == 0);
     check_graph(&g, "mnist-conv16 (switches)", 31);
-    /* int8 weights (the default): the first conv's patch is 12 values (kw = 6), 9 of them
-     * real, so its last k-word is padding (W8KW6H, not W8KW6); its patches are all built by
-     * patch4_3x3 (no NATGEN) */
-    const char *off[] = {"PLAIN", "PADDED", "WRAP", "KW14", "KW5", "W16", "W8KW14", "SHIFT0",
-                         "W8KW6", "NATGEN"};
-    const char *on[] = {"POOL", "PERM4", "NATURAL", "W8", "W8KW6H"};
+    /* int8 weights (the default): the first conv (one input channel) takes conv_c1 (C1),
+     * which needs none of the patch variants (no NATURAL, W8KW6H, NATGEN); the second conv
+     * the perm4 patches and the int8 main loop */
+    const char *off[] = {"PLAIN",  "PADDED", "WRAP",   "KW14",    "KW5",    "W16",
+                         "W8KW14", "SHIFT0", "W8KW6",  "NATGEN",  "W8KW6H", "NATURAL"};
+    const char *on[] = {"POOL", "PERM4", "W8", "C1"};
     char d[64];
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 12; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 4; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", on[i]);
         CHECK(!lib_file_has("aot_conv.c", d));
     }
@@ -307,13 +307,13 @@ static void check_switches(void)
     /* int16 weights: the other half (kw = 5) */
     gen_opts.weights_int16 = 1;
     check_graph(&g, "mnist-conv16 (int16 weights)", 33);
-    const char *off16[] = {"W8", "W8KW6", "W8KW6H", "W8KW14", "KW14"};
-    const char *on16[] = {"W16", "KW5", "POOL", "NATGEN"};
-    for (int i = 0; i < 5; i++) {
+    const char *off16[] = {"W8", "W8KW6", "W8KW6H", "W8KW14", "KW14", "KW5", "NATGEN"};
+    const char *on16[] = {"W16", "POOL", "C1"};
+    for (int i = 0; i < 7; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off16[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 3; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", on16[i]);
         CHECK(!lib_file_has("aot_conv.c", d));
     }
@@ -330,6 +330,7 @@ static void check_switches(void)
     g.tensors[g.ops[1].out[0]].scale[0] = s;
     check_graph(&g, "mnist-conv16 (multiplier > 1)", 32);
     CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_WRAP 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C1 0\n")); /* shift > 0 */
     CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PLAIN 0\n"));
     mcb_graph_free(&g);
 }
@@ -489,10 +490,13 @@ int main(int argc, char **argv)
         mcb_codegen_free(cg);
     }
     check_graph(&g, "mixed (reference kernels)", 9);
-    /* its SAME, unpooled aot conv keeps those variants and leaves out the pooled one */
+    /* its SAME, unpooled aot conv (3 input channels, 8 output) takes conv_c3's unpooled
+     * part, which needs none of the patch variants */
     CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_POOL 0\n"));
     CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PLAIN 0\n"));
-    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PADDED 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PADDED 0\n"));
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C1 0\n"));
     mcb_graph_free(&g);
 
     check_residual();

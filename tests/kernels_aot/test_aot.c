@@ -80,6 +80,11 @@ typedef struct {
 } conv_case;
 
 /* Runs one conv case; returns the number of mismatching bytes (or -1 if packing failed). */
+/* Packed convs that took the one-input-channel path (conv_c1). */
+static int c1_cases;
+/* ... and the three-input-channel path (conv_c3). */
+static int c3_cases;
+
 static long run_conv(const conv_case *cc)
 {
     mcb_conv_params p;
@@ -156,6 +161,8 @@ static long run_conv(const conv_case *cc)
         }
         if (w8 && p.filter_offset == 0 && !pk.k.int8w)
             bad++; /* int8 storage must be taken whenever the weights fit */
+        c1_cases += mcb_aot_conv_c1_ok(&pk.k);
+        c3_cases += mcb_aot_conv_c3_ok(&pk.k);
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
         /* scratch filled with garbage: pad values must not matter */
@@ -411,6 +418,14 @@ int main(void)
         {28, 28, 1, 16, 3, 3, 1, 0, 1, 0},  {32, 32, 3, 16, 3, 3, 1, 0, 1, 0},
         {13, 13, 16, 16, 3, 3, 1, 0, 1, 0}, {15, 15, 32, 32, 3, 3, 1, 0, 1, 0},
         {13, 13, 64, 8, 3, 3, 1, 0, 1, 0},  {28, 28, 1, 5, 3, 3, 1, 0, 1, 1},
+        /* conv_c1's shapes: odd sizes (the last row / column the pool drops), 2 x 2 windows */
+        {27, 29, 1, 7, 3, 3, 1, 0, 1, 0},   {9, 6, 1, 4, 3, 3, 1, 0, 1, 0},
+        {4, 4, 1, 3, 3, 3, 1, 0, 1, 0},     {7, 12, 1, 2, 3, 3, 1, 0, 1, 0},
+        /* conv_c3's: ResNet-8's first conv (SAME, unpooled; fewer rows), SAME pooled, odd
+         * sizes and pixel counts not a multiple of 4 */
+        {9, 32, 3, 16, 3, 3, 1, 1, 0, 0},   {12, 12, 3, 8, 3, 3, 1, 1, 1, 0},
+        {7, 9, 3, 6, 3, 3, 1, 0, 1, 0},     {5, 6, 3, 2, 3, 3, 1, 1, 0, 0},
+        {3, 3, 3, 4, 3, 3, 1, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof family / sizeof family[0]; i++, cases++)
         bad += run_conv(&family[i]) != 0;
@@ -458,6 +473,8 @@ int main(void)
         bad += r != 0;
     }
     CHECK_EQ_INT(bad, 0);
+    CHECK(c1_cases >= 8); /* both weight storages of the 5 conv_c1 shapes above, at least */
+    CHECK(c3_cases >= 12); /* and of the 7 conv_c3 shapes */
     printf("%d cases, %ld with a mismatch\n", cases, bad);
     test_refusals();
     test_emit();

@@ -33,6 +33,10 @@
  *                 of 12), which it skips
  *   CLAMP         a pooled conv whose activation range is not all of int8 (the pooled
  *                 assembly epilogue clamps with 2 compares; without, one SSAT)
+ *   C1            some conv takes conv_c1 (mcb_aot_conv_c1_ok: pooled 3x3 stride 1, one input
+ *                 channel)
+ *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
+ *                 channels, an even out_c)
  *   NATGEN        some natural-order conv is not served by patch4_3x3 alone (it is not a
  *                 pooled 3x3 stride-1 conv with 1 or 3 input channels, int8 weights and no
  *                 tap outside the input): patch()'s natural-order code */
@@ -84,6 +88,12 @@
 #ifndef MCB_AOT_CONV_W8KW14
 #define MCB_AOT_CONV_W8KW14 1
 #endif
+#ifndef MCB_AOT_CONV_C1
+#define MCB_AOT_CONV_C1 1
+#endif
+#ifndef MCB_AOT_CONV_C3
+#define MCB_AOT_CONV_C3 1
+#endif
 
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
@@ -91,11 +101,18 @@
 #define AOT_INLINE static inline
 #endif
 
+static size_t c3_scratch_words(const mcb_aot_conv *c);
+
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
 {
     /* pixel-pair buffers (2 widened patches each), then 4 accumulators per padded channel */
     const size_t pairs = c->pool ? 2 : 1;
-    return 4 * (pairs * 2 * (size_t)c->kw + (size_t)c->n_blocks * AOT_ACC_STRIDE);
+    const size_t n = pairs * 2 * (size_t)c->kw + (size_t)c->n_blocks * AOT_ACC_STRIDE;
+    /* conv_c1: the maxima of one channel's pooled plane */
+    const size_t plane = (size_t)c->out_h * c->out_w;
+    if (MCB_AOT_CONV_C3 && mcb_aot_conv_c3_ok(c))
+        return 4 * c3_scratch_words(c);
+    return 4 * (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c) && plane > n ? plane : n);
 }
 
 /* One input value of the patch: row iy, column ix, channel ch, or the zero point outside the
@@ -367,7 +384,8 @@ AOT_INLINE void micro_2x3(const uint32_t *x, const int32_t *w, int kw, const int
  *     ldr b; ldr a                               pixel words of k-word 2g+1   3
  *     3 x (sxtb16 wn, wn, ror #8; smlad; smlad)  k-word 2g+1                   9
  *   = 27 cycles per 24 MACs (1.125), against 24 with int16 weights: the price of storing one
- *   byte per weight. The loop body is 16 quads (32 k-words), then the rest one quad at a
+ *   byte per weight. The loop body is 8 quads (16 k-words: 0.6 KB less flash than 16 quads
+ *   for about 0.7% more cycles), then the rest one quad at a
  *   time. */
 #if defined(AOT_GROUP)
 #define AOT_QUAD8                                                                              \
@@ -427,10 +445,10 @@ AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const 
     const uint32_t *xp = x;
     const int32_t *wp = w;
     uint32_t a, b, w0, w1, w2, t;
-    if (kw >= 32) {
-        const uint32_t *end = xp + 2 * (size_t)(kw & ~31);
+    if (kw >= 16) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & ~15);
         __asm__ volatile(".p2align 2\n"
-                         "1:\n\t" AOT_QUAD8x4 AOT_QUAD8x4 AOT_QUAD8x4 AOT_QUAD8x4
+                         "1:\n\t" AOT_QUAD8x4 AOT_QUAD8x4
                          "ldr %[a], %[end]\n\t"
                          "cmp %[x], %[a]\n\t"
                          "bne 1b\n\t"
@@ -438,8 +456,8 @@ AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const 
                          : [end] "m"(end)
                          : "cc", "memory");
     }
-    if (kw & 31) {
-        const uint32_t *end = xp + 2 * (size_t)(kw & 31);
+    if (kw & 15) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & 15);
         __asm__ volatile("2:\n\t" AOT_QUAD8
                          "ldr %[a], %[end]\n\t"
                          "cmp %[x], %[a]\n\t"
@@ -815,9 +833,654 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
     }
 }
 
+/* ---- One input channel (the MNIST first layers): conv_c1 ----
+ * A pooled 3x3 stride-1 conv of one input channel has only 9 MACs per conv pixel, so the
+ * patch-based path above spends most of its time building patches and on the per-block
+ * overhead. Here the filter of one output channel lives in 5 registers and the kernel sweeps
+ * the pool windows of the image straight from the int8 input, down each column of windows.
+ * For a window (conv pixels (0,0), (0,1), (1,0), (1,1) = A, B, C, D) input row r (r = 0..3) is
+ * one word x0..x3 (unaligned LDR), widened to lo = (x0, x2) and hi = (x1, x3) with SXTB16 /
+ * SXTB16 ROR 8; with filter row f = (w0, w1, w2) held as Wf = (w0, w2) and w1 in a half of
+ * V01 = (w1 of row 0, w1 of row 1) or V2 = (w1 of row 2, 0), the inner loop is
+ *     A += SMLAD(lo, Wf) + SMLA<B><h>(hi, V)      (x0 w0 + x2 w2, x1 w1)
+ *     B += SMLAD(hi, Wf) + SMLA<T><h>(lo, V)      (x1 w0 + x3 w2, x2 w1)
+ * rows 0-2 feed A and B (filter rows 0-2), rows 1-3 feed C and D (filter rows 0-2): 24
+ * multiplies per window (36 MACs), the first product of each pixel a SMUAD (no bias: it is
+ * added after the max). Row 3 of a window is row 1 of the next one down, so it stays widened
+ * in lo/hi: 3 loads and 6 SXTB16 per window. Then the max of the 4 (3 x cmp/it/mov) is
+ * stored: 45 cycles per window, 48 with the loop (two windows per step). Registers: 5
+ * weights, 4 accumulators, lo, hi, the input pointer, the row stride and the output pointer
+ * = 14; the end pointer stays in memory. A second loop requantizes one column of a channel:
+ * 2 x (max + bias) is one ADD with a shifted operand, floor((x m + 2^30) / 2^31) =
+ * SMMULR(2x, m) exactly when 2x fits int32 (the predicate's bias bound: |x| <= 2^29 + 9 x
+ * 2^22), then the rounding shift of pool_epilogue_monotonic, with its last halving, the zero
+ * point and the clamp in one SSAT #8 of (y + 2 off + 1) ASR 1; a byte store with the row
+ * stride. About 11 cycles per output. */
+#if defined(AOT_GROUP)
+/* x, y hold row 1 of the window (widened); p points at its row 0 and moves 2 rows down */
+#define AOT_C1_WINDOW                                                                          \
+    "smuad %[A], %[x], %[W1]\n\t"                                                              \
+    "smlabt %[A], %[y], %[V01], %[A]\n\t"                                                      \
+    "smuad %[B], %[y], %[W1]\n\t"                                                              \
+    "smlatt %[B], %[x], %[V01], %[B]\n\t"                                                      \
+    "smuad %[C], %[x], %[W0]\n\t"                                                              \
+    "smlabb %[C], %[y], %[V01], %[C]\n\t"                                                      \
+    "smuad %[D], %[y], %[W0]\n\t"                                                              \
+    "smlatb %[D], %[x], %[V01], %[D]\n\t"                                                      \
+    "ldr %[x], [%[p]]\n\t"                                                                     \
+    "sxtb16 %[y], %[x], ror #8\n\t"                                                            \
+    "sxtb16 %[x], %[x]\n\t"                                                                    \
+    "smlad %[A], %[x], %[W0], %[A]\n\t"                                                        \
+    "smlabb %[A], %[y], %[V01], %[A]\n\t"                                                      \
+    "smlad %[B], %[y], %[W0], %[B]\n\t"                                                        \
+    "smlatb %[B], %[x], %[V01], %[B]\n\t"                                                      \
+    "ldr %[x], [%[p], %[R], lsl #1]\n\t"                                                       \
+    "add %[p], %[p], %[R]\n\t"                                                                 \
+    "sxtb16 %[y], %[x], ror #8\n\t"                                                            \
+    "sxtb16 %[x], %[x]\n\t"                                                                    \
+    "smlad %[A], %[x], %[W2], %[A]\n\t"                                                        \
+    "smlabb %[A], %[y], %[V2], %[A]\n\t"                                                       \
+    "smlad %[B], %[y], %[W2], %[B]\n\t"                                                        \
+    "smlatb %[B], %[x], %[V2], %[B]\n\t"                                                       \
+    "smlad %[C], %[x], %[W1], %[C]\n\t"                                                        \
+    "smlabt %[C], %[y], %[V01], %[C]\n\t"                                                      \
+    "smlad %[D], %[y], %[W1], %[D]\n\t"                                                        \
+    "smlatt %[D], %[x], %[V01], %[D]\n\t"                                                      \
+    "ldr %[x], [%[p], %[R], lsl #1]\n\t"                                                       \
+    "add %[p], %[p], %[R]\n\t"                                                                 \
+    "sxtb16 %[y], %[x], ror #8\n\t"                                                            \
+    "sxtb16 %[x], %[x]\n\t"                                                                    \
+    "smlad %[C], %[x], %[W2], %[C]\n\t"                                                        \
+    "smlabb %[C], %[y], %[V2], %[C]\n\t"                                                       \
+    "smlad %[D], %[y], %[W2], %[D]\n\t"                                                        \
+    "smlatb %[D], %[x], %[V2], %[D]\n\t"                                                       \
+    "cmp %[A], %[B]\n\tit lt\n\tmovlt %[A], %[B]\n\t"                                          \
+    "cmp %[C], %[D]\n\tit lt\n\tmovlt %[C], %[D]\n\t"                                          \
+    "cmp %[A], %[C]\n\tit lt\n\tmovlt %[A], %[C]\n\t"                                          \
+    "str %[A], [%[o]], #4\n\t"
+#define AOT_C1_OUTS                                                                            \
+    [A] "=&r"(A), [B] "=&r"(B), [C] "=&r"(C), [D] "=&r"(D), [x] "+r"(x), [y] "+r"(y),         \
+        [p] "+r"(q), [o] "+r"(o)
+#define AOT_C1_INS                                                                             \
+    [W0] "r"(W0), [W1] "r"(W1), [W2] "r"(W2), [V01] "r"(V01), [V2] "r"(V2), [R] "r"(row)
+#endif
+
+/* The max of the 4 accumulators (no bias) of every pool window of one channel, column by
+ * column: o[px*rows + py] for window (py, px), whose top-left input byte is
+ * p + 2 py row + 2 px. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c1_plane(const int8_t *p, int row, int cols, int rows, const uint32_t *wr,
+                     int32_t *o)
+{
+#if defined(AOT_GROUP)
+    for (int px = 0; px < cols; px++, p += 2) {
+        const uint32_t W0 = wr[0], W1 = wr[1], W2 = wr[2], V01 = wr[3], V2 = wr[4];
+        const int8_t *q = p;
+        int32_t A, B, C, D;
+        uint32_t x = aot_load32(p + row), y = aot_sxtb16_ror8(x);
+        x = aot_sxtb16(x);
+        if (rows >= 2) {
+            const int32_t *const end = o + (rows & ~1);
+            __asm__ volatile(".p2align 2\n1:\n\t" AOT_C1_WINDOW AOT_C1_WINDOW
+                             "ldr %[A], %[end]\n\t"
+                             "cmp %[o], %[A]\n\t"
+                             "bne 1b\n\t"
+                             : AOT_C1_OUTS
+                             : AOT_C1_INS, [end] "m"(end)
+                             : "cc", "memory");
+        }
+        if (rows & 1)
+            __asm__ volatile(AOT_C1_WINDOW : AOT_C1_OUTS : AOT_C1_INS : "cc", "memory");
+    }
+#else
+    /* the same arithmetic on the portable operations */
+    const uint32_t W[3] = {wr[0], wr[1], wr[2]};
+    const uint32_t V01 = wr[3], V2 = wr[4];
+    for (int px = 0; px < cols; px++)
+        for (int py = 0; py < rows; py++) {
+            const int8_t *q = p + (size_t)2 * py * row + 2 * px;
+            int32_t a[4] = {0, 0, 0, 0}; /* A, B, C, D */
+            for (int r = 0; r < 4; r++) {
+                const uint32_t x = aot_load32(q + (size_t)r * row);
+                const uint32_t lo = aot_sxtb16(x), hi = aot_sxtb16_ror8(x);
+                for (int k = 0; k < 2; k++) { /* k 0: A, B with filter row r; 1: C, D, r-1 */
+                    const int f = r - k;
+                    if (f < 0 || f > 2)
+                        continue;
+                    /* w1 of filter row f in the low half of v */
+                    const uint32_t v = f == 0 ? V01 : f == 1 ? V01 >> 16 : V2;
+                    a[2 * k] = aot_smlabb(hi, v, aot_smlad(lo, W[f], a[2 * k]));
+                    a[2 * k + 1] = aot_smlabb(lo >> 16, v, aot_smlad(hi, W[f], a[2 * k + 1]));
+                }
+            }
+            const int32_t m0 = a[0] > a[1] ? a[0] : a[1], m1 = a[2] > a[3] ? a[2] : a[3];
+            *o++ = m0 > m1 ? m0 : m1;
+        }
+#endif
+}
+
+/* floor((x m + 2^30) / 2^31) as SMMULR(x2 = 2x, m) = floor((x2 m + 2^31) / 2^32). */
+AOT_INLINE int32_t smmulr(int32_t x2, int32_t m)
+{
+#if MCB_AOT_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(x2), "r"(m));
+    return r;
+#else
+    return (int32_t)(((int64_t)x2 * m + 0x80000000LL) >> 32);
+#endif
+}
+
+/* Requantizes the maxima a (column-major, rows per column) of one channel (bias b, multiplier
+ * m, shift s <= -1) into the pooled output o (channel stride oc). On the DSP path with the
+ * whole int8 range as activation range (the paper's ReLU layers with output zero point
+ * -128), two outputs per step in assembly. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c1_requant(const int32_t *a, int rows, int cols, int32_t b, int32_t m, int32_t s,
+                       int32_t off, int32_t lo, int32_t hi, int8_t *o, int oc)
+{
+    const int e1 = -s - 1;
+    const int32_t b2 = (int32_t)((uint32_t)b << 1);
+    const int stride = cols * oc; /* one pooled row down */
+    for (int px = 0; px < cols; px++) {
+        int8_t *op = o + (size_t)px * oc;
+        int n = rows;
+#if defined(AOT_GROUP)
+        if (lo == -128 && hi == 127 && n >= 2) {
+            const int32_t *const end = a + (n & ~1);
+            const int32_t off21 = 2 * off + 1;
+            uint32_t t, u;
+            __asm__ volatile(".p2align 2\n1:\n\t"
+                             "ldr %[t], [%[a]], #4\n\t"
+                             "ldr %[u], [%[a]], #4\n\t"
+                             "add %[t], %[b2], %[t], lsl #1\n\t"
+                             "add %[u], %[b2], %[u], lsl #1\n\t"
+                             "smmulr %[t], %[t], %[m]\n\t"
+                             "smmulr %[u], %[u], %[m]\n\t"
+                             "add %[t], %[t], %[t], asr #31\n\t"
+                             "add %[u], %[u], %[u], asr #31\n\t"
+                             "asr %[t], %[t], %[e1]\n\t"
+                             "asr %[u], %[u], %[e1]\n\t"
+                             "add %[t], %[t], %[off21]\n\t"
+                             "add %[u], %[u], %[off21]\n\t"
+                             "ssat %[t], #8, %[t], asr #1\n\t"
+                             "ssat %[u], #8, %[u], asr #1\n\t"
+                             "strb %[t], [%[o]]\n\t"
+                             "strb %[u], [%[o], %[st]]\n\t"
+                             "add %[o], %[o], %[st], lsl #1\n\t"
+                             "cmp %[a], %[end]\n\t"
+                             "bne 1b\n\t"
+                             : [a] "+r"(a), [o] "+r"(op), [t] "=&r"(t), [u] "=&r"(u)
+                             : [b2] "r"(b2), [m] "r"(m), [e1] "r"(e1), [off21] "r"(off21),
+                               [st] "r"(stride), [end] "r"(end)
+                             : "cc", "memory");
+            n &= 1;
+        }
+#endif
+        for (int j = 0; j < n; j++, op += stride) {
+            const int32_t h = smmulr((int32_t)((uint32_t)b2 + ((uint32_t)*a++ << 1)), m);
+            const int32_t v = (((h + (h >> 31)) >> e1) + 1) >> 1;
+            *op = (int8_t)mcb_clamp_i32(v + off, lo, hi);
+        }
+    }
+}
+
+static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                    int32_t *scratch)
+{
+    const int oc = c->out_c;
+    const int8_t *const w8 = (const int8_t *)c->weights;
+    for (int ch = 0; ch < oc; ch++) {
+        /* weight value t of the channel: int8 at byte 4 (3 g + n) + t % 4 of its block of
+         * 3 kw / 2 words (g = t / 4), int16 at half t % 2 of word 3 (t / 2) + n of its block
+         * of 3 kw words (mcb_aot.h) */
+        const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
+        int32_t w[9];
+        for (int t = 0; t < 9; t++) {
+            if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
+                w[t] = w8[(size_t)b * 6 * c->kw + 4 * (3 * (t >> 2) + n) + (t & 3)];
+            } else {
+                const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
+                w[t] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
+            }
+        }
+        const uint32_t wr[5] = {aot_pack16(w[0], w[2]), aot_pack16(w[3], w[5]),
+                                aot_pack16(w[6], w[8]), aot_pack16(w[1], w[4]),
+                                aot_pack16(w[7], 0)};
+        c1_plane(input, c->in_w, c->out_w, c->out_h, wr, scratch);
+        c1_requant(scratch, c->out_h, c->out_w, c->bias[ch], c->multiplier[ch], c->shift[ch],
+                   c->output_offset, c->act_min, c->act_max, output + ch, oc);
+    }
+}
+
+/* ---- Three input channels (the CIFAR-10 and ResNet-8 first layers): conv_c3 ----
+ * A 3x3x3 patch is 27 values (28 with one zero): 14 k-words of int16 pairs in the perm4
+ * positions. Here the int8 weights are widened once per call into the scratch (14 words per
+ * channel, [channel pair][k-word][2]), so the inner loop has no SXTB16 on weights, and the
+ * register block is 4 conv pixels x 2 channels: the pooled conv's 2x2 window, or 4 pixels in
+ * raster order without pool. One k-word (16 MACs), Cortex-M4 timings:
+ *     ldr w1; ldr w0; ldr b; ldr a        weights of the 2 channels, pixels 0 and 1   5
+ *     4 x smlad                                                                        4
+ *     ldr b; ldr a                        pixels 2 and 3                                3
+ *     4 x smlad                                                                        4
+ *   = 16 cycles per 16 MACs, 14 k-words straight; with the bias loads and the 8 stores
+ *   about 250 cycles per 216 MACs (1.16 cycles/MAC). Registers: 8 accumulators, 2 weights,
+ *   2 pixel words, 2 pointers; the bias, accumulator and end pointers stay in memory. The
+ *   epilogue requantizes as conv_c1's (SMMULR, rounding shift, SSAT), after the max of the
+ *   4 for a pooled conv. Channel pairs need an even out_c (the paper's and ResNet-8's). */
+#define AOT_C3_KW 14
+
+/* Words of scratch conv_c3 uses: widened weights, doubled biases, the 4 pixels' patches, 8
+ * accumulators per channel pair, and without pool a band of 3 padded input rows. */
+static size_t c3_scratch_words(const mcb_aot_conv *c)
+{
+    return (size_t)c->out_c * (AOT_C3_KW + 1) + 4 * AOT_C3_KW + 4 * (size_t)c->out_c +
+           (c->pool ? 0 : (9 * ((size_t)c->out_w + 2) + 3) / 4);
+}
+
+/* Widens the packed weights (either storage) into wq, doubled: channel pair q, k-word k,
+ * channel n of the pair at word (q*14 + k)*2 + n; value t in the perm4 position (k-word
+ * 2(t/4) + t%2, half (t/2)%2), value 27 zero; and 2 x the biases into b2. The accumulators
+ * are then 2x, what SMMULR takes (|2w| <= 2 x 255 fits int16). */
+static void c3_widen(const mcb_aot_conv *c, uint32_t *wq, int32_t *b2)
+{
+    for (int ch = 0; ch < c->out_c; ch++)
+        b2[ch] = (int32_t)((uint32_t)c->bias[ch] << 1);
+    const int8_t *const w8 = (const int8_t *)c->weights;
+    for (int ch = 0; ch < c->out_c; ch++) {
+        const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
+        uint32_t *d = wq + (size_t)(ch >> 1) * 2 * AOT_C3_KW + (ch & 1);
+        for (int g = 0; g < 7; g++) {
+            int32_t v[4];
+            for (int i = 0; i < 4; i++) {
+                const int t = 4 * g + i;
+                if (t >= 27) {
+                    v[i] = 0;
+                } else if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
+                    v[i] = w8[(size_t)b * 6 * c->kw + 4 * (3 * g + n) + i];
+                } else {
+                    const uint32_t u =
+                        (uint32_t)c->weights[((size_t)b * c->kw + (t >> 1)) * 3 + n];
+                    v[i] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
+                }
+            }
+            d[2 * (2 * g)] = aot_pack16(2 * v[0], 2 * v[2]);
+            d[2 * (2 * g + 1)] = aot_pack16(2 * v[1], 2 * v[3]);
+        }
+    }
+}
+
+/* The patch of a conv pixel whose taps are all inside into lane p of x (x = base + p;
+ * x[4k] = k-word k): s its first input byte, row the bytes per input row. The 27 bytes are
+ * gathered into 7 words with unaligned loads and shifts (reading nothing past the last tap),
+ * then widened: about 45 cycles. */
+AOT_INLINE void c3_patch_in(const int8_t *s, size_t row, uint32_t *x)
+{
+    const int8_t *s1 = s + row, *s2 = s1 + row;
+    /* written out: GCC keeps a loop over a word array in memory, 2x the cycles */
+#define AOT_C3_PUT(K, G)                                                                       \
+    {                                                                                          \
+        const uint32_t g = (G);                                                                \
+        x[8 * (K)] = aot_sxtb16(g);                                                            \
+        x[8 * (K) + 4] = aot_sxtb16_ror8(g);                                                   \
+    }
+    AOT_C3_PUT(0, aot_load32(s))
+    AOT_C3_PUT(1, aot_load32(s + 4))
+    AOT_C3_PUT(2, (uint32_t)(uint8_t)s[8] | aot_load32(s1) << 8)
+    AOT_C3_PUT(3, aot_load32(s1 + 3))
+    AOT_C3_PUT(4, aot_load32(s1 + 5) >> 16 | aot_load32(s2) << 16)
+    AOT_C3_PUT(5, aot_load32(s2 + 2))
+    AOT_C3_PUT(6, aot_load32(s2 + 5) >> 8)
+#undef AOT_C3_PUT
+}
+
+/* The patches of 4 pixels into x's 4 lanes: at s, s + 3 (the next pixel), s + o2, s + o2 + 3
+ * (o2: one input row below for a pool window, 2 pixels on in a row of 4). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_patch4(const int8_t *s, size_t row, size_t o2, uint32_t *x)
+{
+    /* a loop, not 4 copies: 0.45 KB less flash for a few cycles per 4 patches */
+    for (int p = 0; p < 4; p++)
+        c3_patch_in(s + (p >> 1) * o2 + (p & 1) * 3, row, x + p);
+}
+
+/* The 3 input rows iy0.. under conv row oy0 = iy0 + pad_h, padded: cols = out_w + 2 taps of
+ * 3 bytes per row, tap j at input column j - pad_w, the zero point outside the input. Then
+ * every patch of the row is c3_patch_in's (row = 3 cols bytes). */
+static void c3_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int cols, int8_t *band)
+{
+    const int8_t zp = (int8_t)c->input_zero_point;
+    const int j0 = c->pad_w, j1 = c->pad_w + c->in_w < cols ? c->pad_w + c->in_w : cols;
+    for (int r = 0; r < 3; r++, band += 3 * cols) {
+        const int iy = iy0 + r;
+        const int inside = iy >= 0 && iy < c->in_h;
+        for (int j = 0; j < cols; j++) {
+            int8_t *d = band + 3 * j;
+            if (inside && j >= j0 && j < j1) {
+                /* the inside span, 4 bytes a step, then the rest byte by byte */
+                const int8_t *src = in + ((size_t)iy * c->in_w + (j - j0)) * 3;
+                const int n = 3 * (j1 - j);
+                int k = 0;
+                for (; k + 4 <= n; k += 4) {
+                    const uint32_t v = aot_load32(src + k);
+                    memcpy(d + k, &v, 4);
+                }
+                for (; k < n; k++)
+                    d[k] = src[k];
+                j = j1 - 1;
+                continue;
+            }
+            d[0] = d[1] = d[2] = zp;
+        }
+    }
+}
+
+/* The patch of conv pixel (oy, ox) into lane p of x (x[4k + p] = k-word k), any pixel (the
+ * pool windows at a border, a group of 4 across two rows). */
+static void c3_patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint32_t *x)
+{
+    uint32_t gw[7];
+    int8_t *g = (int8_t *)gw;
+    const int iy0 = oy - c->pad_h, ix0 = ox - c->pad_w;
+    gw[6] = 0;
+    {
+        /* taps outside read the zero point; a filter row and column (3 bytes) at a time */
+        const int8_t zp = (int8_t)c->input_zero_point;
+        for (int fy = 0; fy < 3; fy++) {
+            const int iy = iy0 + fy;
+            for (int fx = 0; fx < 3; fx++) {
+                const int ix = ix0 + fx;
+                int8_t *d = g + 9 * fy + 3 * fx;
+                if (iy < 0 || iy >= c->in_h || ix < 0 || ix >= c->in_w) {
+                    d[0] = d[1] = d[2] = zp;
+                } else {
+                    const int8_t *s = in + ((size_t)iy * c->in_w + ix) * 3;
+                    d[0] = s[0], d[1] = s[1], d[2] = s[2];
+                }
+            }
+        }
+    }
+    for (int k = 0; k < 7; k++, x += 8) {
+        x[0] = aot_sxtb16(gw[k]);
+        x[4] = aot_sxtb16_ror8(gw[k]);
+    }
+}
+
+/* acc[8q + 4n + p] = bias + dot(patch of pixel p, weights of channel 2q + n), every pair q. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_blocks(const uint32_t *x, const uint32_t *wq, const int32_t *bias, int pairs,
+                      int32_t *acc)
+{
+#if defined(AOT_GROUP)
+#define AOT_C3_K                                                                               \
+    "ldr %[w1], [%[w], #4]\n\t"                                                                \
+    "ldr %[w0], [%[w]], #8\n\t"                                                                \
+    "ldr %[b], [%[x], #4]\n\t"                                                                 \
+    "ldr %[a], [%[x]], #8\n\t"                                                                 \
+    "smlad %[s00], %[a], %[w0], %[s00]\n\t"                                                    \
+    "smlad %[s01], %[b], %[w0], %[s01]\n\t"                                                    \
+    "smlad %[s10], %[a], %[w1], %[s10]\n\t"                                                    \
+    "smlad %[s11], %[b], %[w1], %[s11]\n\t"                                                    \
+    "ldr %[b], [%[x], #4]\n\t"                                                                 \
+    "ldr %[a], [%[x]], #8\n\t"                                                                 \
+    "smlad %[s02], %[a], %[w0], %[s02]\n\t"                                                    \
+    "smlad %[s03], %[b], %[w0], %[s03]\n\t"                                                    \
+    "smlad %[s12], %[a], %[w1], %[s12]\n\t"                                                    \
+    "smlad %[s13], %[b], %[w1], %[s13]\n\t"
+#define AOT_C3_K7 AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K AOT_C3_K
+    const uint32_t *xp = x, *wp = wq;
+    const int32_t *bp = bias;
+    int32_t *ap = acc;
+    const uint32_t *const wend = wq + (size_t)pairs * 2 * AOT_C3_KW;
+    int32_t s00, s01, s02, s03, s10, s11, s12, s13;
+    uint32_t a, b, w0, w1;
+    __asm__ volatile(".p2align 2\n1:\n\t"
+                     "ldr %[a], %[bp]\n\t"
+                     "ldr %[s00], [%[a]]\n\t"
+                     "ldr %[s10], [%[a], #4]\n\t"
+                     "add %[a], %[a], #8\n\t"
+                     "str %[a], %[bp]\n\t"
+                     "mov %[s01], %[s00]\n\t"
+                     "mov %[s02], %[s00]\n\t"
+                     "mov %[s03], %[s00]\n\t"
+                     "mov %[s11], %[s10]\n\t"
+                     "mov %[s12], %[s10]\n\t"
+                     "mov %[s13], %[s10]\n\t" AOT_C3_K7 AOT_C3_K7
+                     "ldr %[a], %[ap]\n\t"
+                     "str %[s00], [%[a]]\n\t"
+                     "str %[s01], [%[a], #4]\n\t"
+                     "str %[s02], [%[a], #8]\n\t"
+                     "str %[s03], [%[a], #12]\n\t"
+                     "str %[s10], [%[a], #16]\n\t"
+                     "str %[s11], [%[a], #20]\n\t"
+                     "str %[s12], [%[a], #24]\n\t"
+                     "str %[s13], [%[a], #28]\n\t"
+                     "add %[a], %[a], #32\n\t"
+                     "str %[a], %[ap]\n\t"
+                     "sub %[x], %[x], #224\n\t"
+                     "ldr %[a], %[wend]\n\t"
+                     "cmp %[w], %[a]\n\t"
+                     "bne 1b\n\t"
+                     : [s00] "=&r"(s00), [s01] "=&r"(s01), [s02] "=&r"(s02), [s03] "=&r"(s03),
+                       [s10] "=&r"(s10), [s11] "=&r"(s11), [s12] "=&r"(s12), [s13] "=&r"(s13),
+                       [x] "+r"(xp), [w] "+r"(wp), [a] "=&r"(a), [b] "=&r"(b), [w0] "=&l"(w0),
+                       [w1] "=&l"(w1), [bp] "+m"(bp), [ap] "+m"(ap)
+                     : [wend] "m"(wend)
+                     : "cc", "memory");
+#undef AOT_C3_K7
+#undef AOT_C3_K
+#else
+    for (int q = 0; q < pairs; q++, wq += 2 * AOT_C3_KW, acc += 8)
+        for (int n = 0; n < 2; n++)
+            for (int p = 0; p < 4; p++) {
+                int32_t s = bias[2 * q + n];
+                for (int k = 0; k < AOT_C3_KW; k++)
+                    s = aot_smlad(x[4 * k + p], wq[2 * k + n], s);
+                acc[4 * n + p] = s;
+            }
+#endif
+}
+
+/* requant of a doubled accumulator x2 = 2x (shift s <= -1, |x| < 2^30; conv_c1's
+ * arithmetic without the clamp): (y + 2 off + 1) >> 1 with y the rounding shift of
+ * SMMULR(x2, m) before its last halving, e1 = -s - 1 */
+AOT_INLINE int32_t c3_requant(int32_t x2, int32_t m, int32_t e1, int32_t off21)
+{
+    const int32_t h = smmulr(x2, m);
+    return (((h + (h >> 31)) >> e1) + off21) >> 1;
+}
+
+/* The pooled epilogue of conv_c3 on the DSP path with the whole int8 range as activation
+ * range: per channel the 4 loads, 3 max, SMMULR, the rounding shift and one SSAT, about 20
+ * cycles. acc: 8 words per channel pair ([n][p]). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_pool_out(const int32_t *acc, int oc, const int32_t *M, const int32_t *S,
+                        int32_t off21, int8_t *out)
+{
+#if defined(AOT_GROUP)
+    const int8_t *const oend = out + oc;
+    uint32_t t, u, v, q, m, e;
+    __asm__ volatile(".p2align 2\n1:\n\t"
+                     "ldr %[t], [%[acc]], #4\n\t"
+                     "ldr %[u], [%[acc]], #4\n\t"
+                     "ldr %[v], [%[acc]], #4\n\t"
+                     "ldr %[q], [%[acc]], #4\n\t"
+                     "ldr %[m], [%[M]], #4\n\t"
+                     "ldr %[e], [%[S]], #4\n\t"
+                     "cmp %[t], %[u]\n\tit lt\n\tmovlt %[t], %[u]\n\t"
+                     "cmp %[v], %[q]\n\tit lt\n\tmovlt %[v], %[q]\n\t"
+                     "cmp %[t], %[v]\n\tit lt\n\tmovlt %[t], %[v]\n\t"
+                     "smmulr %[t], %[t], %[m]\n\t"
+                     "mvn %[e], %[e]\n\t"
+                     "add %[t], %[t], %[t], asr #31\n\t"
+                     "asr %[t], %[t], %[e]\n\t"
+                     "add %[t], %[t], %[off21]\n\t"
+                     "ssat %[t], #8, %[t], asr #1\n\t"
+                     "strb %[t], [%[out]], #1\n\t"
+                     "cmp %[out], %[oend]\n\t"
+                     "bne 1b\n\t"
+                     : [acc] "+r"(acc), [M] "+r"(M), [S] "+r"(S), [out] "+r"(out),
+                       [t] "=&r"(t), [u] "=&r"(u), [v] "=&r"(v), [q] "=&r"(q), [m] "=&r"(m),
+                       [e] "=&r"(e)
+                     : [off21] "r"(off21), [oend] "r"(oend)
+                     : "cc", "memory");
+#else
+    for (int ch = 0; ch < oc; ch++, acc += 4) {
+        const int32_t m0 = acc[0] > acc[1] ? acc[0] : acc[1];
+        const int32_t m1 = acc[2] > acc[3] ? acc[2] : acc[3];
+        out[ch] = (int8_t)mcb_clamp_i32(c3_requant(m0 > m1 ? m0 : m1, M[ch], -S[ch] - 1, off21),
+                                        -128, 127);
+    }
+#endif
+}
+
+/* The unpooled epilogue, same conditions: 4 pixels (outputs o, o + oc, o + 2 oc, o + 3 oc)
+ * per channel, about 8 cycles an output. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_plain_out(const int32_t *acc, int oc, const int32_t *M, const int32_t *S,
+                         int32_t off21, int8_t *o)
+{
+#if defined(AOT_GROUP)
+    const int8_t *const oend = o + oc;
+    uint32_t t, u, m, e;
+#define AOT_C3_RQ(STORE)                                                                       \
+    "ldr %[t], [%[acc]], #4\n\t"                                                                 \
+    "smmulr %[t], %[t], %[m]\n\t"                                                              \
+    "add %[t], %[t], %[t], asr #31\n\t"                                                        \
+    "asr %[t], %[t], %[e]\n\t"                                                                 \
+    "add %[t], %[t], %[off21]\n\t"                                                             \
+    "ssat %[t], #8, %[t], asr #1\n\t" STORE
+    __asm__ volatile(".p2align 2\n1:\n\t"
+                     "ldr %[m], [%[M]], #4\n\t"
+                     "ldr %[e], [%[S]], #4\n\t"
+                     "add %[u], %[o], %[st], lsl #1\n\t"
+                     "mvn %[e], %[e]\n\t"
+                     AOT_C3_RQ("strb %[t], [%[o]]\n\t")
+                     AOT_C3_RQ("strb %[t], [%[o], %[st]]\n\t")
+                     AOT_C3_RQ("strb %[t], [%[u]]\n\t")
+                     AOT_C3_RQ("strb %[t], [%[u], %[st]]\n\t")
+                     "add %[o], %[o], #1\n\t"
+                     "cmp %[o], %[oend]\n\t"
+                     "bne 1b\n\t"
+                     : [acc] "+r"(acc), [M] "+r"(M), [S] "+r"(S), [o] "+r"(o), [t] "=&r"(t),
+                       [u] "=&r"(u), [m] "=&r"(m), [e] "=&r"(e)
+                     : [off21] "r"(off21), [oend] "r"(oend), [st] "r"(oc)
+                     : "cc", "memory");
+#undef AOT_C3_RQ
+#else
+    for (int ch = 0; ch < oc; ch++)
+        for (int p = 0; p < 4; p++, acc++)
+            o[(size_t)p * oc + ch] =
+                (int8_t)mcb_clamp_i32(c3_requant(*acc, M[ch], -S[ch] - 1, off21), -128, 127);
+#endif
+}
+
+static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                    int32_t *scratch)
+{
+    const int oc = c->out_c, pairs = oc / 2;
+    uint32_t *const wq = (uint32_t *)scratch;
+    int32_t *const b2 = (int32_t *)(wq + (size_t)oc * AOT_C3_KW);
+    uint32_t *const x = (uint32_t *)(b2 + oc);
+    int32_t *const acc = (int32_t *)(x + 4 * AOT_C3_KW);
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off21 = 2 * c->output_offset + 1, lo = c->act_min, hi = c->act_max;
+    const int full = lo == -128 && hi == 127; /* the epilogues' SSAT is the clamp */
+    c3_widen(c, wq, b2);
+    if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool)) {
+        const size_t row = (size_t)c->in_w * 3;
+        for (int py = 0; py < c->out_h; py++)
+            for (int px = 0; px < c->out_w; px++) {
+                const int iy0 = 2 * py - c->pad_h, ix0 = 2 * px - c->pad_w;
+                if (!MCB_AOT_CONV_PADDED ||
+                    (iy0 >= 0 && iy0 + 4 <= c->in_h && ix0 >= 0 && ix0 + 4 <= c->in_w)) {
+                    c3_patch4(input + (size_t)iy0 * row + (size_t)ix0 * 3, row, row, x);
+                } else {
+                    for (int p = 0; p < 4; p++)
+                        c3_patch(c, input, 2 * py + (p >> 1), 2 * px + (p & 1), x + p);
+                }
+                c3_blocks(x, wq, b2, pairs, acc);
+                int8_t *out = output + ((size_t)py * c->out_w + px) * oc;
+                if (full) {
+                    c3_pool_out(acc, oc, M, S, off21, out);
+                    continue;
+                }
+                for (int ch = 0; ch < oc; ch++) {
+                    const int32_t *a = acc + 4 * ch;
+                    const int32_t m0 = a[0] > a[1] ? a[0] : a[1];
+                    const int32_t m1 = a[2] > a[3] ? a[2] : a[3];
+                    const int32_t v = c3_requant(m0 > m1 ? m0 : m1, M[ch], -S[ch] - 1, off21);
+                    out[ch] = (int8_t)mcb_clamp_i32(v, lo, hi);
+                }
+            }
+        return;
+    }
+    const int npix = c->out_h * c->out_w, ow = c->out_w;
+    int8_t *const band = (int8_t *)(acc + 4 * (size_t)oc);
+    const size_t bw = 3 * ((size_t)ow + 2); /* bytes per band row */
+    int oy = 0, ox = 0, band_y = -1;        /* pixel t; the band's conv row */
+    for (int t = 0; t < npix; t += 4) {
+        int pix[4];
+        if (ox + 4 <= ow) {
+            /* 4 pixels of one row, from the padded band of its input rows */
+            if (band_y != oy)
+                c3_band(c, input, oy - c->pad_h, ow + 2, band), band_y = oy;
+            const int8_t *s = band + 3 * (size_t)ox;
+            for (int p = 0; p < 4; p++)
+                pix[p] = t + p;
+            c3_patch4(s, bw, 6, x);
+        } else {
+            for (int p = 0, y = oy, xx = ox; p < 4; p++) {
+                pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
+                if (t + p < npix)
+                    c3_patch(c, input, y, xx, x + p);
+                else
+                    c3_patch(c, input, c->out_h - 1, ow - 1, x + p);
+                if (++xx == ow)
+                    xx = 0, y++;
+            }
+        }
+        ox += 4;
+        while (ox >= ow)
+            ox -= ow, oy++;
+        c3_blocks(x, wq, b2, pairs, acc);
+        if (full && t + 4 <= npix) {
+            c3_plain_out(acc, oc, M, S, off21, output + (size_t)t * oc);
+            continue;
+        }
+        for (int ch = 0; ch < oc; ch++) {
+            const int32_t *a = acc + 4 * ch;
+            const int32_t m = M[ch], e1 = -S[ch] - 1;
+            for (int p = 0; p < 4; p++)
+                output[(size_t)pix[p] * oc + ch] =
+                    (int8_t)mcb_clamp_i32(c3_requant(a[p], m, e1, off21), lo, hi);
+        }
+    }
+}
+
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
+    if (MCB_AOT_CONV_C3 && mcb_aot_conv_c3_ok(c)) {
+        conv_c3(c, input, output, scratch);
+        return;
+    }
+    if (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c)) {
+        conv_c1(c, input, output, scratch);
+        return;
+    }
     if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool))
         conv_pool(c, input, output, scratch);
     else

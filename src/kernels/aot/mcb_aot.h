@@ -66,6 +66,39 @@ typedef struct {
     int int8w;                 /* 1: int8 weights, 4 per word (see above) */
 } mcb_aot_conv;
 
+/* Whether mcb_aot_conv_s8 takes its one-input-channel path (conv_c1 in aot_conv.c: weights in
+ * registers, a pool window per step straight from the int8 input) for c: a pooled 3x3 stride-1
+ * conv of 1 input channel whose windows are all inside the input, every shift <= -1 (the
+ * pooled requantization is then monotonic) and |bias| <= 2^29 (so 2 x the accumulator fits
+ * int32 for the SMMULR requantization). The code generator asks the same (variant switch
+ * C1). */
+static inline int mcb_aot_conv_c1_ok(const mcb_aot_conv *c)
+{
+    if (!c->pool || c->in_c != 1 || c->filter_h != 3 || c->filter_w != 3 || c->stride_h != 1 ||
+        c->stride_w != 1 || c->pad_h != 0 || c->pad_w != 0 || c->perm4 ||
+        2 * c->out_h + 2 > c->in_h || 2 * c->out_w + 2 > c->in_w)
+        return 0;
+    for (int ch = 0; ch < c->out_c; ch++)
+        if (c->shift[ch] > -1 || c->bias[ch] > (1 << 29) || c->bias[ch] < -(1 << 29))
+            return 0;
+    return 1;
+}
+
+/* Whether mcb_aot_conv_s8 takes its three-input-channel path (conv_c3 in aot_conv.c: the
+ * weights widened into the scratch once per call, 4 conv pixels x 2 channels per register
+ * block) for c: a 3x3 stride-1 conv of 3 input channels (pooled or not, any padding), an even
+ * number of output channels, every shift <= -1 and |bias| <= 2^29 (as for conv_c1). */
+static inline int mcb_aot_conv_c3_ok(const mcb_aot_conv *c)
+{
+    if (c->in_c != 3 || c->filter_h != 3 || c->filter_w != 3 || c->stride_h != 1 ||
+        c->stride_w != 1 || c->out_c % 2 != 0 || c->kw != 14)
+        return 0;
+    for (int ch = 0; ch < c->out_c; ch++)
+        if (c->shift[ch] > -1 || c->bias[ch] > (1 << 29) || c->bias[ch] < -(1 << 29))
+            return 0;
+    return 1;
+}
+
 /* Bytes of scratch mcb_aot_conv_s8 needs (widened patches of 4 pixels, 2 without pool, and
  * 4 accumulators per channel), a multiple of 4. */
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c);
