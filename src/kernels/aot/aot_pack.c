@@ -246,11 +246,15 @@ int mcb_aot_fc_pack_w(const char *what, const mcb_fc_params *p, const int8_t *fi
         const int8_t *f = filter + (size_t)oc * p->in_depth;
         const int blk = oc / MCB_AOT_FC_BLOCK, n = oc % MCB_AOT_FC_BLOCK;
         int32_t *wb = out->weights + (size_t)blk * wpc * MCB_AOT_FC_BLOCK;
+        /* int8: the rows past the last full block one after the other, unpadded (mcb_aot.h) */
+        const int tail = k->int8w && blk >= p->out_depth / MCB_AOT_FC_BLOCK;
+        if (tail)
+            wb = out->weights + (size_t)oc * wpc;
         int64_t sum = 0;
         for (int t = 0; t < p->in_depth; t++) {
             const int32_t v = (int32_t)f[t] + foff;
             if (k->int8w) {
-                put8(wb + n, MCB_AOT_FC_BLOCK, t, v);
+                put8(tail ? wb : wb + n, tail ? 1 : MCB_AOT_FC_BLOCK, t, v);
             } else {
                 int word, half;
                 position(1, t, &word, &half);
@@ -282,7 +286,9 @@ static size_t conv_weight_words(const mcb_aot_conv *k)
 
 static size_t fc_weight_words(const mcb_aot_fc *k)
 {
-    return (size_t)k->n_blocks * MCB_AOT_FC_BLOCK * (k->int8w ? (size_t)k->kw / 2 : (size_t)k->kw);
+    if (k->int8w) /* the last partial block is not padded */
+        return (size_t)k->out_depth * ((size_t)k->kw / 2);
+    return (size_t)k->n_blocks * MCB_AOT_FC_BLOCK * (size_t)k->kw;
 }
 
 size_t mcb_aot_conv_flash_bytes(const mcb_aot_conv *k)
