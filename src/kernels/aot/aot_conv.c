@@ -815,9 +815,277 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
     }
 }
 
+/* ---- Pointwise (1x1) convolutions: a matrix multiply (docs/codegen.md, MLPerf Tiny) ----
+ * Taken by a conv without pool, 1x1 filter, no padding (any stride), int8 weights and in_c a
+ * multiple of 4 (mcb_aot_conv_pointwise): a pixel's in_c channels are contiguous bytes of the
+ * input, so the "patch" of a pixel pair is the two pixels' channels widened once (one load and
+ * two SXTB16 per 4 channels and pixel, no im2col addressing), then every channel block runs
+ * the 2-pixel x 3-channel int8-weight micro-kernel (AOT_QUAD8: 27 cycles per 24 MACs) and,
+ * on the DSP path, requantizes and stores its 6 outputs in the same assembly loop. Switch
+ * MCB_AOT_CONV_PW (undefined: 1) is defined to 0 by the generator when no layer takes it. */
+#ifndef MCB_AOT_CONV_PW
+#define MCB_AOT_CONV_PW 1
+#endif
+
+/* Pixel p's channels (in_c bytes at s) widened into lane p of the pair buffer d (the perm4
+ * positions: group g's SXTB16 at word 4g + p, its SXTB16 ROR 8 at word 4g + 2 + p). */
+AOT_INLINE void pw_widen(const int8_t *sa, const int8_t *sb, int in_c, uint32_t *d)
+{
+    for (int g = 0; g < in_c; g += 4, d += 4) {
+        const uint32_t xa = aot_load32(sa + g), xb = aot_load32(sb + g);
+        d[0] = aot_sxtb16(xa);
+        d[1] = aot_sxtb16(xb);
+        d[2] = aot_sxtb16_ror8(xa);
+        d[3] = aot_sxtb16_ror8(xb);
+    }
+}
+
+#if defined(AOT_GROUP)
+/* What the fused block loop keeps in memory (13 of the 14 registers hold the micro-kernel's
+ * state; a local, so GCC addresses it from sp and needs no register for it). */
+typedef struct {
+    const uint32_t *x0, *xend4, *xend; /* pair buffer: start, end of the 4-quad part, end */
+    const int32_t *b, *m, *s;          /* bias, multiplier, fast shift (see below) of the
+                                          next block */
+    int8_t *out0;                      /* the first pixel's next outputs */
+    int32_t od;                        /* bytes from them to the second pixel's */
+    const int32_t *wend;               /* weights end of the full blocks */
+    int32_t off;
+    int32_t delta; /* bytes from the fast shifts to the layer's shifts */
+} pw_ctx;
+
+/* Requantization of accumulator S as requant_any for a shift <= -1 (m in w0, -shift-1 in w1,
+ * output offset in w2), then SSAT to int8 (the layer's range is all of int8): 7 cycles. The
+ * high multiply (S*m + 2^30) >> 31 is SMMULR of 2S and m, exact because conv_1x1 checked
+ * |S| < 2^30 for every accumulator the layer can produce (|bias| + 2^14 in_c). */
+#define AOT_PW_RQ(S)                                                                           \
+    "lsl %[" #S "], %[" #S "], #1\n\t"                                                         \
+    "smmulr %[" #S "], %[" #S "], %[w0]\n\t"                                                   \
+    "add %[" #S "], %[" #S "], %[" #S "], asr #31\n\t"                                         \
+    "asr %[" #S "], %[" #S "], %[w1]\n\t"                                                      \
+    "add %[" #S "], %[" #S "], #1\n\t"                                                         \
+    "add %[" #S "], %[w2], %[" #S "], asr #1\n\t"                                              \
+    "ssat %[" #S "], #8, %[" #S "]\n\t"
+/* Channel N of the block (multipliers at a, fast shifts at b, outputs at t and x): both
+ * pixels' outputs, stored. A fast shift of 0 (a shift >= 0, or a bias that could take the
+ * accumulator to 2^30: a few channels of MobileNet's pointwise layers) branches to
+ * AOT_PW_CH0, out of line. 22 cycles. */
+#define AOT_PW_CH(S0, S1, N)                                                                   \
+    "ldr %[w0], [%[a], #" #N "*4]\n\t"                                                         \
+    "ldr %[w1], [%[b], #" #N "*4]\n\t"                                                         \
+    "cmp %[w1], #0\n\t"                                                                        \
+    "bge 3" #N "f\n\t"                                                                         \
+    "cmn %[w1], #64\n\t"                                                                       \
+    "ble 5" #N "f\n\t"                                                                         \
+    "mvn %[w1], %[w1]\n\t" AOT_PW_RQ(S0) AOT_PW_RQ(S1)                                         \
+    "4" #N ":\n\t"                                                                             \
+    "strb %[" #S0 "], [%[t], #" #N "]\n\t"                                                     \
+    "strb %[" #S1 "], [%[x], #" #N "]\n\t"
+/* One output of requant_any with any shift, for the channels whose fast shift is 0 (out of
+ * line): the layer's shift (from the fast shift's address + delta), a left shift when > 0,
+ * the high multiply on SMLAL (exact for any accumulator), the rounding shift when < 0 (under
+ * IT, from MVNS's sign), offset and SSAT. Temporaries w1, a, b (reloaded after). */
+#define AOT_PW_RQG(S, N)                                                                       \
+    "ldr %[w1], %[delta]\n\t"                                                                  \
+    "ldr %[b], %[sp]\n\t"                                                                      \
+    "add %[w1], %[w1], %[b]\n\t"                                                               \
+    "ldr %[w1], [%[w1], #" #N "*4]\n\t"                                                        \
+    "cmp %[w1], #0\n\t"                                                                        \
+    "it gt\n\t"                                                                                \
+    "lslgt %[" #S "], %[" #S "], %[w1]\n\t"                                                    \
+    "mov %[a], #0x40000000\n\t"                                                                \
+    "mov %[b], #0\n\t"                                                                         \
+    "smlal %[a], %[b], %[" #S "], %[w0]\n\t"                                                   \
+    "lsr %[a], %[a], #31\n\t"                                                                  \
+    "orr %[" #S "], %[a], %[b], lsl #1\n\t"                                                    \
+    "mvns %[w1], %[w1]\n\t"                                                                    \
+    "itttt pl\n\t"                                                                             \
+    "addpl %[" #S "], %[" #S "], %[" #S "], asr #31\n\t"                                       \
+    "asrpl %[" #S "], %[" #S "], %[w1]\n\t"                                                    \
+    "addpl %[" #S "], %[" #S "], #1\n\t"                                                       \
+    "asrpl %[" #S "], %[" #S "], #1\n\t"                                                       \
+    "add %[" #S "], %[w2], %[" #S "]\n\t"                                                      \
+    "ssat %[" #S "], #8, %[" #S "]\n\t"
+/* A shift <= -1 with an accumulator that may reach 2^30 (fast shift = shift - 64): the high
+ * multiply on SMLAL (temporaries a, b), the rest as AOT_PW_RQ. */
+#define AOT_PW_RQL(S)                                                                          \
+    "mov %[a], #0x40000000\n\t"                                                                \
+    "mov %[b], #0\n\t"                                                                         \
+    "smlal %[a], %[b], %[" #S "], %[w0]\n\t"                                                   \
+    "lsr %[a], %[a], #31\n\t"                                                                  \
+    "orr %[" #S "], %[a], %[b], lsl #1\n\t"                                                    \
+    "add %[" #S "], %[" #S "], %[" #S "], asr #31\n\t"                                         \
+    "asr %[" #S "], %[" #S "], %[w1]\n\t"                                                      \
+    "add %[" #S "], %[" #S "], #1\n\t"                                                         \
+    "add %[" #S "], %[w2], %[" #S "], asr #1\n\t"                                              \
+    "ssat %[" #S "], #8, %[" #S "]\n\t"
+#define AOT_PW_CH0(S0, S1, N)                                                                  \
+    "3" #N ":\n\t" AOT_PW_RQG(S0, N) AOT_PW_RQG(S1, N)                                         \
+    "ldr %[a], %[mp]\n\t"                                                                      \
+    "ldr %[b], %[sp]\n\t"                                                                      \
+    "b 4" #N "b\n\t"                                                                           \
+    "5" #N ":\n\t"                                                                             \
+    "add %[w1], %[w1], #64\n\t"                                                                \
+    "mvn %[w1], %[w1]\n\t" AOT_PW_RQL(S0) AOT_PW_RQL(S1)                                       \
+    "ldr %[a], %[mp]\n\t"                                                                      \
+    "ldr %[b], %[sp]\n\t"                                                                      \
+    "b 4" #N "b\n\t"
+
+/* Every full channel block of one pixel pair: bias, the quads (4 per pass, then 1 per pass),
+ * requantization and stores, one assembly loop. About 100 cycles per block besides its quads
+ * (the compiled C takes about 250: the accumulators go through memory and requant_any). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pw_pair_blocks(const uint32_t *x0, int quads, const int32_t *w, const int32_t *bias,
+                           const int32_t *M, const int32_t *S, const int32_t *fast, int full,
+                           int8_t *out0, int8_t *out1, int32_t off)
+{
+    pw_ctx c;
+    c.delta = (int32_t)((const char *)S - (const char *)fast);
+    c.x0 = x0, c.xend4 = x0 + 16 * (size_t)(quads / 4), c.xend = x0 + 4 * (size_t)quads;
+    c.b = bias, c.m = M, c.s = fast, c.out0 = out0, c.od = (int32_t)(out1 - out0), c.off = off;
+    c.wend = w + (size_t)full * quads * MCB_AOT_CONV_BLOCK;
+    int32_t s00, s01, s02, s10, s11, s12;
+    const uint32_t *xp;
+    const int32_t *wp = w;
+    uint32_t a, b, w0, w1, w2, t;
+    __asm__ volatile(
+        "20:\n\t"
+        "ldr %[a], %[bp]\n\t"
+        "ldr %[s00], [%[a]]\n\t"
+        "ldr %[s01], [%[a], #4]\n\t"
+        "ldr %[s02], [%[a], #8]\n\t"
+        "add %[a], %[a], #12\n\t"
+        "str %[a], %[bp]\n\t"
+        "mov %[s10], %[s00]\n\t"
+        "mov %[s11], %[s01]\n\t"
+        "mov %[s12], %[s02]\n\t"
+        "ldr %[x], %[x0]\n\t"
+        "ldr %[a], %[xend4]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "beq 22f\n\t"
+        "21:\n\t" AOT_QUAD8x4
+        "ldr %[a], %[xend4]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "bne 21b\n\t"
+        "22:\n\t"
+        "ldr %[a], %[xend]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "beq 24f\n\t"
+        "23:\n\t" AOT_QUAD8
+        "ldr %[a], %[xend]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "bne 23b\n\t"
+        "24:\n\t"
+        "ldr %[a], %[mp]\n\t"
+        "ldr %[b], %[sp]\n\t"
+        "ldr %[w2], %[off]\n\t"
+        "ldr %[t], %[o0]\n\t"
+        "ldr %[x], %[od]\n\t"
+        "add %[x], %[x], %[t]\n\t"
+        AOT_PW_CH(s00, s10, 0) AOT_PW_CH(s01, s11, 1) AOT_PW_CH(s02, s12, 2)
+        "add %[a], %[a], #12\n\t"
+        "add %[b], %[b], #12\n\t"
+        "add %[t], %[t], #3\n\t"
+        "str %[a], %[mp]\n\t"
+        "str %[b], %[sp]\n\t"
+        "str %[t], %[o0]\n\t"
+        "ldr %[a], %[wend]\n\t"
+        "cmp %[w], %[a]\n\t"
+        "bne 20b\n\t"
+        "b 29f\n\t"
+        AOT_PW_CH0(s00, s10, 0) AOT_PW_CH0(s01, s11, 1) AOT_PW_CH0(s02, s12, 2)
+        "29:\n\t"
+        : [s00] "=&r"(s00), [s01] "=&r"(s01), [s02] "=&r"(s02), [s10] "=&r"(s10),
+          [s11] "=&r"(s11), [s12] "=&r"(s12), [x] "=&r"(xp), [w] "+r"(wp), [a] "=&r"(a),
+          [b] "=&r"(b), [w0] "=&r"(w0), [w1] "=&l"(w1), [w2] "=&l"(w2), [t] "=&r"(t),
+          [bp] "+m"(c.b), [mp] "+m"(c.m), [sp] "+m"(c.s), [o0] "+m"(c.out0)
+        : [od] "m"(c.od), [x0] "m"(c.x0), [xend4] "m"(c.xend4), [xend] "m"(c.xend), [wend] "m"(c.wend),
+          [off] "m"(c.off), [delta] "m"(c.delta)
+        : "cc", "memory");
+}
+#undef AOT_PW_CH
+#undef AOT_PW_CH0
+#undef AOT_PW_RQ
+#undef AOT_PW_RQG
+#undef AOT_PW_RQL
+#endif
+
+/* The pointwise conv: pixel pairs in raster order (an odd last pixel computed twice). With the
+ * fused loop, the last block, when partial, runs the same loop (its padded channels have zero
+ * weights) into a 3-byte staging pair, and only its real channels are copied out: the hot
+ * code stays one loop of about 1 KB, inside the 2 KB instruction cache of the nRF52840. */
+static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                     int32_t *scratch)
+{
+    const int kw = c->kw, in_c = c->in_c, out_c = c->out_c, out_w = c->out_w;
+    const int npix = c->out_h * out_w, nb = c->n_blocks;
+    const int32_t *const W = c->weights, *const B = c->bias;
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
+    uint32_t *pair = (uint32_t *)scratch;
+    int32_t *acc = (int32_t *)(pair + 2 * (size_t)kw);
+    const size_t row = (size_t)c->in_w * in_c * c->stride_h, col = (size_t)in_c * c->stride_w;
+#if defined(AOT_GROUP)
+    /* the fused loop when the range is all of int8 (its clamp is one SSAT); its fast
+     * requantization (AOT_PW_RQ) for the channels whose shift is <= -1 and whose accumulator
+     * stays below 2^30 in magnitude: |acc| <= |bias| + 2^14 in_c (int8 inputs and weights).
+     * Their shifts are copied into the accumulator area of the scratch (unused by the fused
+     * loop); a shift <= -1 with a larger bias (MobileNet-VWW's late layers have many biases
+     * of +-2^30) as shift - 64 (AOT_PW_RQL: the high multiply on SMLAL); a shift >= 0 as 0
+     * (the general requantization, AOT_PW_RQG). */
+    const int fused = lo == -128 && hi == 127;
+    int32_t *const fast = acc;
+    for (int ch = 0; fused && ch < nb * MCB_AOT_CONV_BLOCK; ch++) {
+        const int64_t bound = (B[ch] < 0 ? -(int64_t)B[ch] : (int64_t)B[ch]) + ((int64_t)in_c << 14);
+        fast[ch] = S[ch] >= 0 ? 0 : bound < ((int64_t)1 << 30) ? S[ch] : S[ch] - 64;
+    }
+    const int full = out_c / MCB_AOT_CONV_BLOCK, part = out_c - full * MCB_AOT_CONV_BLOCK;
+    const int quads = kw / 2;
+#endif
+    for (int t = 0; t < npix; t += 2) {
+        const int t1 = t + 1 < npix ? t + 1 : t;
+        pw_widen(input + (size_t)(t / out_w) * row + (size_t)(t % out_w) * col,
+                 input + (size_t)(t1 / out_w) * row + (size_t)(t1 % out_w) * col, in_c, pair);
+        int8_t *out0 = output + (size_t)t * out_c, *out1 = output + (size_t)t1 * out_c;
+#if defined(AOT_GROUP)
+        if (fused) {
+            if (full > 0)
+                pw_pair_blocks(pair, quads, W, B, M, S, fast, full, out0, out1, off);
+            if (part) {
+                const int base = full * MCB_AOT_CONV_BLOCK;
+                int8_t st[2 * MCB_AOT_CONV_BLOCK];
+                pw_pair_blocks(pair, quads, W + (size_t)full * quads * MCB_AOT_CONV_BLOCK,
+                               B + base, M + base, S + base, fast + base, 1, st,
+                               st + MCB_AOT_CONV_BLOCK, off);
+                for (int n = 0; n < part; n++)
+                    out0[base + n] = st[n], out1[base + n] = st[MCB_AOT_CONV_BLOCK + n];
+            }
+            continue;
+        }
+#endif
+        /* the compiled C epilogue over the accumulators of every block */
+        pair_all_blocks(pair, W, kw, B, nb, acc, 1);
+        const int32_t *a = acc;
+        for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK, a += AOT_ACC_STRIDE) {
+            const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
+            for (int n = 0; n < nn; n++) {
+                const int32_t m = M[base + n], sh = S[base + n];
+                out0[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n], m, sh) + off, lo, hi);
+                out1[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n + 3], m, sh) + off, lo, hi);
+            }
+        }
+    }
+}
+
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
+    if (MCB_AOT_CONV_PW && mcb_aot_conv_pointwise(c)) {
+        conv_1x1(c, input, output, scratch);
+        return;
+    }
     if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool))
         conv_pool(c, input, output, scratch);
     else

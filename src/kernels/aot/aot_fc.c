@@ -19,6 +19,8 @@
  *   REST    in_depth % 4 != 0 (a zero-padded last group of inputs)
  *   LSHIFT  some shift > 0 (a left shift before the high multiply)
  *   W16, W8 some layer has int16 / int8 weights
+ *   GENERIC some int8 layer with a full block of 4 rows does not take the fused loop
+ *           (mcb_aot_fc_fused) on the DSP path
  * Switching off one a layer needs gives wrong outputs. */
 #ifndef MCB_AOT_FC_REST
 #define MCB_AOT_FC_REST 1
@@ -31,6 +33,9 @@
 #endif
 #ifndef MCB_AOT_FC_W8
 #define MCB_AOT_FC_W8 1
+#endif
+#ifndef MCB_AOT_FC_GENERIC
+#define MCB_AOT_FC_GENERIC 1
 #endif
 
 /* Same high multiply as aot_conv.c (multiplier >= 0), and for shifts <= -1 its rounding
@@ -136,7 +141,7 @@ static inline void rows4_w8(const int8_t *in, const uint32_t *w, int groups, uin
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
 /* Every full block of a layer in one assembly loop, for the common case (in_depth % 4 == 0,
  * every shift <= -1, output range all of int8): bias, the groups, and the 4 outputs'
- * requantization (as requant_neg, then one SSAT) without leaving the loop; the pointers that
+ * requantization (requant()'s shift <= -1 case, then one SSAT) without leaving the loop; the pointers that
  * do not fit in registers live in memory (ctx). About 70 cycles per block besides the
  * groups, against about 200 for the compiled C around the group loop. */
 typedef struct {
@@ -218,16 +223,6 @@ static void blocks_fused(fc_ctx *c, const uint32_t *w)
 #undef AOT_FC_RQ
 #endif
 
-/* requant() for a shift <= -1 (the usual case: the whole layer is checked once). */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline int32_t requant_neg(int32_t acc, int32_t multiplier, int32_t shift)
-{
-    const int32_t h = (int32_t)(((int64_t)acc * multiplier + (1LL << 30)) >> 31);
-    return (((h + (h >> 31)) >> (-shift - 1)) + 1) >> 1;
-}
-
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
 {
     const int groups = f->in_depth / 4, rest = MCB_AOT_FC_REST ? f->in_depth % 4 : 0;
@@ -238,16 +233,13 @@ void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
     uint32_t last = 0; /* the partial last group, zero-padded (its weights are zero) */
     for (int i = 0; i < rest; i++)
         last |= (uint32_t)(uint8_t)input[4 * groups + i] << (8 * i);
-    int neg = 1; /* every shift <= -1: the straight requantization */
-    for (int ch = 0; ch < out_depth; ch++)
-        neg &= S[ch] <= -1;
     if (w8) {
         /* full blocks of 4 rows: per group of 4 inputs, one word of 4 int8 weights per row */
         const int full = out_depth / MCB_AOT_FC_BLOCK, gw = (groups + (rest != 0));
         const uint32_t *w = (const uint32_t *)f->weights;
         int b = 0;
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
-        if (neg && !rest && lo == -128 && hi == 127 && full > 0) {
+        if (full > 0 && mcb_aot_fc_fused(f)) {
             fc_ctx c = {B, M, S, output, input, input + 16 * (size_t)(groups / 4),
                         input + 4 * (size_t)groups,
                         w + (size_t)full * gw * MCB_AOT_FC_BLOCK, off};
@@ -255,21 +247,17 @@ void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
             b = full;
             w += (size_t)full * gw * MCB_AOT_FC_BLOCK;
         }
+        const int generic = MCB_AOT_FC_GENERIC;
+#else
+        const int generic = 1;
 #endif
-        for (; b < full; b++, w += (size_t)gw * MCB_AOT_FC_BLOCK) {
+        for (; generic && b < full; b++, w += (size_t)gw * MCB_AOT_FC_BLOCK) {
             const int c = MCB_AOT_FC_BLOCK * b;
             int32_t s[4] = {B[c], B[c + 1], B[c + 2], B[c + 3]};
             rows4_w8(input, w, groups, last, rest, s);
-            int8_t *out = output + c;
-            if (neg) {
-                out[0] = (int8_t)mcb_clamp_i32(requant_neg(s[0], M[c], S[c]) + off, lo, hi);
-                out[1] = (int8_t)mcb_clamp_i32(requant_neg(s[1], M[c + 1], S[c + 1]) + off, lo, hi);
-                out[2] = (int8_t)mcb_clamp_i32(requant_neg(s[2], M[c + 2], S[c + 2]) + off, lo, hi);
-                out[3] = (int8_t)mcb_clamp_i32(requant_neg(s[3], M[c + 3], S[c + 3]) + off, lo, hi);
-            } else {
-                for (int n = 0; n < MCB_AOT_FC_BLOCK; n++)
-                    out[n] = (int8_t)mcb_clamp_i32(requant(s[n], M[c + n], S[c + n]) + off, lo, hi);
-            }
+            for (int n = 0; n < MCB_AOT_FC_BLOCK; n++)
+                output[c + n] =
+                    (int8_t)mcb_clamp_i32(requant(s[n], M[c + n], S[c + n]) + off, lo, hi);
         }
         /* the last out_depth % 4 rows, stored row after row without padding (flash): one row
          * at a time, in C (a 10-class output layer's last 2 rows) */

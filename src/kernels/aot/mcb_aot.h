@@ -66,6 +66,15 @@ typedef struct {
     int int8w;                 /* 1: int8 weights, 4 per word (see above) */
 } mcb_aot_conv;
 
+/* Whether mcb_aot_conv_s8 takes its pointwise path (a matrix multiply, no im2col): no pool,
+ * 1x1 filter, no padding, int8 weights, in_c a multiple of 4. The code generator keeps the
+ * path (MCB_AOT_CONV_PW) when some layer satisfies this. */
+static inline int mcb_aot_conv_pointwise(const mcb_aot_conv *c)
+{
+    return !c->pool && c->filter_h == 1 && c->filter_w == 1 && c->pad_h == 0 &&
+           c->pad_w == 0 && c->int8w && c->in_c % 4 == 0;
+}
+
 /* Bytes of scratch mcb_aot_conv_s8 needs (widened patches of 4 pixels, 2 without pool, and
  * 4 accumulators per channel), a multiple of 4. */
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c);
@@ -94,6 +103,20 @@ typedef struct {
 } mcb_aot_fc;
 
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output);
+
+/* Whether the DSP path runs the layer's full blocks in its fused assembly loop (MAC loop and
+ * requantization in one): int8 weights, in_depth a multiple of 4, every shift <= -1, output
+ * range all of int8. The code generator keeps the other path (MCB_AOT_FC_GENERIC) only for a
+ * layer this refuses. */
+static inline int mcb_aot_fc_fused(const mcb_aot_fc *f)
+{
+    if (!f->int8w || f->in_depth % 4 != 0 || f->act_min != -128 || f->act_max != 127)
+        return 0;
+    for (int ch = 0; ch < f->out_depth; ch++)
+        if (f->shift[ch] > -1)
+            return 0;
+    return 1;
+}
 
 /* DEPTHWISE_CONV_2D with depth multiplier 1 (+ fused activation), any filter size, stride and
  * padding: input NHWC int8 [in_h][in_w][channels], output [out_h][out_w][channels]. Weights are
