@@ -402,6 +402,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 pw = 1, w8 = 1, w8kw6 |= k->kw == 6, w8kw14 |= k->kw == 14;
                 continue;
             }
+            pw |= mcb_aot_conv_fused_plain(k);
             pool |= k->pool != 0, plain |= k->pool == 0;
             perm4 |= k->perm4 != 0, natural |= k->perm4 == 0;
             /* a tap outside the input: padding before, or a last window past the end */

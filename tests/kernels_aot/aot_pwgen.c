@@ -2,7 +2,8 @@
  * for the pointwise (1x1) conv and fully connected paths with random shapes: their DSP-path
  * assembly (conv_1x1's fused block loop with its three requantizations, the FC's fused block
  * loop and its unpadded last rows) only runs on the target, so this is where it is checked
- * bit-exact against the reference kernels (on the target and on the host). Fixed seed:
+ * bit-exact against the reference kernels (on the target and on the host); also 3x3 SAME
+ * convs with perm4 patches, which take the same fused loop after their patches. Fixed seed:
  * deterministic output. Cases: odd and even pixel counts, stride 1 and 2, in_c a multiple of
  * 4 (the fused loop's quads: fewer than 4, a multiple of 4, a remainder) and not (the patch
  * path), out_c with a partial last block, multipliers above 1 (shifts >= 0: the general
@@ -77,25 +78,28 @@ static void grow(size_t *a, size_t b)
         *a = b;
 }
 
-/* A 1x1 conv: in_h x in_w x in_c -> out_c, stride s; kind: see quant (2: biases near 2^30
- * too); narrow: an output range inside int8. */
-static int pw_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c, int s, int kind,
-                    int narrow)
+/* A conv without pool, fs x fs filter (1: pointwise, VALID; else SAME): in_h x in_w x in_c ->
+ * out_c, stride s; kind: see quant (2: biases near 2^30 too); narrow: an output range inside
+ * int8. */
+static int conv_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c, int fs, int s,
+                      int kind, int narrow)
 {
     mcb_conv_params p;
     memset(&p, 0, sizeof p);
     p.batches = 1, p.in_h = in_h, p.in_w = in_w, p.in_c = in_c, p.out_c = out_c;
-    p.filter_h = p.filter_w = 1, p.stride_h = p.stride_w = s, p.dilation_h = p.dilation_w = 1;
-    p.out_h = (in_h - 1) / s + 1, p.out_w = (in_w - 1) / s + 1;
+    p.filter_h = p.filter_w = fs, p.stride_h = p.stride_w = s, p.dilation_h = p.dilation_w = 1;
+    p.out_h = mcb_compute_padding(0, in_h, fs, s, 1, &p.pad_h); /* SAME (no padding for 1x1) */
+    p.out_w = mcb_compute_padding(0, in_w, fs, s, 1, &p.pad_w);
+    const int taps = fs * fs * in_c;
     const int32_t out_zp = uniform(-128, 10);
     p.input_offset = -uniform(-128, 20), p.output_offset = out_zp;
     p.act_min = narrow ? out_zp : -128, p.act_max = narrow ? uniform(60, 126) : 127;
     int32_t *mult = malloc(4 * (size_t)out_c), *shift = malloc(4 * (size_t)out_c);
     int32_t *bias = malloc(4 * (size_t)out_c);
-    if (quant(out_c, in_c, kind, mult, shift) != 0)
+    if (quant(out_c, taps, kind, mult, shift) != 0)
         return -1;
     p.multiplier = mult, p.shift = shift;
-    const size_t n_in = (size_t)in_h * in_w * in_c, n_f = (size_t)out_c * in_c;
+    const size_t n_in = (size_t)in_h * in_w * in_c, n_f = (size_t)out_c * taps;
     const size_t n_out = (size_t)p.out_h * p.out_w * out_c;
     int8_t *in = malloc(n_in), *filt = malloc(n_f), *out = malloc(n_out);
     for (size_t i = 0; i < n_in; i++)
@@ -120,18 +124,20 @@ static int pw_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c, i
     fprintf(f,
             "static const mcb_conv_params l%d_conv = {\n"
             "    .batches = 1, .in_h = %d, .in_w = %d, .in_c = %d, .out_h = %d, .out_w = %d,\n"
-            "    .out_c = %d, .filter_h = 1, .filter_w = 1, .stride_h = %d, .stride_w = %d,\n"
-            "    .dilation_h = 1, .dilation_w = 1, .input_offset = %ld, .output_offset = %ld,\n"
+            "    .out_c = %d, .filter_h = %d, .filter_w = %d, .stride_h = %d, .stride_w = %d,\n"
+            "    .dilation_h = 1, .dilation_w = 1, .pad_h = %d, .pad_w = %d,\n"
+            "    .input_offset = %ld, .output_offset = %ld,\n"
             "    .act_min = %ld, .act_max = %ld, .multiplier = l%d_mult, .shift = l%d_shift,\n"
             "};\n",
-            idx, in_h, in_w, in_c, p.out_h, p.out_w, out_c, s, s, (long)p.input_offset,
+            idx, in_h, in_w, in_c, p.out_h, p.out_w, out_c, fs, fs, s, s, p.pad_h, p.pad_w,
+            (long)p.input_offset,
             (long)p.output_offset, (long)p.act_min, (long)p.act_max, idx, idx);
     fprintf(f,
-            "#define L%d_ENTRY {\"pointwise %dx%dx%d -> %d stride %d%s%s\", %lld, &l%d_conv, 0, "
+            "#define L%d_ENTRY {\"%s %dx%dx%d -> %d stride %d%s%s\", %lld, &l%d_conv, 0, "
             "&l%d_aot, 0, 0, l%d_in, %zu, l%d_filter, l%d_bias, l%d_expect, %zu, 0}\n",
-            idx, in_h, in_w, in_c, out_c, s,
+            idx, fs == 1 ? "pointwise" : "conv 3x3 SAME", in_h, in_w, in_c, out_c, s,
             kind == 2 ? ", biases ~2^30" : kind == 1 ? ", shifts >= 0" : "",
-            narrow ? ", narrow range" : "", (long long)n_out * in_c, idx, idx, idx, n_in, idx,
+            narrow ? ", narrow range" : "", (long long)n_out * taps, idx, idx, idx, n_in, idx,
             idx, idx, n_out);
     grow(&max_in, n_in), grow(&max_out, n_out);
     grow(&max_scratch, mcb_aot_conv_scratch_bytes(&pk.k));
@@ -140,7 +146,7 @@ static int pw_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c, i
     return 0;
 }
 
-/* A fully connected layer; pos: some shifts > 0 (the generic path); narrow: see pw_layer. */
+/* A fully connected layer; pos: some shifts > 0 (the generic path); narrow: see conv_layer. */
 static int fc_layer(FILE *f, int idx, int in_depth, int out_depth, int pos, int narrow)
 {
     mcb_fc_params p;
@@ -208,15 +214,20 @@ int main(int argc, char **argv)
     int n = 0, rc = 0;
     /* MLPerf-like shapes first (DS-CNN's 64 -> 64, MobileNet's 8 -> 16 and 128 -> 128 with
      * its biases of +-2^30), then random ones */
-    rc |= pw_layer(f, n++, 5, 5, 64, 64, 1, 0, 0);
-    rc |= pw_layer(f, n++, 6, 5, 8, 16, 1, 1, 0);
-    rc |= pw_layer(f, n++, 3, 3, 128, 128, 1, 2, 0);
-    rc |= pw_layer(f, n++, 7, 5, 12, 7, 2, 0, 0);
-    rc |= pw_layer(f, n++, 4, 3, 20, 5, 1, 0, 1);  /* narrow range: compiled epilogue */
-    rc |= pw_layer(f, n++, 3, 3, 6, 9, 1, 0, 0);   /* in_c % 4 != 0: the patch path */
+    rc |= conv_layer(f, n++, 5, 5, 64, 64, 1, 1, 0, 0);
+    rc |= conv_layer(f, n++, 6, 5, 8, 16, 1, 1, 1, 0);
+    rc |= conv_layer(f, n++, 3, 3, 128, 128, 1, 1, 2, 0);
+    rc |= conv_layer(f, n++, 7, 5, 12, 7, 1, 2, 0, 0);
+    rc |= conv_layer(f, n++, 4, 3, 20, 5, 1, 1, 0, 1);  /* narrow range: compiled epilogue */
+    rc |= conv_layer(f, n++, 3, 3, 6, 9, 1, 1, 0, 0);   /* in_c % 4 != 0: the patch path */
     for (int i = 0; i < 10 && !rc; i++)
-        rc |= pw_layer(f, n++, uniform(1, 7), uniform(1, 7), 4 * uniform(1, 40), uniform(1, 40),
-                       uniform(1, 2), uniform(0, 2), 0);
+        rc |= conv_layer(f, n++, uniform(1, 7), uniform(1, 7), 4 * uniform(1, 40),
+                         uniform(1, 40), 1, uniform(1, 2), uniform(0, 2), 0);
+    /* 3x3 SAME, perm4 patches (ResNet-8's convs): the same fused loop after the patches */
+    rc |= conv_layer(f, n++, 8, 8, 16, 16, 3, 1, 0, 0);
+    rc |= conv_layer(f, n++, 7, 9, 8, 11, 3, 2, 2, 0);
+    rc |= conv_layer(f, n++, 5, 6, 4, 7, 3, 1, 1, 0);
+    rc |= conv_layer(f, n++, 5, 5, 12, 6, 3, 1, 0, 1);  /* narrow range: conv_plain */
     rc |= fc_layer(f, n++, 640, 128, 0, 0);
     rc |= fc_layer(f, n++, 8, 128, 0, 0);
     rc |= fc_layer(f, n++, 100, 10, 0, 0);

@@ -30,7 +30,8 @@ int main(int argc, char **argv)
     CHECK(out && strstr(out, "biases ~2^30") != NULL);
     CHECK(out && strstr(out, "shifts >= 0") != NULL);
     CHECK(out && strstr(out, "fully connected 100 -> 10") != NULL);
-    CHECK(out && strstr(out, "layer 29 ") != NULL); /* the last of the 30 layers ran */
+    CHECK(out && strstr(out, "conv 3x3 SAME 7x9x8 -> 11 stride 2, biases ~2^30") != NULL);
+    CHECK(out && strstr(out, "layer 33 ") != NULL); /* the last of the 34 layers ran */
     CHECK_EQ_INT(code, 0);
     free(out);
     return TEST_END();

@@ -845,13 +845,13 @@ AOT_INLINE void pw_widen(const int8_t *sa, const int8_t *sb, int in_c, uint32_t 
  * state; a local, so GCC addresses it from sp and needs no register for it). */
 typedef struct {
     const uint32_t *x0, *xend4, *xend; /* pair buffer: start, end of the 4-quad part, end */
-    const int32_t *b, *m, *s;          /* bias, multiplier, fast shift (see below) of the
+    const int32_t *b, *m, *s;          /* bias, multiplier, requantization code of the
                                           next block */
     int8_t *out0;                      /* the first pixel's next outputs */
     int32_t od;                        /* bytes from them to the second pixel's */
     const int32_t *wend;               /* weights end of the full blocks */
     int32_t off;
-    int32_t delta; /* bytes from the fast shifts to the layer's shifts */
+    int32_t delta; /* bytes from the codes to the layer's shifts */
 } pw_ctx;
 
 /* Requantization of accumulator S as requant_any for a shift <= -1 (m in w0, -shift-1 in w1,
@@ -866,23 +866,20 @@ typedef struct {
     "add %[" #S "], %[" #S "], #1\n\t"                                                         \
     "add %[" #S "], %[w2], %[" #S "], asr #1\n\t"                                              \
     "ssat %[" #S "], #8, %[" #S "]\n\t"
-/* Channel N of the block (multipliers at a, fast shifts at b, outputs at t and x): both
- * pixels' outputs, stored. A fast shift of 0 (a shift >= 0, or a bias that could take the
- * accumulator to 2^30: a few channels of MobileNet's pointwise layers) branches to
- * AOT_PW_CH0, out of line. 22 cycles. */
+/* Channel N of the block (multipliers at a, requantization codes (conv_1x1) at b, outputs at
+ * t and x): both pixels' outputs, stored, 21 cycles. A negative code (a shift >= 0, or a bias
+ * that could take the accumulator to 2^30: some channels of MobileNet's pointwise layers)
+ * branches to AOT_PW_CH0, out of line. */
 #define AOT_PW_CH(S0, S1, N)                                                                   \
     "ldr %[w0], [%[a], #" #N "*4]\n\t"                                                         \
     "ldr %[w1], [%[b], #" #N "*4]\n\t"                                                         \
     "cmp %[w1], #0\n\t"                                                                        \
-    "bge 3" #N "f\n\t"                                                                         \
-    "cmn %[w1], #64\n\t"                                                                       \
-    "ble 5" #N "f\n\t"                                                                         \
-    "mvn %[w1], %[w1]\n\t" AOT_PW_RQ(S0) AOT_PW_RQ(S1)                                         \
+    "blt 3" #N "f\n\t" AOT_PW_RQ(S0) AOT_PW_RQ(S1)                                             \
     "4" #N ":\n\t"                                                                             \
     "strb %[" #S0 "], [%[t], #" #N "]\n\t"                                                     \
     "strb %[" #S1 "], [%[x], #" #N "]\n\t"
-/* One output of requant_any with any shift, for the channels whose fast shift is 0 (out of
- * line): the layer's shift (from the fast shift's address + delta), a left shift when > 0,
+/* One output of requant_any with any shift, for the channels whose code is -1 (out of
+ * line): the layer's shift (from the code.s address + delta), a left shift when > 0,
  * the high multiply on SMLAL (exact for any accumulator), the rounding shift when < 0 (under
  * IT, from MVNS's sign), offset and SSAT. Temporaries w1, a, b (reloaded after). */
 #define AOT_PW_RQG(S, N)                                                                       \
@@ -906,8 +903,8 @@ typedef struct {
     "asrpl %[" #S "], %[" #S "], #1\n\t"                                                       \
     "add %[" #S "], %[w2], %[" #S "]\n\t"                                                      \
     "ssat %[" #S "], #8, %[" #S "]\n\t"
-/* A shift <= -1 with an accumulator that may reach 2^30 (fast shift = shift - 64): the high
- * multiply on SMLAL (temporaries a, b), the rest as AOT_PW_RQ. */
+/* A shift <= -1 with an accumulator that may reach 2^30 (code shift - 63, turned back into
+ * -shift - 1 in w1): the high multiply on SMLAL (temporaries a, b), the rest as AOT_PW_RQ. */
 #define AOT_PW_RQL(S)                                                                          \
     "mov %[a], #0x40000000\n\t"                                                                \
     "mov %[b], #0\n\t"                                                                         \
@@ -920,13 +917,15 @@ typedef struct {
     "add %[" #S "], %[w2], %[" #S "], asr #1\n\t"                                              \
     "ssat %[" #S "], #8, %[" #S "]\n\t"
 #define AOT_PW_CH0(S0, S1, N)                                                                  \
-    "3" #N ":\n\t" AOT_PW_RQG(S0, N) AOT_PW_RQG(S1, N)                                         \
+    "3" #N ":\n\t"                                                                             \
+    "cmn %[w1], #1\n\t"                                                                        \
+    "beq 5" #N "f\n\t"                                                                         \
+    "mvn %[w1], %[w1]\n\t"                                                                     \
+    "sub %[w1], %[w1], #63\n\t" AOT_PW_RQL(S0) AOT_PW_RQL(S1)                                  \
     "ldr %[a], %[mp]\n\t"                                                                      \
     "ldr %[b], %[sp]\n\t"                                                                      \
     "b 4" #N "b\n\t"                                                                           \
-    "5" #N ":\n\t"                                                                             \
-    "add %[w1], %[w1], #64\n\t"                                                                \
-    "mvn %[w1], %[w1]\n\t" AOT_PW_RQL(S0) AOT_PW_RQL(S1)                                       \
+    "5" #N ":\n\t" AOT_PW_RQG(S0, N) AOT_PW_RQG(S1, N)                                         \
     "ldr %[a], %[mp]\n\t"                                                                      \
     "ldr %[b], %[sp]\n\t"                                                                      \
     "b 4" #N "b\n\t"
@@ -1012,10 +1011,58 @@ static void pw_pair_blocks(const uint32_t *x0, int quads, const int32_t *w, cons
 #undef AOT_PW_RQL
 #endif
 
-/* The pointwise conv: pixel pairs in raster order (an odd last pixel computed twice). With the
- * fused loop, the last block, when partial, runs the same loop (its padded channels have zero
- * weights) into a 3-byte staging pair, and only its real channels are copied out: the hot
- * code stays one loop of about 1 KB, inside the 2 KB instruction cache of the nRF52840. */
+#if defined(AOT_GROUP)
+/* The fused loop's requantization codes, one per channel of every block, into codes: the
+ * fused loop requantizes when the range is all of int8 (its clamp is one SSAT); its fast
+ * requantization (AOT_PW_RQ) for the channels whose shift is <= -1 and whose accumulator stays
+ * below 2^30 in magnitude: |acc| <= |bias| + 2^14 taps (int8 inputs and weights; padding taps
+ * read the input zero point). Code -shift - 1 (>= 0: the right shift AOT_PW_RQ applies before
+ * its rounding step) for those; shift - 63 (<= -64: AOT_PW_RQL, the high multiply on SMLAL)
+ * for a shift <= -1 with a larger bias (MobileNet-VWW's late layers have many biases of
+ * +-2^30); -1 (the general requantization, AOT_PW_RQG) for a shift >= 0. Returns whether the
+ * fused loop applies. */
+static int pw_codes(const mcb_aot_conv *c, int32_t *codes)
+{
+    if (c->act_min != -128 || c->act_max != 127)
+        return 0;
+    const int32_t *const B = c->bias, *const S = c->shift;
+    for (int ch = 0; ch < c->n_blocks * MCB_AOT_CONV_BLOCK; ch++) {
+        const int64_t bound = (B[ch] < 0 ? -(int64_t)B[ch] : (int64_t)B[ch]) +
+                              ((int64_t)2 * c->kw << 14);
+        codes[ch] = S[ch] >= 0 ? -1 : bound < ((int64_t)1 << 30) ? -S[ch] - 1 : S[ch] - 63;
+    }
+    return 1;
+}
+
+/* Every output channel of a widened pixel pair (perm4 positions, int8 weights): the full
+ * blocks in the fused loop, the 1 or 2 channels of a partial last block as plain dot products
+ * over the pair (a whole block would compute 3 for the price of 1 or 2). */
+static void pw_pair(const mcb_aot_conv *c, const uint32_t *pair, const int32_t *codes,
+                    int8_t *out0, int8_t *out1)
+{
+    const int out_c = c->out_c, quads = c->kw / 2;
+    const int full = out_c / MCB_AOT_CONV_BLOCK;
+    const int32_t *const W = c->weights, *const B = c->bias;
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off = c->output_offset;
+    if (full > 0)
+        pw_pair_blocks(pair, quads, W, B, M, S, codes, full, out0, out1, off);
+    const int32_t *wl = W + (size_t)full * quads * MCB_AOT_CONV_BLOCK;
+    for (int ch = full * MCB_AOT_CONV_BLOCK; ch < out_c; ch++, wl++) {
+        int32_t a0 = B[ch], a1 = B[ch];
+        const uint32_t *xp = pair, *wp = (const uint32_t *)wl;
+        for (int g = 0; g < quads; g++, xp += 4, wp += MCB_AOT_CONV_BLOCK) {
+            const uint32_t lo = aot_sxtb16(*wp), hi = aot_sxtb16_ror8(*wp);
+            a0 = aot_smlad(xp[2], hi, aot_smlad(xp[0], lo, a0));
+            a1 = aot_smlad(xp[3], hi, aot_smlad(xp[1], lo, a1));
+        }
+        out0[ch] = (int8_t)mcb_clamp_i32(requant_any(a0, M[ch], S[ch]) + off, -128, 127);
+        out1[ch] = (int8_t)mcb_clamp_i32(requant_any(a1, M[ch], S[ch]) + off, -128, 127);
+    }
+}
+#endif
+
+/* The pointwise conv: pixel pairs in raster order (an odd last pixel computed twice). */
 static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
@@ -1028,21 +1075,7 @@ static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     int32_t *acc = (int32_t *)(pair + 2 * (size_t)kw);
     const size_t row = (size_t)c->in_w * in_c * c->stride_h, col = (size_t)in_c * c->stride_w;
 #if defined(AOT_GROUP)
-    /* the fused loop when the range is all of int8 (its clamp is one SSAT); its fast
-     * requantization (AOT_PW_RQ) for the channels whose shift is <= -1 and whose accumulator
-     * stays below 2^30 in magnitude: |acc| <= |bias| + 2^14 in_c (int8 inputs and weights).
-     * Their shifts are copied into the accumulator area of the scratch (unused by the fused
-     * loop); a shift <= -1 with a larger bias (MobileNet-VWW's late layers have many biases
-     * of +-2^30) as shift - 64 (AOT_PW_RQL: the high multiply on SMLAL); a shift >= 0 as 0
-     * (the general requantization, AOT_PW_RQG). */
-    const int fused = lo == -128 && hi == 127;
-    int32_t *const fast = acc;
-    for (int ch = 0; fused && ch < nb * MCB_AOT_CONV_BLOCK; ch++) {
-        const int64_t bound = (B[ch] < 0 ? -(int64_t)B[ch] : (int64_t)B[ch]) + ((int64_t)in_c << 14);
-        fast[ch] = S[ch] >= 0 ? 0 : bound < ((int64_t)1 << 30) ? S[ch] : S[ch] - 64;
-    }
-    const int full = out_c / MCB_AOT_CONV_BLOCK, part = out_c - full * MCB_AOT_CONV_BLOCK;
-    const int quads = kw / 2;
+    const int fused = pw_codes(c, acc); /* the codes in the accumulators' scratch */
 #endif
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t;
@@ -1051,17 +1084,7 @@ static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         int8_t *out0 = output + (size_t)t * out_c, *out1 = output + (size_t)t1 * out_c;
 #if defined(AOT_GROUP)
         if (fused) {
-            if (full > 0)
-                pw_pair_blocks(pair, quads, W, B, M, S, fast, full, out0, out1, off);
-            if (part) {
-                const int base = full * MCB_AOT_CONV_BLOCK;
-                int8_t st[2 * MCB_AOT_CONV_BLOCK];
-                pw_pair_blocks(pair, quads, W + (size_t)full * quads * MCB_AOT_CONV_BLOCK,
-                               B + base, M + base, S + base, fast + base, 1, st,
-                               st + MCB_AOT_CONV_BLOCK, off);
-                for (int n = 0; n < part; n++)
-                    out0[base + n] = st[n], out1[base + n] = st[MCB_AOT_CONV_BLOCK + n];
-            }
+            pw_pair(c, pair, acc, out0, out1);
             continue;
         }
 #endif
@@ -1079,6 +1102,32 @@ static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
 }
 
+/* An unpooled conv with int8 weights and perm4 patches (a filter row a whole number of groups
+ * of 4: ResNet-8's 3x3 convs, strided or not) on the DSP path, range all of int8: conv_plain's
+ * patches, then pw_pair (the fused loop) instead of pair_all_blocks and the compiled C
+ * epilogue. Returns 0 (nothing done) where it does not apply. */
+static int conv_plain_fused(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                            int32_t *scratch)
+{
+#if defined(AOT_GROUP)
+    uint32_t *pair = (uint32_t *)scratch;
+    int32_t *codes = (int32_t *)(pair + 2 * (size_t)c->kw);
+    if (w8_mode(c) != 1 || !pw_codes(c, codes))
+        return 0;
+    const int npix = c->out_h * c->out_w, out_c = c->out_c;
+    for (int t = 0; t < npix; t += 2) {
+        const int t1 = t + 1 < npix ? t + 1 : t;
+        patch(c, input, t / c->out_w, t % c->out_w, pair);
+        patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
+        pw_pair(c, pair, codes, output + (size_t)t * out_c, output + (size_t)t1 * out_c);
+    }
+    return 1;
+#else
+    (void)c, (void)input, (void)output, (void)scratch;
+    return 0;
+#endif
+}
+
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
@@ -1086,6 +1135,9 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         conv_1x1(c, input, output, scratch);
         return;
     }
+    if (MCB_AOT_CONV_PW && mcb_aot_conv_fused_plain(c) &&
+        conv_plain_fused(c, input, output, scratch))
+        return;
     if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool))
         conv_pool(c, input, output, scratch);
     else
