@@ -444,7 +444,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 len += (size_t)snprintf(buf + len, n - len, "#define MCB_AOT_CONV_%s 0\n",
                                         sw[i].name);
     } else if (!strcmp(src, "aot/aot_fc.c")) {
-        int rest = 0, lshift = 0, w16 = 0, w8 = 0, generic = 0;
+        int rest = 0, lshift = 0, w16 = 0, w8 = 0, generic = 0, g1 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_FC)
                 continue;
@@ -452,17 +452,19 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
             rest |= k->in_depth % 4 != 0;
             w16 |= !k->int8w, w8 |= k->int8w;
             generic |= k->int8w && k->out_depth >= MCB_AOT_FC_BLOCK && !mcb_aot_fc_fused(k);
+            g1 |= k->out_depth >= MCB_AOT_FC_BLOCK && mcb_aot_fc_fused(k) && k->in_depth / 4 % 4;
             for (int ch = 0; ch < k->out_depth; ch++)
                 lshift |= k->shift[ch] > 0;
         }
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: the variants this model does not use are "
-                                "left out (see below). */\n%s%s%s%s%s",
+                                "left out (see below). */\n%s%s%s%s%s%s",
                                 rest ? "" : "#define MCB_AOT_FC_REST 0\n",
                                 lshift ? "" : "#define MCB_AOT_FC_LSHIFT 0\n",
                                 w16 ? "" : "#define MCB_AOT_FC_W16 0\n",
                                 w8 ? "" : "#define MCB_AOT_FC_W8 0\n",
-                                generic ? "" : "#define MCB_AOT_FC_GENERIC 0\n");
+                                generic ? "" : "#define MCB_AOT_FC_GENERIC 0\n",
+                                g1 ? "" : "#define MCB_AOT_FC_G1 0\n");
     } else if (!strcmp(src, "softmax.c")) {
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: optimized for size (once per inference; "

@@ -3,7 +3,7 @@
  * assembly (conv_1x1's fused block loop with its three requantizations, the FC's fused block
  * loop and its unpadded last rows) only runs on the target, so this is where it is checked
  * bit-exact against the reference kernels (on the target and on the host); also 3x3 SAME
- * convs with perm4 patches, which take the same fused loop after their patches. Fixed seed:
+ * convs with in_c % 4 == 0, which take the same fused loop after their patches. Fixed seed:
  * deterministic output. Cases: odd and even pixel counts, stride 1 and 2, in_c a multiple of
  * 4 (the fused loop's quads: fewer than 4, a multiple of 4, a remainder) and not (the patch
  * path), out_c with a partial last block, multipliers above 1 (shifts >= 0: the general
@@ -223,7 +223,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 10 && !rc; i++)
         rc |= conv_layer(f, n++, uniform(1, 7), uniform(1, 7), 4 * uniform(1, 40),
                          uniform(1, 40), 1, uniform(1, 2), uniform(0, 2), 0);
-    /* 3x3 SAME, perm4 patches (ResNet-8's convs): the same fused loop after the patches */
+    /* 3x3 SAME, in_c % 4 == 0 (ResNet-8's convs): the same fused loop after the patches */
     rc |= conv_layer(f, n++, 8, 8, 16, 16, 3, 1, 0, 0);
     rc |= conv_layer(f, n++, 7, 9, 8, 11, 3, 2, 2, 0);
     rc |= conv_layer(f, n++, 5, 6, 4, 7, 3, 1, 1, 0);

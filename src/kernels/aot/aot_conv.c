@@ -1102,8 +1102,8 @@ static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
 }
 
-/* An unpooled conv with int8 weights and perm4 patches (a filter row a whole number of groups
- * of 4: ResNet-8's 3x3 convs, strided or not) on the DSP path, range all of int8: conv_plain's
+/* An unpooled conv with int8 weights and in_c a multiple of 4 (ResNet-8's 3x3 convs, strided
+ * or not) on the DSP path, range all of int8: conv_plain's
  * patches, then pw_pair (the fused loop) instead of pair_all_blocks and the compiled C
  * epilogue. Returns 0 (nothing done) where it does not apply. */
 static int conv_plain_fused(const mcb_aot_conv *c, const int8_t *input, int8_t *output,

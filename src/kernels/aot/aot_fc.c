@@ -21,6 +21,8 @@
  *   W16, W8 some layer has int16 / int8 weights
  *   GENERIC some int8 layer with a full block of 4 rows does not take the fused loop
  *           (mcb_aot_fc_fused) on the DSP path
+ *   G1      some layer taking the fused loop has (in_depth / 4) % 4 != 0 (its one-group
+ *           remainder loop; without it such a layer takes the GENERIC path)
  * Switching off one a layer needs gives wrong outputs. */
 #ifndef MCB_AOT_FC_REST
 #define MCB_AOT_FC_REST 1
@@ -36,6 +38,9 @@
 #endif
 #ifndef MCB_AOT_FC_GENERIC
 #define MCB_AOT_FC_GENERIC 1
+#endif
+#ifndef MCB_AOT_FC_G1
+#define MCB_AOT_FC_G1 1
 #endif
 
 /* Same high multiply as aot_conv.c (multiplier >= 0), and for shifts <= -1 its rounding
@@ -168,6 +173,20 @@ typedef struct {
     "ssat %[" #S "], #8, %[" #S "]\n\t"                                                        \
     "strb %[" #S "], [%[u2], #" #O "]\n\t"
 
+/* the last groups % 4 one per pass (only with switch G1) */
+#if MCB_AOT_FC_G1
+#define AOT_FC_G1_LOOP                                                                         \
+    "ldr %[t], %[iend]\n\t"                                                                    \
+    "cmp %[in], %[t]\n\t"                                                                      \
+    "beq 14f\n\t"                                                                              \
+    "13:\n\t" AOT_FC_GROUP                                                                     \
+    "ldr %[t], %[iend]\n\t"                                                                    \
+    "cmp %[in], %[t]\n\t"                                                                      \
+    "bne 13b\n\t"
+#else
+#define AOT_FC_G1_LOOP ""
+#endif
+
 static void blocks_fused(fc_ctx *c, const uint32_t *w)
 {
     int32_t s0, s1, s2, s3;
@@ -190,14 +209,7 @@ static void blocks_fused(fc_ctx *c, const uint32_t *w)
         "ldr %[t], %[iend4]\n\t"
         "cmp %[in], %[t]\n\t"
         "bne 11b\n\t"
-        "12:\n\t"
-        "ldr %[t], %[iend]\n\t"
-        "cmp %[in], %[t]\n\t"
-        "beq 14f\n\t"
-        "13:\n\t" AOT_FC_GROUP
-        "ldr %[t], %[iend]\n\t"
-        "cmp %[in], %[t]\n\t"
-        "bne 13b\n\t"
+        "12:\n\t" AOT_FC_G1_LOOP
         "14:\n\t"
         "ldr %[u0], %[mp]\n\t"
         "ldr %[u1], %[sp]\n\t"
@@ -221,6 +233,7 @@ static void blocks_fused(fc_ctx *c, const uint32_t *w)
         : "cc", "memory");
 }
 #undef AOT_FC_RQ
+#undef AOT_FC_G1_LOOP
 #endif
 
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
@@ -239,7 +252,7 @@ void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
         const uint32_t *w = (const uint32_t *)f->weights;
         int b = 0;
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
-        if (full > 0 && mcb_aot_fc_fused(f)) {
+        if (full > 0 && mcb_aot_fc_fused(f) && (MCB_AOT_FC_G1 || groups % 4 == 0)) {
             fc_ctx c = {B, M, S, output, input, input + 16 * (size_t)(groups / 4),
                         input + 4 * (size_t)groups,
                         w + (size_t)full * gw * MCB_AOT_FC_BLOCK, off};

@@ -77,11 +77,12 @@ static inline int mcb_aot_conv_pointwise(const mcb_aot_conv *c)
 
 /* Whether an unpooled conv that is not pointwise takes the same fused loop on the DSP path
  * (patches as before, then MACs, requantization and stores in one assembly loop): int8
- * weights, perm4 patches, output range all of int8. The generator keeps MCB_AOT_CONV_PW for
- * it too. */
+ * weights, in_c a multiple of 4 (perm4 patches; first layers with 1 or 3 input channels keep
+ * their own path), output range all of int8. The generator keeps MCB_AOT_CONV_PW for it too. */
 static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
 {
-    return !c->pool && c->int8w && c->perm4 && c->act_min == -128 && c->act_max == 127;
+    return !c->pool && c->int8w && c->in_c % 4 == 0 && c->act_min == -128 &&
+           c->act_max == 127;
 }
 
 /* Bytes of scratch mcb_aot_conv_s8 needs (widened patches of 4 pixels, 2 without pool, and
