@@ -3,11 +3,13 @@
  * were arranged at pack time in the order the loop reads them (per group of 4 inputs, one word
  * per row) and are widened with SXTB16 / SXTB16 ROR 8; the input offset is in the bias. Per 4
  * inputs (16 MACs, int8 weights, DSP path):
- *     ldr x; ldr u0; ldr u1; ldr u2; ldr u3      5 loads back to back         6 cycles
+ *     ldr x; ldr u1..u3 [w, #4..12]; ldr u0 [w], #16   5 loads back to back   6 cycles
  *     sxtb16 xl, x; sxtb16 x, x, ror #8                                        2
  *     4 x (sxtb16 t, un; smlad; sxtb16 un, un, ror #8; smlad)                16
- *   = 24 cycles per 16 MACs (1.5 cycles/MAC; the 2-row block took 14 per 8: 1.75). The 4
- * outputs of a block are requantized together after it. MLPerf Tiny's autoencoder is all
+ *   = 24 cycles per 16 MACs (1.5 cycles/MAC; the 2-row block took 14 per 8: 1.75; a load
+ * whose base the load before wrote back does not pipeline, hence one write-back per group).
+ * The 4 outputs of a block are requantized together after it, in the same assembly loop
+ * when the layer allows it (blocks_fused). MLPerf Tiny's autoencoder is all
  * FC layers (0.28 M MACs), so this loop is its whole inference.
  * Bit-exact with mcb_fully_connected_s8. */
 #include "aot_simd.h"
