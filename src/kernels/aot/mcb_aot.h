@@ -93,19 +93,19 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch);
 
 /* FULLY_CONNECTED, one batch: input int8 [in_depth], output int8 [out_depth].
- * Packed weights: for block b, for k-word j = 0..kw-1, for n = 0..MCB_AOT_FC_BLOCK-1: the
- * int16 pair of inputs (4i, 4i+2) or (4i+1, 4i+3) (perm4 order over groups of 4 inputs;
- * in_depth padded with zero weights to a multiple of 4). With int8w: for each full block b
- * (b < out_depth / MCB_AOT_FC_BLOCK), group g of 4 inputs, n: one word of the 4 int8 weights
- * of inputs 4g..4g+3 of row 4b+n (byte 0 first); then the last out_depth % 4 rows one after
- * the other, kw/2 words each (no padded rows: flash). */
+ * Packed weights, int16 (int8w = 0): row after row, for k-word j = 0..kw-1 the int16 pair of
+ * inputs (4i, 4i+2) or (4i+1, 4i+3) (perm4 order over groups of 4 inputs; in_depth padded
+ * with zero weights to a multiple of 4). With int8w: for each full block b (b < out_depth /
+ * MCB_AOT_FC_BLOCK), group g of 4 inputs, n = 0..3: one word of the 4 int8 weights of inputs
+ * 4g..4g+3 of row 4b+n (byte 0 first); then the last out_depth % 4 rows one after the other,
+ * kw/2 words each (no padded rows: flash). */
 typedef struct {
     int in_depth, out_depth;
     int kw;                    /* in_depth rounded up to 4, / 2 */
     int n_blocks;
     int32_t output_offset;
     int32_t act_min, act_max;
-    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_FC_BLOCK words (int8w: out_depth * kw/2) */
+    const int32_t *weights;    /* out_depth * kw words (int8w: out_depth * kw/2) */
     const int32_t *bias;       /* n_blocks * MCB_AOT_FC_BLOCK */
     const int32_t *multiplier;
     const int32_t *shift;
