@@ -950,7 +950,7 @@ static void pw_pair_blocks(const uint32_t *x0, int quads, const int32_t *w, cons
     const int32_t *wp = w;
     uint32_t a, b, w0, w1, w2, t;
     __asm__ volatile(
-        "20:\n\t"
+        ".p2align 2\n20:\n\t"
         "ldr %[a], %[bp]\n\t"
         "ldr %[s00], [%[a]]\n\t"
         "ldr %[s01], [%[a], #4]\n\t"
@@ -964,7 +964,7 @@ static void pw_pair_blocks(const uint32_t *x0, int quads, const int32_t *w, cons
         "ldr %[a], %[xend4]\n\t"
         "cmp %[x], %[a]\n\t"
         "beq 22f\n\t"
-        "21:\n\t" AOT_QUAD8x4
+        ".p2align 2\n21:\n\t" AOT_QUAD8x4
         "ldr %[a], %[xend4]\n\t"
         "cmp %[x], %[a]\n\t"
         "bne 21b\n\t"
@@ -972,7 +972,7 @@ static void pw_pair_blocks(const uint32_t *x0, int quads, const int32_t *w, cons
         "ldr %[a], %[xend]\n\t"
         "cmp %[x], %[a]\n\t"
         "beq 24f\n\t"
-        "23:\n\t" AOT_QUAD8
+        ".p2align 2\n23:\n\t" AOT_QUAD8
         "ldr %[a], %[xend]\n\t"
         "cmp %[x], %[a]\n\t"
         "bne 23b\n\t"

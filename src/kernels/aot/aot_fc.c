@@ -181,7 +181,7 @@ typedef struct {
     "ldr %[t], %[iend]\n\t"                                                                    \
     "cmp %[in], %[t]\n\t"                                                                      \
     "beq 14f\n\t"                                                                              \
-    "13:\n\t" AOT_FC_GROUP                                                                     \
+    ".p2align 2\n13:\n\t" AOT_FC_GROUP                                                                     \
     "ldr %[t], %[iend]\n\t"                                                                    \
     "cmp %[in], %[t]\n\t"                                                                      \
     "bne 13b\n\t"
@@ -195,7 +195,7 @@ static void blocks_fused(fc_ctx *c, const uint32_t *w)
     const int8_t *in;
     uint32_t x, t, u, u0, u1, u2, u3;
     __asm__ volatile(
-        "10:\n\t"
+        ".p2align 2\n10:\n\t"
         "ldr %[t], %[bp]\n\t"
         "ldr %[s0], [%[t]]\n\t"
         "ldr %[s1], [%[t], #4]\n\t"
@@ -207,7 +207,7 @@ static void blocks_fused(fc_ctx *c, const uint32_t *w)
         "ldr %[t], %[iend4]\n\t"
         "cmp %[in], %[t]\n\t"
         "beq 12f\n\t"
-        "11:\n\t" AOT_FC_GROUP AOT_FC_GROUP AOT_FC_GROUP AOT_FC_GROUP
+        ".p2align 2\n11:\n\t" AOT_FC_GROUP AOT_FC_GROUP AOT_FC_GROUP AOT_FC_GROUP
         "ldr %[t], %[iend4]\n\t"
         "cmp %[in], %[t]\n\t"
         "bne 11b\n\t"
