@@ -409,7 +409,8 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     buf[0] = 0;
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
-            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0, c1 = 0, c3 = 0;
+            kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0,
+            pw = 0, c1 = 0, c3 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
@@ -428,6 +429,11 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                                       2 * k->out_h + 2 > k->in_h || 2 * k->out_w + 2 > k->in_w);
                 continue;
             }
+            if (mcb_aot_conv_pointwise(k)) { /* conv_1x1: its own loop, then pair_all_blocks */
+                pw = 1, w8 = 1, w8kw6 |= k->kw == 6, w8kw14 |= k->kw == 14;
+                continue;
+            }
+            pw |= mcb_aot_conv_fused_plain(k);
             pool |= k->pool != 0, plain |= k->pool == 0;
             perm4 |= k->perm4 != 0, natural |= k->perm4 == 0;
             /* a tap outside the input: padding before, or a last window past the end */
@@ -460,8 +466,8 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                   {"PADDED", padded}, {"WRAP", wrap},   {"KW5", kw5},     {"KW14", kw14},
                   {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
                   {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
-                  {"NATGEN", natgen}, {"CLAMP", clamp},   {"C1", c1},
-                  {"C3", c3}};
+                  {"NATGEN", natgen}, {"CLAMP", clamp}, {"PW", pw},
+                  {"C1", c1},         {"C3", c3}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");
@@ -470,23 +476,27 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 len += (size_t)snprintf(buf + len, n - len, "#define MCB_AOT_CONV_%s 0\n",
                                         sw[i].name);
     } else if (!strcmp(src, "aot/aot_fc.c")) {
-        int rest = 0, lshift = 0, w16 = 0, w8 = 0;
+        int rest = 0, lshift = 0, w16 = 0, w8 = 0, generic = 0, g1 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_FC)
                 continue;
             const mcb_aot_fc *k = &cg->steps[s].afc.k;
             rest |= k->in_depth % 4 != 0;
             w16 |= !k->int8w, w8 |= k->int8w;
+            generic |= k->int8w && k->out_depth >= MCB_AOT_FC_BLOCK && !mcb_aot_fc_fused(k);
+            g1 |= k->out_depth >= MCB_AOT_FC_BLOCK && mcb_aot_fc_fused(k) && k->in_depth / 4 % 4;
             for (int ch = 0; ch < k->out_depth; ch++)
                 lshift |= k->shift[ch] > 0;
         }
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: the variants this model does not use are "
-                                "left out (see below). */\n%s%s%s%s",
+                                "left out (see below). */\n%s%s%s%s%s%s",
                                 rest ? "" : "#define MCB_AOT_FC_REST 0\n",
                                 lshift ? "" : "#define MCB_AOT_FC_LSHIFT 0\n",
                                 w16 ? "" : "#define MCB_AOT_FC_W16 0\n",
-                                w8 ? "" : "#define MCB_AOT_FC_W8 0\n");
+                                w8 ? "" : "#define MCB_AOT_FC_W8 0\n",
+                                generic ? "" : "#define MCB_AOT_FC_GENERIC 0\n",
+                                g1 ? "" : "#define MCB_AOT_FC_G1 0\n");
     } else if (!strcmp(src, "softmax.c")) {
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: optimized for size (once per inference; "

@@ -200,18 +200,18 @@ static long run_fc(int in_depth, int out_depth, int per_channel)
     p.output_offset = out_zp;
     p.filter_offset = uniform(0, 2) == 0 ? uniform(-128, 127) : 0;
     rand_act(&p.act_min, &p.act_max, out_zp);
-    int32_t mult[64], shift[64];
+    int32_t mult[256], shift[256];
     rand_quant(per_channel ? out_depth : 1, mult, shift, 1);
     p.multiplier = mult, p.shift = shift;
     int8_t *in = malloc((size_t)in_depth), *f = malloc((size_t)in_depth * out_depth);
-    int32_t bias[64];
+    int32_t bias[256];
     for (int i = 0; i < in_depth; i++)
         in[i] = rand_s8();
     for (int i = 0; i < in_depth * out_depth; i++)
         f[i] = rand_s8();
     for (int i = 0; i < out_depth; i++)
         bias[i] = uniform(-100000, 100000);
-    int8_t want[64], got[65];
+    int8_t want[256], got[257];
     mcb_fully_connected_s8(&p, in, f, bias, want);
     long bad = 0;
     for (int w8 = 0; w8 < 2 && bad >= 0; w8++) {
@@ -447,6 +447,31 @@ int main(void)
         CHECK(r >= 0);
         bad += r != 0;
     }
+    /* Pointwise (1x1, no pool: the matrix-multiply path for in_c % 4 == 0, the patch path
+     * otherwise): MLPerf's channel counts and random ones, stride 1 and 2, odd pixel counts,
+     * out_c not a multiple of the block, positive shifts sometimes. */
+    const conv_case pw[] = {
+        {5, 5, 64, 64, 1, 1, 1, 0, 0, 0}, {6, 6, 8, 16, 1, 1, 1, 0, 0, 0},
+        {3, 3, 256, 256, 1, 1, 1, 0, 0, 0}, {7, 5, 32, 7, 1, 1, 2, 1, 0, 1},
+    };
+    for (size_t i = 0; i < sizeof pw / sizeof pw[0]; i++, cases++)
+        bad += run_conv(&pw[i]) != 0;
+    for (int i = 0; i < 150; i++, cases++) {
+        conv_case cc;
+        memset(&cc, 0, sizeof cc);
+        cc.in_c = uniform(0, 4) ? 4 * uniform(1, 40) : uniform(1, 13);
+        cc.out_c = uniform(1, 70);
+        cc.fh = cc.fw = 1;
+        cc.stride = uniform(0, 3) ? 1 : 2;
+        cc.same = uniform(0, 1);
+        cc.in_h = uniform(1, 9);
+        cc.in_w = uniform(1, 9);
+        cc.pos_shifts = uniform(0, 3) == 0;
+        const long r = run_conv(&cc);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    /* FC: 4-row blocks, out_depth % 4 rows stored unpadded, in_depth % 4 != 0 */
     for (int i = 0; i < 200; i++, cases++) {
         const long r = run_fc(uniform(1, 300), uniform(1, 21), uniform(0, 1));
         CHECK(r >= 0);
@@ -454,6 +479,9 @@ int main(void)
     }
     cases++;
     bad += run_fc(3200, 10, 1) != 0; /* mnist-conv128's dense layer */
+    cases += 2;
+    bad += run_fc(640, 128, 1) != 0; /* MLPerf's autoencoder */
+    bad += run_fc(1023, 67, 0) != 0;
     /* depthwise: MLPerf's shapes (3x3 stride 1 and 2 SAME, DS-CNN's 10x4 input) and random */
     const int dwc[][7] = {{12, 12, 8, 3, 3, 1, 1}, {12, 12, 8, 3, 3, 2, 1}, {25, 5, 64, 3, 3, 1, 1},
                           {7, 7, 13, 3, 3, 2, 1},  {6, 9, 4, 5, 5, 1, 0}};

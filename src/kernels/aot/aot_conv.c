@@ -1470,6 +1470,319 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
 }
 
+/* ---- Pointwise (1x1) convolutions: a matrix multiply (docs/codegen.md, MLPerf Tiny) ----
+ * Taken by a conv without pool, 1x1 filter, no padding (any stride), int8 weights and in_c a
+ * multiple of 4 (mcb_aot_conv_pointwise): a pixel's in_c channels are contiguous bytes of the
+ * input, so the "patch" of a pixel pair is the two pixels' channels widened once (one load and
+ * two SXTB16 per 4 channels and pixel, no im2col addressing), then every channel block runs
+ * the 2-pixel x 3-channel int8-weight micro-kernel (AOT_QUAD8: 27 cycles per 24 MACs) and,
+ * on the DSP path, requantizes and stores its 6 outputs in the same assembly loop. Switch
+ * MCB_AOT_CONV_PW (undefined: 1) is defined to 0 by the generator when no layer takes it. */
+#ifndef MCB_AOT_CONV_PW
+#define MCB_AOT_CONV_PW 1
+#endif
+
+/* Pixel p's channels (in_c bytes at s) widened into lane p of the pair buffer d (the perm4
+ * positions: group g's SXTB16 at word 4g + p, its SXTB16 ROR 8 at word 4g + 2 + p). */
+AOT_INLINE void pw_widen(const int8_t *sa, const int8_t *sb, int in_c, uint32_t *d)
+{
+    for (int g = 0; g < in_c; g += 4, d += 4) {
+        const uint32_t xa = aot_load32(sa + g), xb = aot_load32(sb + g);
+        d[0] = aot_sxtb16(xa);
+        d[1] = aot_sxtb16(xb);
+        d[2] = aot_sxtb16_ror8(xa);
+        d[3] = aot_sxtb16_ror8(xb);
+    }
+}
+
+#if defined(AOT_GROUP)
+/* What the fused block loop keeps in memory (13 of the 14 registers hold the micro-kernel's
+ * state; a local, so GCC addresses it from sp and needs no register for it). */
+typedef struct {
+    const uint32_t *x0, *xend4, *xend; /* pair buffer: start, end of the 4-quad part, end */
+    const int32_t *b, *m, *s;          /* bias, multiplier, requantization code of the
+                                          next block */
+    int8_t *out0;                      /* the first pixel's next outputs */
+    int32_t od;                        /* bytes from them to the second pixel's */
+    const int32_t *wend;               /* weights end of the full blocks */
+    int32_t off;
+    int32_t delta; /* bytes from the codes to the layer's shifts */
+} pw_ctx;
+
+/* Requantization of accumulator S as requant_any for a shift <= -1 (m in w0, -shift-1 in w1,
+ * output offset in w2), then SSAT to int8 (the layer's range is all of int8): 7 cycles. The
+ * high multiply (S*m + 2^30) >> 31 is SMMULR of 2S and m, exact because conv_1x1 checked
+ * |S| < 2^30 for every accumulator the layer can produce (|bias| + 2^14 in_c). */
+#define AOT_PW_RQ(S)                                                                           \
+    "lsl %[" #S "], %[" #S "], #1\n\t"                                                         \
+    "smmulr %[" #S "], %[" #S "], %[w0]\n\t"                                                   \
+    "add %[" #S "], %[" #S "], %[" #S "], asr #31\n\t"                                         \
+    "asr %[" #S "], %[" #S "], %[w1]\n\t"                                                      \
+    "add %[" #S "], %[" #S "], #1\n\t"                                                         \
+    "add %[" #S "], %[w2], %[" #S "], asr #1\n\t"                                              \
+    "ssat %[" #S "], #8, %[" #S "]\n\t"
+/* Channel N of the block (multipliers at a, requantization codes (conv_1x1) at b, outputs at
+ * t and x): both pixels' outputs, stored, 21 cycles. A negative code (a shift >= 0, or a bias
+ * that could take the accumulator to 2^30: some channels of MobileNet's pointwise layers)
+ * branches to AOT_PW_CH0, out of line. */
+#define AOT_PW_CH(S0, S1, N)                                                                   \
+    "ldr %[w0], [%[a], #" #N "*4]\n\t"                                                         \
+    "ldr %[w1], [%[b], #" #N "*4]\n\t"                                                         \
+    "cmp %[w1], #0\n\t"                                                                        \
+    "blt 3" #N "f\n\t" AOT_PW_RQ(S0) AOT_PW_RQ(S1)                                             \
+    "4" #N ":\n\t"                                                                             \
+    "strb %[" #S0 "], [%[t], #" #N "]\n\t"                                                     \
+    "strb %[" #S1 "], [%[x], #" #N "]\n\t"
+/* One output of requant_any with any shift, for the channels whose code is -1 (out of
+ * line): the layer's shift (from the code.s address + delta), a left shift when > 0,
+ * the high multiply on SMLAL (exact for any accumulator), the rounding shift when < 0 (under
+ * IT, from MVNS's sign), offset and SSAT. Temporaries w1, a, b (reloaded after). */
+#define AOT_PW_RQG(S, N)                                                                       \
+    "ldr %[w1], %[delta]\n\t"                                                                  \
+    "ldr %[b], %[sp]\n\t"                                                                      \
+    "add %[w1], %[w1], %[b]\n\t"                                                               \
+    "ldr %[w1], [%[w1], #" #N "*4]\n\t"                                                        \
+    "cmp %[w1], #0\n\t"                                                                        \
+    "it gt\n\t"                                                                                \
+    "lslgt %[" #S "], %[" #S "], %[w1]\n\t"                                                    \
+    "mov %[a], #0x40000000\n\t"                                                                \
+    "mov %[b], #0\n\t"                                                                         \
+    "smlal %[a], %[b], %[" #S "], %[w0]\n\t"                                                   \
+    "lsr %[a], %[a], #31\n\t"                                                                  \
+    "orr %[" #S "], %[a], %[b], lsl #1\n\t"                                                    \
+    "mvns %[w1], %[w1]\n\t"                                                                    \
+    "itttt pl\n\t"                                                                             \
+    "addpl %[" #S "], %[" #S "], %[" #S "], asr #31\n\t"                                       \
+    "asrpl %[" #S "], %[" #S "], %[w1]\n\t"                                                    \
+    "addpl %[" #S "], %[" #S "], #1\n\t"                                                       \
+    "asrpl %[" #S "], %[" #S "], #1\n\t"                                                       \
+    "add %[" #S "], %[w2], %[" #S "]\n\t"                                                      \
+    "ssat %[" #S "], #8, %[" #S "]\n\t"
+/* A shift <= -1 with an accumulator that may reach 2^30 (code shift - 63, turned back into
+ * -shift - 1 in w1): the high multiply on SMLAL (temporaries a, b), the rest as AOT_PW_RQ. */
+#define AOT_PW_RQL(S)                                                                          \
+    "mov %[a], #0x40000000\n\t"                                                                \
+    "mov %[b], #0\n\t"                                                                         \
+    "smlal %[a], %[b], %[" #S "], %[w0]\n\t"                                                   \
+    "lsr %[a], %[a], #31\n\t"                                                                  \
+    "orr %[" #S "], %[a], %[b], lsl #1\n\t"                                                    \
+    "add %[" #S "], %[" #S "], %[" #S "], asr #31\n\t"                                         \
+    "asr %[" #S "], %[" #S "], %[w1]\n\t"                                                      \
+    "add %[" #S "], %[" #S "], #1\n\t"                                                         \
+    "add %[" #S "], %[w2], %[" #S "], asr #1\n\t"                                              \
+    "ssat %[" #S "], #8, %[" #S "]\n\t"
+#define AOT_PW_CH0(S0, S1, N)                                                                  \
+    "3" #N ":\n\t"                                                                             \
+    "cmn %[w1], #1\n\t"                                                                        \
+    "beq 5" #N "f\n\t"                                                                         \
+    "mvn %[w1], %[w1]\n\t"                                                                     \
+    "sub %[w1], %[w1], #63\n\t" AOT_PW_RQL(S0) AOT_PW_RQL(S1)                                  \
+    "ldr %[a], %[mp]\n\t"                                                                      \
+    "ldr %[b], %[sp]\n\t"                                                                      \
+    "b 4" #N "b\n\t"                                                                           \
+    "5" #N ":\n\t" AOT_PW_RQG(S0, N) AOT_PW_RQG(S1, N)                                         \
+    "ldr %[a], %[mp]\n\t"                                                                      \
+    "ldr %[b], %[sp]\n\t"                                                                      \
+    "b 4" #N "b\n\t"
+
+/* Every full channel block of one pixel pair: bias, the quads (4 per pass, then 1 per pass),
+ * requantization and stores, one assembly loop. About 100 cycles per block besides its quads
+ * (the compiled C takes about 250: the accumulators go through memory and requant_any). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pw_pair_blocks(const uint32_t *x0, int quads, const int32_t *w, const int32_t *bias,
+                           const int32_t *M, const int32_t *S, const int32_t *fast, int full,
+                           int8_t *out0, int8_t *out1, int32_t off)
+{
+    pw_ctx c;
+    c.delta = (int32_t)((const char *)S - (const char *)fast);
+    c.x0 = x0, c.xend4 = x0 + 16 * (size_t)(quads / 4), c.xend = x0 + 4 * (size_t)quads;
+    c.b = bias, c.m = M, c.s = fast, c.out0 = out0, c.od = (int32_t)(out1 - out0), c.off = off;
+    c.wend = w + (size_t)full * quads * MCB_AOT_CONV_BLOCK;
+    int32_t s00, s01, s02, s10, s11, s12;
+    const uint32_t *xp;
+    const int32_t *wp = w;
+    uint32_t a, b, w0, w1, w2, t;
+    __asm__ volatile(
+        ".p2align 2\n20:\n\t"
+        "ldr %[a], %[bp]\n\t"
+        "ldr %[s00], [%[a]]\n\t"
+        "ldr %[s01], [%[a], #4]\n\t"
+        "ldr %[s02], [%[a], #8]\n\t"
+        "add %[a], %[a], #12\n\t"
+        "str %[a], %[bp]\n\t"
+        "mov %[s10], %[s00]\n\t"
+        "mov %[s11], %[s01]\n\t"
+        "mov %[s12], %[s02]\n\t"
+        "ldr %[x], %[x0]\n\t"
+        "ldr %[a], %[xend4]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "beq 22f\n\t"
+        ".p2align 2\n21:\n\t" AOT_QUAD8x4
+        "ldr %[a], %[xend4]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "bne 21b\n\t"
+        "22:\n\t"
+        "ldr %[a], %[xend]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "beq 24f\n\t"
+        ".p2align 2\n23:\n\t" AOT_QUAD8
+        "ldr %[a], %[xend]\n\t"
+        "cmp %[x], %[a]\n\t"
+        "bne 23b\n\t"
+        "24:\n\t"
+        "ldr %[a], %[mp]\n\t"
+        "ldr %[b], %[sp]\n\t"
+        "ldr %[w2], %[off]\n\t"
+        "ldr %[t], %[o0]\n\t"
+        "ldr %[x], %[od]\n\t"
+        "add %[x], %[x], %[t]\n\t"
+        AOT_PW_CH(s00, s10, 0) AOT_PW_CH(s01, s11, 1) AOT_PW_CH(s02, s12, 2)
+        "add %[a], %[a], #12\n\t"
+        "add %[b], %[b], #12\n\t"
+        "add %[t], %[t], #3\n\t"
+        "str %[a], %[mp]\n\t"
+        "str %[b], %[sp]\n\t"
+        "str %[t], %[o0]\n\t"
+        "ldr %[a], %[wend]\n\t"
+        "cmp %[w], %[a]\n\t"
+        "bne 20b\n\t"
+        "b 29f\n\t"
+        AOT_PW_CH0(s00, s10, 0) AOT_PW_CH0(s01, s11, 1) AOT_PW_CH0(s02, s12, 2)
+        "29:\n\t"
+        : [s00] "=&r"(s00), [s01] "=&r"(s01), [s02] "=&r"(s02), [s10] "=&r"(s10),
+          [s11] "=&r"(s11), [s12] "=&r"(s12), [x] "=&r"(xp), [w] "+r"(wp), [a] "=&r"(a),
+          [b] "=&r"(b), [w0] "=&r"(w0), [w1] "=&l"(w1), [w2] "=&l"(w2), [t] "=&r"(t),
+          [bp] "+m"(c.b), [mp] "+m"(c.m), [sp] "+m"(c.s), [o0] "+m"(c.out0)
+        : [od] "m"(c.od), [x0] "m"(c.x0), [xend4] "m"(c.xend4), [xend] "m"(c.xend), [wend] "m"(c.wend),
+          [off] "m"(c.off), [delta] "m"(c.delta)
+        : "cc", "memory");
+}
+#undef AOT_PW_CH
+#undef AOT_PW_CH0
+#undef AOT_PW_RQ
+#undef AOT_PW_RQG
+#undef AOT_PW_RQL
+#endif
+
+#if defined(AOT_GROUP)
+/* The fused loop's requantization codes, one per channel of every block, into codes: the
+ * fused loop requantizes when the range is all of int8 (its clamp is one SSAT); its fast
+ * requantization (AOT_PW_RQ) for the channels whose shift is <= -1 and whose accumulator stays
+ * below 2^30 in magnitude: |acc| <= |bias| + 2^14 taps (int8 inputs and weights; padding taps
+ * read the input zero point). Code -shift - 1 (>= 0: the right shift AOT_PW_RQ applies before
+ * its rounding step) for those; shift - 63 (<= -64: AOT_PW_RQL, the high multiply on SMLAL)
+ * for a shift <= -1 with a larger bias (MobileNet-VWW's late layers have many biases of
+ * +-2^30); -1 (the general requantization, AOT_PW_RQG) for a shift >= 0. Returns whether the
+ * fused loop applies. */
+static int pw_codes(const mcb_aot_conv *c, int32_t *codes)
+{
+    if (c->act_min != -128 || c->act_max != 127)
+        return 0;
+    const int32_t *const B = c->bias, *const S = c->shift;
+    for (int ch = 0; ch < c->n_blocks * MCB_AOT_CONV_BLOCK; ch++) {
+        const int64_t bound = (B[ch] < 0 ? -(int64_t)B[ch] : (int64_t)B[ch]) +
+                              ((int64_t)2 * c->kw << 14);
+        codes[ch] = S[ch] >= 0 ? -1 : bound < ((int64_t)1 << 30) ? -S[ch] - 1 : S[ch] - 63;
+    }
+    return 1;
+}
+
+/* Every output channel of a widened pixel pair (perm4 positions, int8 weights): the full
+ * blocks in the fused loop, the 1 or 2 channels of a partial last block as plain dot products
+ * over the pair (a whole block would compute 3 for the price of 1 or 2). */
+static void pw_pair(const mcb_aot_conv *c, const uint32_t *pair, const int32_t *codes,
+                    int8_t *out0, int8_t *out1)
+{
+    const int out_c = c->out_c, quads = c->kw / 2;
+    const int full = out_c / MCB_AOT_CONV_BLOCK;
+    const int32_t *const W = c->weights, *const B = c->bias;
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off = c->output_offset;
+    if (full > 0)
+        pw_pair_blocks(pair, quads, W, B, M, S, codes, full, out0, out1, off);
+    const int32_t *wl = W + (size_t)full * quads * MCB_AOT_CONV_BLOCK;
+    for (int ch = full * MCB_AOT_CONV_BLOCK; ch < out_c; ch++, wl++) {
+        int32_t a0 = B[ch], a1 = B[ch];
+        const uint32_t *xp = pair, *wp = (const uint32_t *)wl;
+        for (int g = 0; g < quads; g++, xp += 4, wp += MCB_AOT_CONV_BLOCK) {
+            const uint32_t lo = aot_sxtb16(*wp), hi = aot_sxtb16_ror8(*wp);
+            a0 = aot_smlad(xp[2], hi, aot_smlad(xp[0], lo, a0));
+            a1 = aot_smlad(xp[3], hi, aot_smlad(xp[1], lo, a1));
+        }
+        out0[ch] = (int8_t)mcb_clamp_i32(requant_any(a0, M[ch], S[ch]) + off, -128, 127);
+        out1[ch] = (int8_t)mcb_clamp_i32(requant_any(a1, M[ch], S[ch]) + off, -128, 127);
+    }
+}
+#endif
+
+/* The pointwise conv: pixel pairs in raster order (an odd last pixel computed twice). */
+static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                     int32_t *scratch)
+{
+    const int kw = c->kw, in_c = c->in_c, out_c = c->out_c, out_w = c->out_w;
+    const int npix = c->out_h * out_w, nb = c->n_blocks;
+    const int32_t *const W = c->weights, *const B = c->bias;
+    const int32_t *const M = c->multiplier, *const S = c->shift;
+    const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
+    uint32_t *pair = (uint32_t *)scratch;
+    int32_t *acc = (int32_t *)(pair + 2 * (size_t)kw);
+    const size_t row = (size_t)c->in_w * in_c * c->stride_h, col = (size_t)in_c * c->stride_w;
+#if defined(AOT_GROUP)
+    const int fused = pw_codes(c, acc); /* the codes in the accumulators' scratch */
+#endif
+    for (int t = 0; t < npix; t += 2) {
+        const int t1 = t + 1 < npix ? t + 1 : t;
+        pw_widen(input + (size_t)(t / out_w) * row + (size_t)(t % out_w) * col,
+                 input + (size_t)(t1 / out_w) * row + (size_t)(t1 % out_w) * col, in_c, pair);
+        int8_t *out0 = output + (size_t)t * out_c, *out1 = output + (size_t)t1 * out_c;
+#if defined(AOT_GROUP)
+        if (fused) {
+            pw_pair(c, pair, acc, out0, out1);
+            continue;
+        }
+#endif
+        /* the compiled C epilogue over the accumulators of every block */
+        pair_all_blocks(pair, W, kw, B, nb, acc, 1);
+        const int32_t *a = acc;
+        for (int base = 0; base < out_c; base += MCB_AOT_CONV_BLOCK, a += AOT_ACC_STRIDE) {
+            const int nn = out_c - base < MCB_AOT_CONV_BLOCK ? out_c - base : MCB_AOT_CONV_BLOCK;
+            for (int n = 0; n < nn; n++) {
+                const int32_t m = M[base + n], sh = S[base + n];
+                out0[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n], m, sh) + off, lo, hi);
+                out1[base + n] = (int8_t)mcb_clamp_i32(requant_any(a[n + 3], m, sh) + off, lo, hi);
+            }
+        }
+    }
+}
+
+/* An unpooled conv with int8 weights and in_c a multiple of 4 (ResNet-8's 3x3 convs, strided
+ * or not) on the DSP path, range all of int8: conv_plain's
+ * patches, then pw_pair (the fused loop) instead of pair_all_blocks and the compiled C
+ * epilogue. Returns 0 (nothing done) where it does not apply. */
+static int conv_plain_fused(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                            int32_t *scratch)
+{
+#if defined(AOT_GROUP)
+    uint32_t *pair = (uint32_t *)scratch;
+    int32_t *codes = (int32_t *)(pair + 2 * (size_t)c->kw);
+    if (w8_mode(c) != 1 || !pw_codes(c, codes))
+        return 0;
+    const int npix = c->out_h * c->out_w, out_c = c->out_c;
+    for (int t = 0; t < npix; t += 2) {
+        const int t1 = t + 1 < npix ? t + 1 : t;
+        patch(c, input, t / c->out_w, t % c->out_w, pair);
+        patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
+        pw_pair(c, pair, codes, output + (size_t)t * out_c, output + (size_t)t1 * out_c);
+    }
+    return 1;
+#else
+    (void)c, (void)input, (void)output, (void)scratch;
+    return 0;
+#endif
+}
+
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
@@ -1481,6 +1794,13 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         conv_c1(c, input, output, scratch);
         return;
     }
+    if (MCB_AOT_CONV_PW && mcb_aot_conv_pointwise(c)) {
+        conv_1x1(c, input, output, scratch);
+        return;
+    }
+    if (MCB_AOT_CONV_PW && mcb_aot_conv_fused_plain(c) &&
+        conv_plain_fused(c, input, output, scratch))
+        return;
     if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool))
         conv_pool(c, input, output, scratch);
     else

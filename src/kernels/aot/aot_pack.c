@@ -246,15 +246,20 @@ int mcb_aot_fc_pack_w(const char *what, const mcb_fc_params *p, const int8_t *fi
         const int8_t *f = filter + (size_t)oc * p->in_depth;
         const int blk = oc / MCB_AOT_FC_BLOCK, n = oc % MCB_AOT_FC_BLOCK;
         int32_t *wb = out->weights + (size_t)blk * wpc * MCB_AOT_FC_BLOCK;
+        /* int16: every row, int8: the rows past the last full block, one after the other,
+         * unpadded (mcb_aot.h) */
+        const int tail = !k->int8w || blk >= p->out_depth / MCB_AOT_FC_BLOCK;
+        if (tail)
+            wb = out->weights + (size_t)oc * wpc;
         int64_t sum = 0;
         for (int t = 0; t < p->in_depth; t++) {
             const int32_t v = (int32_t)f[t] + foff;
             if (k->int8w) {
-                put8(wb + n, MCB_AOT_FC_BLOCK, t, v);
+                put8(tail ? wb : wb + n, tail ? 1 : MCB_AOT_FC_BLOCK, t, v);
             } else {
                 int word, half;
                 position(1, t, &word, &half);
-                put16(&wb[(size_t)word * MCB_AOT_FC_BLOCK + n], half, v);
+                put16(&wb[tail ? (size_t)word : (size_t)word * MCB_AOT_FC_BLOCK + n], half, v);
             }
             sum += v;
         }
@@ -282,7 +287,8 @@ static size_t conv_weight_words(const mcb_aot_conv *k)
 
 static size_t fc_weight_words(const mcb_aot_fc *k)
 {
-    return (size_t)k->n_blocks * MCB_AOT_FC_BLOCK * (k->int8w ? (size_t)k->kw / 2 : (size_t)k->kw);
+    /* the last partial block is not padded */
+    return (size_t)k->out_depth * (k->int8w ? (size_t)k->kw / 2 : (size_t)k->kw);
 }
 
 size_t mcb_aot_conv_flash_bytes(const mcb_aot_conv *k)

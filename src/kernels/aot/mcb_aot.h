@@ -25,8 +25,8 @@
 
 /* Output channels per register block of the conv micro-kernel (2 pixels x 3 channels). */
 #define MCB_AOT_CONV_BLOCK 3
-/* Output channels per block of the fully connected kernel. */
-#define MCB_AOT_FC_BLOCK 2
+/* Output channels (rows) per block of the fully connected kernel. */
+#define MCB_AOT_FC_BLOCK 4
 
 /* CONV_2D (+ fused activation) with an optional fused MAX_POOL_2D 2x2 stride 2 VALID.
  * Input NHWC int8 [in_h][in_w][in_c]; output NHWC int8, [out_h][out_w][out_c] of the conv,
@@ -99,6 +99,25 @@ static inline int mcb_aot_conv_c3_ok(const mcb_aot_conv *c)
     return 1;
 }
 
+/* Whether mcb_aot_conv_s8 takes its pointwise path (a matrix multiply, no im2col): no pool,
+ * 1x1 filter, no padding, int8 weights, in_c a multiple of 4. The code generator keeps the
+ * path (MCB_AOT_CONV_PW) when some layer satisfies this. */
+static inline int mcb_aot_conv_pointwise(const mcb_aot_conv *c)
+{
+    return !c->pool && c->filter_h == 1 && c->filter_w == 1 && c->pad_h == 0 &&
+           c->pad_w == 0 && c->int8w && c->in_c % 4 == 0;
+}
+
+/* Whether an unpooled conv that is not pointwise takes the same fused loop on the DSP path
+ * (patches as before, then MACs, requantization and stores in one assembly loop): int8
+ * weights, in_c a multiple of 4 (perm4 patches; first layers with 1 or 3 input channels keep
+ * their own path), output range all of int8. The generator keeps MCB_AOT_CONV_PW for it too. */
+static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
+{
+    return !c->pool && c->int8w && c->in_c % 4 == 0 && c->act_min == -128 &&
+           c->act_max == 127;
+}
+
 /* Bytes of scratch mcb_aot_conv_s8 needs (widened patches of 4 pixels, 2 without pool, and
  * 4 accumulators per channel), a multiple of 4. */
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c);
@@ -107,17 +126,19 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch);
 
 /* FULLY_CONNECTED, one batch: input int8 [in_depth], output int8 [out_depth].
- * Packed weights: for block b, for k-word j = 0..kw-1, for n = 0..MCB_AOT_FC_BLOCK-1: the
- * int16 pair of inputs (4i, 4i+2) or (4i+1, 4i+3) (perm4 order over groups of 4 inputs;
- * in_depth padded with zero weights to a multiple of 4). With int8w: for block b, group g
- * of 4 inputs, n: one word of the 4 int8 weights of inputs 4g..4g+3 (byte 0 first). */
+ * Packed weights, int16 (int8w = 0): row after row, for k-word j = 0..kw-1 the int16 pair of
+ * inputs (4i, 4i+2) or (4i+1, 4i+3) (perm4 order over groups of 4 inputs; in_depth padded
+ * with zero weights to a multiple of 4). With int8w: for each full block b (b < out_depth /
+ * MCB_AOT_FC_BLOCK), group g of 4 inputs, n = 0..3: one word of the 4 int8 weights of inputs
+ * 4g..4g+3 of row 4b+n (byte 0 first); then the last out_depth % 4 rows one after the other,
+ * kw/2 words each (no padded rows: flash). */
 typedef struct {
     int in_depth, out_depth;
     int kw;                    /* in_depth rounded up to 4, / 2 */
     int n_blocks;
     int32_t output_offset;
     int32_t act_min, act_max;
-    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_FC_BLOCK words (int8w: half) */
+    const int32_t *weights;    /* out_depth * kw words (int8w: out_depth * kw/2) */
     const int32_t *bias;       /* n_blocks * MCB_AOT_FC_BLOCK */
     const int32_t *multiplier;
     const int32_t *shift;
@@ -125,6 +146,20 @@ typedef struct {
 } mcb_aot_fc;
 
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output);
+
+/* Whether the DSP path runs the layer's full blocks in its fused assembly loop (MAC loop and
+ * requantization in one): int8 weights, in_depth a multiple of 4, every shift <= -1, output
+ * range all of int8. The code generator keeps the other path (MCB_AOT_FC_GENERIC) only for a
+ * layer this refuses. */
+static inline int mcb_aot_fc_fused(const mcb_aot_fc *f)
+{
+    if (!f->int8w || f->in_depth % 4 != 0 || f->act_min != -128 || f->act_max != 127)
+        return 0;
+    for (int ch = 0; ch < f->out_depth; ch++)
+        if (f->shift[ch] > -1)
+            return 0;
+    return 1;
+}
 
 /* DEPTHWISE_CONV_2D with depth multiplier 1 (+ fused activation), any filter size, stride and
  * padding: input NHWC int8 [in_h][in_w][channels], output [out_h][out_w][channels]. Weights are
