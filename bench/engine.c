@@ -147,7 +147,9 @@ int main(int argc, char **argv)
                 continue;
             }
         }
-        mcb_measure zw, nrf;
+        mcb_measure zw, nrf; /* both freed below, also when a profile was skipped */
+        memset(&zw, 0, sizeof zw);
+        memset(&nrf, 0, sizeof nrf);
         int bad = profile_one(path, MCB_ZERO_WAIT_TARGET, images, data, int16, &zw) < 0;
         bad = bad || profile_one(path, "nrf52840", images, data, int16, &nrf) < 0;
         if (bad) {
