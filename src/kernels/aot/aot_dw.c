@@ -161,7 +161,7 @@ static inline int8_t dw_q(int32_t acc, int32_t m, int32_t sh, int32_t off, int32
 
 /* Channel group by channel group (4 channels: their bias, multipliers and shifts in locals for
  * the whole plane), pixel by pixel inside. */
-void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
+static void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
     const int C = d->channels, C4 = C & ~3, fh = d->filter_h, fw = d->filter_w;
     const int in_h = d->in_h, in_w = d->in_w, out_h = d->out_h, out_w = d->out_w;
@@ -281,4 +281,367 @@ void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
                 output[((size_t)oy * out_w + ox) * C + c] = dw_out(d, a, c);
             }
     }
+}
+
+/* ---- 3x3, stride 1 or 2: one channel at a time through a ring of 3 widened rows ----
+ *
+ * For channel c, the input rows it needs are widened once into a ring of 3 rows of int16
+ * (row iy in slot iy mod 3, the input zero point in the padding), interleaved by word: word k
+ * of slot s is ring[3k + s] and holds columns j = 2k (low half) and 2k + 1, column j being
+ * input column j - pad_w. Output column ox then starts at column ox * stride, so an output
+ * pair (ox even) starts on a word, and the taps of a filter row pair up for SMLAD:
+ *   stride 1, words A = (x0, x1), B = (x2, x3) of a slot:
+ *     out0 += SMUAD(A, (w0, w1)) + SMLABB(B, w2)
+ *     out1 += SMUADX(PKHBT(B, A) = (x2, x1), (w0, w1)) + SMLATB(B, w2)
+ *   stride 2, words A, B, C:  out0 += SMUAD(A, W) + B.lo * w2, out1 += SMUAD(B, W) + C.lo * w2
+ * The 9 weights stay in 5 registers for the whole channel (a (w0, w1) pair per slot, the w2
+ * of slots 0 and 1 in one word, that of slot 2 in another), so a pair of outputs costs 6 or
+ * 9 word loads, 3 PKHBT (stride 1) and 12 multiply-accumulates. Each input value is widened
+ * once per channel (the ring keeps the rows the next output row shares). The sums of a row go
+ * to a row of int32, requantized in a second loop with the channel's parameters in
+ * registers. */
+/* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none */
+#define DW_ARG(x) x __attribute__((unused))
+#define DW_RING_WORDS 64 /* words per ring row: 8 * 3 * 64 = 1.5 KB of stack with the sums */
+
+/* Words per ring row for out_w outputs (pairs, the last one maybe half used). */
+static int dw_ring_words(int out_w, int stride)
+{
+    const int pairs = (out_w + 1) / 2;
+    return stride == 1 ? pairs + 1 : 2 * pairs + 1;
+}
+
+/* Whether the ring path takes d (else the channel-group path). */
+static int dw_ring_ok(const mcb_aot_dw *d)
+{
+    /* measured on MLPerf's layers: below these widths the per-row calls cost more than the
+     * channel-group path's 4-channel loads (docs/codegen.md) */
+    const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 8;
+    return wide && d->filter_h == 3 && d->filter_w == 3 && (d->stride_w == 1 || d->stride_w == 2) &&
+           d->pad_w >= 0 && d->pad_w <= 2 && dw_ring_words(d->out_w, d->stride_w) <= DW_RING_WORDS;
+}
+
+/* Widens input row iy of channel c (or a padding row: the zero point) into slot s: word k
+ * holds input columns 2k - L and 2k + 1 - L (L = pad_w <= 2), the zero point outside. */
+static void dw_gather(const mcb_aot_dw *d, const int8_t *input, int c, int iy, uint32_t *ring,
+                      int s, int words)
+{
+    const size_t C = (size_t)d->channels;
+    const int32_t zp = d->input_zero_point;
+    const uint32_t z2 = aot_pack16(zp, zp);
+    uint32_t *q = ring + s, *const end = q + 3 * (size_t)words;
+    if (iy < 0 || iy >= d->in_h) {
+        for (; q != end; q += 3)
+            *q = z2;
+        return;
+    }
+    const int8_t *src = input + (size_t)iy * d->in_w * C + (size_t)c;
+    int left = d->in_w; /* input columns not yet stored */
+    if (d->pad_w == 1) {
+        *q = aot_pack16(zp, src[0]), q += 3;
+        src += C, left--;
+    } else if (d->pad_w == 2) {
+        *q = z2, q += 3;
+    }
+    int n = left / 2;
+    if (n > (int)((end - q) / 3))
+        n = (int)((end - q) / 3);
+    const size_t C2 = 2 * C;
+    for (; n >= 2; n -= 2, q += 6, src += 2 * C2, left -= 4) {
+        const int32_t v0 = src[0], v1 = src[C], v2 = src[C2], v3 = src[C2 + C];
+        q[0] = aot_pack16(v0, v1);
+        q[3] = aot_pack16(v2, v3);
+    }
+    if (n)
+        *q = aot_pack16(src[0], src[C]), q += 3, src += C2, left -= 2;
+    if (q != end && left > 0) /* an odd column last (left is 1 when the words allow it) */
+        *q = aot_pack16(src[0], zp), q += 3;
+    for (; q != end; q += 3)
+        *q = z2;
+}
+
+/* w[0..2]: the (w0, w1) pair of the filter row in slot 0, 1, 2; w[3]: (w2 of slot 0, w2 of
+ * slot 1); w[4]: w2 of slot 2 (low half). sums: 2 * pairs words. */
+#if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+/* r0 ring, r1 sums, r2 end of sums, r3 w; the weights in r4-r8, A r9, B r10, PKHBT / C r11,
+ * the two sums r3 and r12. About 31 cycles per output pair (18 MACs). */
+__attribute__((naked, noinline)) static void dw_row_s1(DW_ARG(const uint32_t *ring), DW_ARG(int32_t *sums),
+                                                       DW_ARG(int32_t *end), DW_ARG(const uint32_t *w))
+{
+    __asm__ volatile(
+        "push {r4-r11, lr}\n\t"
+        "ldm r3, {r4-r8}\n"
+        "1:\n\t"
+        "ldr r9, [r0, #0]\n\t"
+        "ldr r10, [r0, #12]\n\t"
+        "pkhbt r11, r10, r9\n\t"
+        "smuad r3, r9, r4\n\t"
+        "smuadx r12, r11, r4\n\t"
+        "smlabb r3, r10, r7, r3\n\t"
+        "smlatb r12, r10, r7, r12\n\t"
+        "ldr r9, [r0, #4]\n\t"
+        "ldr r10, [r0, #16]\n\t"
+        "pkhbt r11, r10, r9\n\t"
+        "smlad r3, r9, r5, r3\n\t"
+        "smladx r12, r11, r5, r12\n\t"
+        "smlabt r3, r10, r7, r3\n\t"
+        "smlatt r12, r10, r7, r12\n\t"
+        "ldr r9, [r0, #8]\n\t"
+        "ldr r10, [r0, #20]\n\t"
+        "pkhbt r11, r10, r9\n\t"
+        "smlad r3, r9, r6, r3\n\t"
+        "smladx r12, r11, r6, r12\n\t"
+        "smlabb r3, r10, r8, r3\n\t"
+        "smlatb r12, r10, r8, r12\n\t"
+        "adds r0, r0, #12\n\t"
+        "stmia r1!, {r3, r12}\n\t"
+        "cmp r1, r2\n\t"
+        "bne 1b\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+
+__attribute__((naked, noinline)) static void dw_row_s2(DW_ARG(const uint32_t *ring), DW_ARG(int32_t *sums),
+                                                       DW_ARG(int32_t *end), DW_ARG(const uint32_t *w))
+{
+    __asm__ volatile(
+        "push {r4-r11, lr}\n\t"
+        "ldm r3, {r4-r8}\n"
+        "1:\n\t"
+        "ldr r9, [r0, #0]\n\t"
+        "ldr r10, [r0, #12]\n\t"
+        "ldr r11, [r0, #24]\n\t"
+        "smuad r3, r9, r4\n\t"
+        "smuad r12, r10, r4\n\t"
+        "smlabb r3, r10, r7, r3\n\t"
+        "smlabb r12, r11, r7, r12\n\t"
+        "ldr r9, [r0, #4]\n\t"
+        "ldr r10, [r0, #16]\n\t"
+        "ldr r11, [r0, #28]\n\t"
+        "smlad r3, r9, r5, r3\n\t"
+        "smlad r12, r10, r5, r12\n\t"
+        "smlabt r3, r10, r7, r3\n\t"
+        "smlabt r12, r11, r7, r12\n\t"
+        "ldr r9, [r0, #8]\n\t"
+        "ldr r10, [r0, #20]\n\t"
+        "ldr r11, [r0, #32]\n\t"
+        "smlad r3, r9, r6, r3\n\t"
+        "smlad r12, r10, r6, r12\n\t"
+        "smlabb r3, r10, r8, r3\n\t"
+        "smlabb r12, r11, r8, r12\n\t"
+        "adds r0, r0, #24\n\t"
+        "stmia r1!, {r3, r12}\n\t"
+        "cmp r1, r2\n\t"
+        "bne 1b\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+#else
+static inline int32_t dw_lo(uint32_t v) { return (int16_t)(v & 0xFFFF); }
+static inline int32_t dw_hi(uint32_t v) { return (int16_t)(v >> 16); }
+
+static void dw_row_s1(const uint32_t *ring, int32_t *sums, int32_t *end, const uint32_t *w)
+{
+    const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
+    for (; sums != end; sums += 2, ring += 3) {
+        uint32_t a0 = 0, a1 = 0;
+        for (int s = 0; s < 3; s++) {
+            const uint32_t A = ring[s], B = ring[3 + s];
+            const int32_t w0 = dw_lo(w[s]), w1 = dw_hi(w[s]), wz = dw_lo(w2[s]);
+            a0 += (uint32_t)(dw_lo(A) * w0) + (uint32_t)(dw_hi(A) * w1) + (uint32_t)(dw_lo(B) * wz);
+            a1 += (uint32_t)(dw_hi(A) * w0) + (uint32_t)(dw_lo(B) * w1) + (uint32_t)(dw_hi(B) * wz);
+        }
+        sums[0] = (int32_t)a0, sums[1] = (int32_t)a1;
+    }
+}
+
+static void dw_row_s2(const uint32_t *ring, int32_t *sums, int32_t *end, const uint32_t *w)
+{
+    const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
+    for (; sums != end; sums += 2, ring += 6) {
+        uint32_t a0 = 0, a1 = 0;
+        for (int s = 0; s < 3; s++) {
+            const uint32_t A = ring[s], B = ring[3 + s], Cw = ring[6 + s];
+            const int32_t w0 = dw_lo(w[s]), w1 = dw_hi(w[s]), wz = dw_lo(w2[s]);
+            a0 += (uint32_t)(dw_lo(A) * w0) + (uint32_t)(dw_hi(A) * w1) + (uint32_t)(dw_lo(B) * wz);
+            a1 += (uint32_t)(dw_lo(B) * w0) + (uint32_t)(dw_hi(B) * w1) + (uint32_t)(dw_lo(Cw) * wz);
+        }
+        sums[0] = (int32_t)a0, sums[1] = (int32_t)a1;
+    }
+}
+#endif
+
+/* (a * b + 2^31) >> 32 (SMMULR). */
+static inline int32_t dw_smmulr(int32_t a, int32_t b)
+{
+#if MCB_AOT_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+#else
+    return (int32_t)(((int64_t)a * b + (1LL << 31)) >> 32);
+#endif
+}
+
+/* x clamped to [-128, 127] after an arithmetic shift right by 1 (SSAT #8 with ASR #1). */
+static inline int32_t dw_ssat8_asr1(int32_t x)
+{
+#if MCB_AOT_DSP && defined(__GNUC__)
+    int32_t r;
+    __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(x));
+    return r;
+#else
+    return mcb_clamp_i32(x >> 1, -128, 127);
+#endif
+}
+
+/* The parameters of the fast requantization of one channel, word offsets fixed by the
+ * assembly below. */
+typedef struct {
+    int32_t b2;   /* 2 * bias */
+    int32_t m;    /* multiplier */
+    int32_t p;    /* -shift - 1 >= 0 */
+    int32_t k;    /* 1 + 2 * output offset */
+    int32_t C;    /* output stride in bytes */
+    int32_t lo, hi; /* activation range */
+} dw_rq;
+
+#if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+/* One output: sum in r3, result stored at r2, r2 += C. 9 instructions. */
+#define DW_RQ1(CLAMP)                                                                          \
+    "ldr r3, [r0], #4\n\t"                                                                     \
+    "add r3, r4, r3, lsl #1\n\t"                                                               \
+    "smmulr r3, r3, r5\n\t"                                                                    \
+    "sub r3, r3, r3, lsr #31\n\t"                                                              \
+    "asr r3, r3, r6\n\t"                                                                       \
+    "add r3, r3, r7\n\t"                                                                       \
+    "ssat r3, #8, r3, asr #1\n\t" CLAMP                                                         \
+    "strb r3, [r2]\n\t"                                                                        \
+    "add r2, r2, r8\n\t"
+#define DW_CLAMP "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\tcmp r3, r10\n\tit gt\n\tmovgt r3, r10\n\t"
+/* r0 sums, r1 n >= 1, r2 out, r3 the dw_rq. */
+#define DW_RQ_FN(NAME, CLAMP)                                                                  \
+    __attribute__((naked, noinline)) static void NAME(                                         \
+        DW_ARG(const int32_t *sums), DW_ARG(int n), DW_ARG(int8_t *out), DW_ARG(const dw_rq *q)) \
+    {                                                                                          \
+        __asm__ volatile("push {r4-r10, lr}\n\t"                                               \
+                         "ldm r3, {r4-r10}\n"                                                  \
+                         "1:\n\t" DW_RQ1(CLAMP) "subs r1, r1, #1\n\t"                          \
+                         "bne 1b\n\t"                                                          \
+                         "pop {r4-r10, pc}\n\t");                                              \
+    }
+DW_RQ_FN(dw_rq_full, "")
+DW_RQ_FN(dw_rq_clamp, DW_CLAMP)
+DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
+#else
+static void dw_rq_any(const int32_t *sums, int n, int8_t *out, const dw_rq *q)
+{
+    for (int i = 0; i < n; i++, out += q->C) {
+        int32_t h = dw_smmulr(q->b2 + 2 * sums[i], q->m);
+        h = ((h - (int32_t)((uint32_t)h >> 31)) >> q->p) + q->k;
+        *out = (int8_t)mcb_clamp_i32(dw_ssat8_asr1(h), q->lo, q->hi);
+    }
+}
+#define dw_rq_full dw_rq_any
+#define dw_rq_clamp dw_rq_any
+#define dw_rq_lo dw_rq_any
+#endif
+
+/* Requantizes the n sums of a row of channel c into out (stride C bytes).
+ * Fast form (exact when the shift is <= -1 and |2 (sum + bias)| < 2^31, which the caller
+ * checked from the weights and the bias): SMMULR(2x, m) = (x m + 2^30) >> 31, TFLM's
+ * rounding high multiply; then the rounding divide by 2^e as in dw_requant, with the final
+ * ((y + 1) >> 1) + off computed as (y + 1 + 2 off) >> 1 by SSAT's shift, which also clamps
+ * to int8. Otherwise dw_out. */
+static void dw_requant_row(const mcb_aot_dw *d, int c, const dw_rq *q, const int32_t *sums,
+                           int n, int8_t *out)
+{
+    if (q) {
+        if (q->lo <= -128 && q->hi >= 127)
+            dw_rq_full(sums, n, out, q);
+        else if (q->hi >= 127)
+            dw_rq_lo(sums, n, out, q);
+        else
+            dw_rq_clamp(sums, n, out, q);
+        return;
+    }
+    const int C = d->channels;
+    const int32_t bias = d->bias[c];
+    for (int i = 0; i < n; i++, out += C)
+        *out = dw_out(d, (int32_t)((uint32_t)sums[i] + (uint32_t)bias), c);
+}
+
+static int dw_mod3(int v)
+{
+    const int r = v % 3;
+    return r < 0 ? r + 3 : r;
+}
+
+static void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
+{
+    const int C = d->channels, out_h = d->out_h, out_w = d->out_w;
+    const int sh = d->stride_h, sw = d->stride_w, ph = d->pad_h;
+    const int words = dw_ring_words(out_w, sw), pairs = (out_w + 1) / 2;
+    const int fresh = sh < 3 ? sh : 3; /* new input rows per output row after the first */
+    uint32_t ring[3 * DW_RING_WORDS];
+    int32_t sums[2 * DW_RING_WORDS];
+    for (int c = 0; c < C; c++) {
+        int32_t f[9];
+        uint32_t wabs = 0;
+        if (c < (C & ~3)) { /* a 4-channel group: the channel's taps 4 bytes apart */
+            const int8_t *wc = d->weights + (size_t)(c >> 2) * 36 + (c & 3);
+            for (int t = 0; t < 9; t++)
+                f[t] = wc[4 * t];
+        } else {
+            for (int t = 0; t < 9; t++)
+                f[t] = dw_weight(d, c, t);
+        }
+        for (int t = 0; t < 9; t++)
+            wabs += (uint32_t)(f[t] < 0 ? -f[t] : f[t]);
+        /* the 5 weight words for each rotation r = (first input row) mod 3: slot s holds
+         * filter row (s - r) mod 3 */
+        uint32_t wr[3][5];
+        for (int r = 0; r < 3; r++) {
+            int fy_of[3];
+            for (int s = 0; s < 3; s++)
+                fy_of[s] = dw_mod3(s - r);
+            for (int s = 0; s < 3; s++)
+                wr[r][s] = aot_pack16(f[3 * fy_of[s]], f[3 * fy_of[s] + 1]);
+            wr[r][3] = aot_pack16(f[3 * fy_of[0] + 2], f[3 * fy_of[1] + 2]);
+            wr[r][4] = aot_pack16(f[3 * fy_of[2] + 2], 0);
+        }
+        /* |sum| <= 128 * sum |w| (int8 inputs, padding included); the fast requantization
+         * needs the shift <= -1 and 2 |sum + bias| < 2^31 */
+        const int32_t bias = d->bias[c];
+        const int64_t bound = (int64_t)128 * wabs + (bias < 0 ? -(int64_t)bias : (int64_t)bias);
+        dw_rq q = {2 * bias, d->multiplier[c], -d->shift[c] - 1, 1 + 2 * d->output_offset,
+                   C, d->act_min, d->act_max};
+        const int fast = d->shift[c] <= -1 && d->shift[c] >= -31 && bound < (1LL << 30);
+        int8_t *out = output + c;
+        /* a small plane: its sums row after row (each row's odd last sum is overwritten by
+         * the next row), requantized in one call */
+        const int whole = out_h * out_w + 1 <= 2 * DW_RING_WORDS;
+        int32_t *srow = sums;
+        for (int oy = 0; oy < out_h; oy++, out += (size_t)out_w * C) {
+            const int iy0 = oy * sh - ph, r = dw_mod3(iy0);
+            for (int fy = oy ? 3 - fresh : 0; fy < 3; fy++)
+                dw_gather(d, input, c, iy0 + fy, ring, dw_mod3(iy0 + fy), words);
+            if (sw == 1)
+                dw_row_s1(ring, srow, srow + 2 * pairs, wr[r]);
+            else
+                dw_row_s2(ring, srow, srow + 2 * pairs, wr[r]);
+            if (whole)
+                srow += out_w;
+            else
+                dw_requant_row(d, c, fast ? &q : NULL, sums, out_w, out);
+        }
+        if (whole)
+            dw_requant_row(d, c, fast ? &q : NULL, sums, out_h * out_w, output + c);
+    }
+}
+
+void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
+{
+    if (dw_ring_ok(d))
+        dw_ring(d, input, output);
+    else
+        dw_groups(d, input, output);
 }
