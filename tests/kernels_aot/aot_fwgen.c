@@ -317,7 +317,7 @@ int main(int argc, char **argv)
         fc_layer(f, 2, &l[5], &sz) || conv_layer(f, 3, &specs[2], &sz) ||
         conv_layer(f, 4, &specs[3], &sz) || conv_layer(f, 5, &specs[4], &sz) ||
         conv_layer(f, 6, &specs[5], &sz) || dw_layer(f, 7, 25, 5, 32, 1, 0, &sz) ||
-        dw_layer(f, 8, 12, 11, 14, 2, 1, &sz)) {
+        dw_layer(f, 8, 12, 16, 6, 2, 1, &sz) || dw_layer(f, 9, 7, 5, 7, 2, 0, &sz)) {
         fclose(f);
         remove(argv[2]);
         return 1;
@@ -327,9 +327,9 @@ int main(int argc, char **argv)
             "const aot_fw_layer aot_fw_layers[] = {\n    L0_ENTRY,\n    L1_ENTRY,\n"
             "    {\"dense %d->%d\", %lld, 0, 0, 0, &l2_fc, &l2_aot, l2_in, %d, l2_filter, "
             "l2_bias, l2_expect, %d},\n    L3_ENTRY,\n    L4_ENTRY,\n    L5_ENTRY,\n"
-            "    L6_ENTRY,\n    L7_ENTRY,\n    L8_ENTRY,\n};\n",
+            "    L6_ENTRY,\n    L7_ENTRY,\n    L8_ENTRY,\n    L9_ENTRY,\n};\n",
             l[5].in_c, l[5].out_c, (long long)l[5].macs, l[5].in_c, l[5].out_c);
-    fprintf(f, "const int aot_fw_n_layers = 9;\n");
+    fprintf(f, "const int aot_fw_n_layers = 10;\n");
     fprintf(f, "int8_t aot_fw_in[%zu];\nint8_t aot_fw_conv[%zu];\nint8_t aot_fw_ref[%zu];\n"
                "int8_t aot_fw_out[%zu];\nint32_t aot_fw_scratch[%zu];\n",
             sz.in, sz.conv, sz.out, sz.out, sz.scratch / 4);

@@ -232,7 +232,7 @@ static long run_fc(int in_depth, int out_depth, int per_channel)
 
 /* DEPTHWISE_CONV_2D (multiplier 1) against the reference: any channel count (the 4-channel
  * words and the rest), filter sizes 1..5, strides 1..2, SAME and VALID. */
-static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int same)
+static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int same, int big)
 {
     mcb_conv_params p;
     memset(&p, 0, sizeof p);
@@ -258,8 +258,9 @@ static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int s
         in[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -128) : rand_s8();
     for (size_t i = 0; i < n_f; i++)
         f[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -127) : rand_s8();
-    for (int i = 0; i < ch; i++)
-        bias[i] = uniform(-50000, 50000);
+    for (int i = 0; i < ch; i++) /* big: some near +-2^30, past the fast requantization */
+        bias[i] = big && uniform(0, 1) ? (uniform(0, 1) ? 1 : -1) * ((1 << 30) - uniform(0, 300000))
+                                       : uniform(-50000, 50000);
     const int with_bias = uniform(0, 9) != 0;
     mcb_depthwise_conv2d_s8(&p, in, f, with_bias ? bias : NULL, want);
     long bad = -1;
@@ -441,10 +442,11 @@ int main(void)
     bad += run_fc(3200, 10, 1) != 0; /* mnist-conv128's dense layer */
     /* depthwise: MLPerf's shapes (3x3 stride 1 and 2 SAME, DS-CNN's 10x4 input) and random */
     const int dwc[][7] = {{12, 12, 8, 3, 3, 1, 1}, {12, 12, 8, 3, 3, 2, 1}, {25, 5, 64, 3, 3, 1, 1},
-                          {7, 7, 13, 3, 3, 2, 1},  {6, 9, 4, 5, 5, 1, 0}};
+                          {7, 7, 13, 3, 3, 2, 1},  {6, 9, 4, 5, 5, 1, 0}, {48, 48, 8, 3, 3, 1, 1},
+                          {48, 48, 16, 3, 3, 2, 1}, {6, 6, 128, 3, 3, 1, 1}};
     for (size_t i = 0; i < sizeof dwc / sizeof dwc[0]; i++, cases++)
         bad += run_dw(dwc[i][0], dwc[i][1], dwc[i][2], dwc[i][3], dwc[i][4], dwc[i][5],
-                      dwc[i][6]) != 0;
+                      dwc[i][6], 0) != 0;
     for (int i = 0; i < 100; i++, cases++) {
         const long r = run_add(uniform(1, 3000));
         CHECK(r >= 0);
@@ -453,7 +455,18 @@ int main(void)
     for (int i = 0; i < 200; i++, cases++) {
         const int fh = uniform(0, 2) ? 3 : uniform(1, 5), fw = uniform(0, 2) ? fh : uniform(1, 5);
         const long r = run_dw(uniform(fh, 11), uniform(fw, 11), uniform(1, 17), fh, fw,
-                              uniform(1, 2), uniform(0, 1));
+                              uniform(1, 2), uniform(0, 1), 0);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    /* 3x3 on wider inputs: the one-channel ring path (output widths from 4 at stride 1, 8
+     * at stride 2; small planes requantized at once, larger ones row by row), channel counts
+     * not multiples of 4, odd widths, SAME (pad 1 or 0) and VALID, shifts >= 0 and biases
+     * near 2^30 (the general requantization); widths past the ring take the group path */
+    for (int i = 0; i < 150; i++, cases++) {
+        const int stride = uniform(1, 2), w = i == 0 ? 300 : uniform(3, 60);
+        const long r = run_dw(uniform(3, i == 0 ? 4 : 24), w, uniform(1, 19), 3, 3, stride,
+                              uniform(0, 1), uniform(0, 3) == 0);
         CHECK(r >= 0);
         bad += r != 0;
     }

@@ -30,6 +30,9 @@ int main(int argc, char **argv)
     CHECK(out && strstr(out, "layer 4 extra") != NULL);
     CHECK(out && strstr(out, "layer 6 int16 weights") != NULL); /* both weight storages */
     CHECK(out && strstr(out, "layer 8 depthwise") != NULL);
+    /* depthwise: layers 7 (stride 1) and 8 (stride 2, 6 channels, some shifts >= 0) on the
+     * one-channel ring path, layer 9 (a 3-wide output) on the 4-channel group path */
+    CHECK(out && strstr(out, "layer 9 depthwise") != NULL);
     CHECK_EQ_INT(code, 0);
     free(out);
     return TEST_END();

@@ -612,8 +612,9 @@ static void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
          * needs the shift <= -1 and 2 |sum + bias| < 2^31 */
         const int32_t bias = d->bias[c];
         const int64_t bound = (int64_t)128 * wabs + (bias < 0 ? -(int64_t)bias : (int64_t)bias);
-        dw_rq q = {2 * bias, d->multiplier[c], -d->shift[c] - 1, 1 + 2 * d->output_offset,
-                   C, d->act_min, d->act_max};
+        /* (2 * bias wraps where the bound fails: q is then unused) */
+        dw_rq q = {(int32_t)((uint32_t)bias * 2u), d->multiplier[c], -d->shift[c] - 1,
+                   1 + 2 * d->output_offset, C, d->act_min, d->act_max};
         const int fast = d->shift[c] <= -1 && d->shift[c] >= -31 && bound < (1LL << 30);
         int8_t *out = output + c;
         /* a small plane: its sums row after row (each row's odd last sum is overwritten by
