@@ -5,7 +5,9 @@
  * tap and 4 channels: 2 loads, 4 SXTB16, 4 multiply-accumulates. Output pixels whose window
  * lies inside the input take no bounds checks; the others read the input zero point for
  * outside taps (the folded bias then stays exact). The requantization is TFLM's, as in
- * aot_conv.c. Bit-exact with mcb_depthwise_conv2d_s8 (multiplier 1, dilation 1). */
+ * aot_conv.c. Bit-exact with mcb_depthwise_conv2d_s8 (multiplier 1, dilation 1).
+ * 3x3 filters at stride 1 or 2 with wide enough outputs take another path, one channel at a
+ * time through a ring of widened rows (dw_ring, at the end of this file). */
 #include "aot_simd.h"
 #include "mcb_aot.h"
 #include "mcb_fixedpoint.h"
