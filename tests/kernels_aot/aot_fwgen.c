@@ -317,7 +317,7 @@ int main(int argc, char **argv)
         fc_layer(f, 2, &l[5], &sz) || conv_layer(f, 3, &specs[2], &sz) ||
         conv_layer(f, 4, &specs[3], &sz) || conv_layer(f, 5, &specs[4], &sz) ||
         conv_layer(f, 6, &specs[5], &sz) || dw_layer(f, 7, 25, 5, 32, 1, 0, &sz) ||
-        dw_layer(f, 8, 12, 16, 6, 2, 1, &sz) || dw_layer(f, 9, 7, 5, 7, 2, 0, &sz)) {
+        dw_layer(f, 8, 6, 32, 3, 2, 1, &sz) || dw_layer(f, 9, 7, 5, 7, 2, 0, &sz)) {
         fclose(f);
         remove(argv[2]);
         return 1;

@@ -459,10 +459,11 @@ int main(void)
         CHECK(r >= 0);
         bad += r != 0;
     }
-    /* 3x3 on wider inputs: the one-channel ring path (output widths from 4 at stride 1, 8
-     * at stride 2; small planes requantized at once, larger ones row by row), channel counts
-     * not multiples of 4, odd widths, SAME (pad 1 or 0) and VALID, shifts >= 0 and biases
-     * near 2^30 (the general requantization); widths past the ring take the group path */
+    /* 3x3 on wider inputs: the one-channel paths (output widths from 4 at stride 1, 16 at
+     * stride 2): the plane (small planes, walked by column) and the ring (larger ones, row
+     * by row), channel counts not multiples of 4, odd widths, SAME (pad 1 or 0) and VALID,
+     * shifts >= 0 and biases near 2^30 (the general requantization); widths past the ring
+     * take the group path */
     for (int i = 0; i < 150; i++, cases++) {
         const int stride = uniform(1, 2), w = i == 0 ? 300 : uniform(3, 60);
         const long r = run_dw(uniform(3, i == 0 ? 4 : 24), w, uniform(1, 19), 3, 3, stride,

@@ -318,61 +318,108 @@ static int dw_ring_ok(const mcb_aot_dw *d)
 {
     /* measured on MLPerf's layers: below these widths the per-row calls cost more than the
      * channel-group path's 4-channel loads (docs/codegen.md) */
-    const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 8;
+    const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 16;
     return wide && d->filter_h == 3 && d->filter_w == 3 && (d->stride_w == 1 || d->stride_w == 2) &&
            d->pad_w >= 0 && d->pad_w <= 2 && dw_ring_words(d->out_w, d->stride_w) <= DW_RING_WORDS;
 }
 
-/* Widens input row iy of channel c (or a padding row: the zero point) into slot s: word k
- * holds input columns 2k - L and 2k + 1 - L (L = pad_w <= 2), the zero point outside. */
-static void dw_gather(const mcb_aot_dw *d, const int8_t *input, int c, int iy, uint32_t *ring,
-                      int s, int words)
+/* How a row of `words` words is made from an input row (the same for every row of a layer):
+ * word k holds input columns 2k - L and 2k + 1 - L (L = pad_w <= 2), the zero point outside:
+ * a first word with padding (lead: 1 = (zp, x0), 2 = (zp, zp)), n pairs of input columns,
+ * maybe a last odd column (tail: (x, zp)), then trail words of padding. */
+typedef struct {
+    int lead, n, tail, trail;
+} dw_rowplan;
+
+static dw_rowplan dw_plan_row(const mcb_aot_dw *d, int words)
 {
-    const size_t C = (size_t)d->channels;
+    dw_rowplan r = {d->pad_w, 0, 0, 0};
+    int left = d->in_w - (r.lead == 1), room = words - (r.lead != 0);
+    r.n = left / 2 < room ? left / 2 : room;
+    left -= 2 * r.n, room -= r.n;
+    r.tail = left > 0 && room > 0;
+    r.trail = room - r.tail;
+    return r;
+}
+
+/* Widens input row iy of channel c (or a padding row) into q[0], q[st], ... */
+static inline void dw_gather_row(const mcb_aot_dw *d, const int8_t *input, int c, int iy,
+                                 uint32_t *q, size_t st, int words, const dw_rowplan *rp)
+{
     const int32_t zp = d->input_zero_point;
     const uint32_t z2 = aot_pack16(zp, zp);
-    uint32_t *q = ring + s, *const end = q + 3 * (size_t)words;
     if (iy < 0 || iy >= d->in_h) {
-        for (; q != end; q += 3)
+        for (int k = words; k > 0; k--, q += st)
             *q = z2;
         return;
     }
-    const int8_t *src = input + (size_t)iy * d->in_w * C + (size_t)c;
-    int left = d->in_w; /* input columns not yet stored */
-    if (d->pad_w == 1) {
-        *q = aot_pack16(zp, src[0]), q += 3;
-        src += C, left--;
-    } else if (d->pad_w == 2) {
-        *q = z2, q += 3;
-    }
-    int n = left / 2;
-    if (n > (int)((end - q) / 3))
-        n = (int)((end - q) / 3);
-    const size_t C2 = 2 * C;
-    for (; n >= 2; n -= 2, q += 6, src += 2 * C2, left -= 4) {
-        const int32_t v0 = src[0], v1 = src[C], v2 = src[C2], v3 = src[C2 + C];
-        q[0] = aot_pack16(v0, v1);
-        q[3] = aot_pack16(v2, v3);
-    }
-    if (n)
-        *q = aot_pack16(src[0], src[C]), q += 3, src += C2, left -= 2;
-    if (q != end && left > 0) /* an odd column last (left is 1 when the words allow it) */
-        *q = aot_pack16(src[0], zp), q += 3;
-    for (; q != end; q += 3)
+    const size_t C = (size_t)d->channels, C2 = 2 * C;
+    const int8_t *src = input + ((size_t)iy * d->in_w * C + (size_t)c);
+    if (rp->lead == 1)
+        *q = aot_pack16(zp, src[0]), q += st, src += C;
+    else if (rp->lead == 2)
+        *q = z2, q += st;
+    for (int k = rp->n; k > 0; k--, q += st, src += C2)
+        *q = aot_pack16(src[0], src[C]);
+    if (rp->tail)
+        *q = aot_pack16(src[0], zp), q += st;
+    for (int k = rp->trail; k > 0; k--, q += st)
         *q = z2;
+}
+
+/* The whole padded plane of one channel (src = input + c), column-major: word k of padded
+ * row y (input row y - pad_h, the zero point outside) at buf[k * R + y]. One call per
+ * channel: the row plan is the same for every row. */
+static void dw_gather_plane(const mcb_aot_dw *d, const int8_t *src, uint32_t *buf, int R,
+                            int words, const dw_rowplan *rp)
+{
+    const size_t C = (size_t)d->channels, C2 = 2 * C, row = (size_t)d->in_w * C;
+    const size_t st = (size_t)R;
+    const int32_t zp = d->input_zero_point;
+    const uint32_t z2 = aot_pack16(zp, zp), zhi = (uint32_t)zp << 16, zlo = z2 & 0xFFFFu;
+    const int lead = rp->lead, n = rp->n, tail = rp->tail, trail = rp->trail;
+    const int top = d->pad_h, bottom = d->pad_h + d->in_h; /* input rows are y in [top, bottom) */
+    for (int y = 0; y < R; y++, buf++) {
+        uint32_t *q = buf;
+        if (y < top || y >= bottom) {
+            for (int k = words; k > 0; k--, q += st)
+                *q = z2;
+            continue;
+        }
+        const int8_t *p = src;
+        src += row;
+        if (lead == 1)
+            *q = zlo | (uint32_t)p[0] << 16, q += st, p += C;
+        else if (lead == 2)
+            *q = z2, q += st;
+        for (int k = n; k > 0; k--, q += st, p += C2)
+            *q = aot_pack16(p[0], p[C]);
+        if (tail)
+            *q = (uint32_t)(uint16_t)(int16_t)p[0] | zhi, q += st;
+        for (int k = trail; k > 0; k--, q += st)
+            *q = z2;
+    }
 }
 
 /* w[0..2]: the (w0, w1) pair of the filter row in slot 0, 1, 2; w[3]: (w2 of slot 0, w2 of
  * slot 1); w[4]: w2 of slot 2 (low half). sums: 2 * pairs words. */
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
-/* r0 ring, r1 sums, r2 end of sums, r3 w; the weights in r4-r8, A r9, B r10, PKHBT / C r11,
- * the two sums r3 and r12. About 31 cycles per output pair (18 MACs). */
+/* r0 ring, r1 sums, r2 rows >= 1, r3 w; the weights in r4-r8, A r9, B r10, PKHBT / C r11,
+ * the two sums r3 and r12, the rows left in lr, the end of a row's sums in r2 (w[5] bytes
+ * per row on the stack). About 31 cycles per output pair (18 MACs). The rows are those of a
+ * plane buffer (each row its words in 3 slots, back to back) or the ring (one row). */
 __attribute__((naked, noinline)) static void dw_row_s1(DW_ARG(const uint32_t *ring), DW_ARG(int32_t *sums),
-                                                       DW_ARG(int32_t *end), DW_ARG(const uint32_t *w))
+                                                       DW_ARG(int rows), DW_ARG(const uint32_t *w))
 {
     __asm__ volatile(
         "push {r4-r11, lr}\n\t"
+        "mov lr, r2\n\t"
+        "ldr r2, [r3, #20]\n\t"
+        "push {r2, r3}\n\t"
         "ldm r3, {r4-r8}\n"
+        "2:\n\t"
+        "ldr r2, [sp]\n\t"
+        "add r2, r2, r1\n"
         "1:\n\t"
         "ldr r9, [r0, #0]\n\t"
         "ldr r10, [r0, #12]\n\t"
@@ -399,15 +446,25 @@ __attribute__((naked, noinline)) static void dw_row_s1(DW_ARG(const uint32_t *ri
         "stmia r1!, {r3, r12}\n\t"
         "cmp r1, r2\n\t"
         "bne 1b\n\t"
+        "adds r0, r0, #12\n\t" /* the row's last word */
+        "subs lr, lr, #1\n\t"
+        "bne 2b\n\t"
+        "add sp, sp, #8\n\t"
         "pop {r4-r11, pc}\n\t");
 }
 
 __attribute__((naked, noinline)) static void dw_row_s2(DW_ARG(const uint32_t *ring), DW_ARG(int32_t *sums),
-                                                       DW_ARG(int32_t *end), DW_ARG(const uint32_t *w))
+                                                       DW_ARG(int rows), DW_ARG(const uint32_t *w))
 {
     __asm__ volatile(
         "push {r4-r11, lr}\n\t"
+        "mov lr, r2\n\t"
+        "ldr r2, [r3, #20]\n\t"
+        "push {r2, r3}\n\t"
         "ldm r3, {r4-r8}\n"
+        "2:\n\t"
+        "ldr r2, [sp]\n\t"
+        "add r2, r2, r1\n"
         "1:\n\t"
         "ldr r9, [r0, #0]\n\t"
         "ldr r10, [r0, #12]\n\t"
@@ -434,15 +491,93 @@ __attribute__((naked, noinline)) static void dw_row_s2(DW_ARG(const uint32_t *ri
         "stmia r1!, {r3, r12}\n\t"
         "cmp r1, r2\n\t"
         "bne 1b\n\t"
+        "adds r0, r0, #12\n\t" /* the row's last word */
+        "subs lr, lr, #1\n\t"
+        "bne 2b\n\t"
+        "add sp, sp, #8\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+/* Down one column pair of a plane (words k at r0 and k + 1 at r0 + w[5] bytes, one word per
+ * padded row): r1 sums, r2 end of sums, r3 w; the second pointer in lr. Stride 1: per output
+ * row the pair of outputs (2k, 2k + 1), about 31 cycles; the next row is the next word. */
+__attribute__((naked, noinline)) static void dw_col_s1(DW_ARG(const uint32_t *plane),
+                                                       DW_ARG(int32_t *sums), DW_ARG(int32_t *end),
+                                                       DW_ARG(const uint32_t *w))
+{
+    __asm__ volatile(
+        "push {r4-r11, lr}\n\t"
+        "ldr lr, [r3, #20]\n\t"
+        "add lr, lr, r0\n\t"
+        "ldm r3, {r4-r8}\n"
+        "1:\n\t"
+        "ldr r9, [r0, #0]\n\t"
+        "ldr r10, [lr, #0]\n\t"
+        "pkhbt r11, r10, r9\n\t"
+        "smuad r3, r9, r4\n\t"
+        "smuadx r12, r11, r4\n\t"
+        "smlabb r3, r10, r7, r3\n\t"
+        "smlatb r12, r10, r7, r12\n\t"
+        "ldr r9, [r0, #4]\n\t"
+        "ldr r10, [lr, #4]\n\t"
+        "pkhbt r11, r10, r9\n\t"
+        "smlad r3, r9, r5, r3\n\t"
+        "smladx r12, r11, r5, r12\n\t"
+        "smlabt r3, r10, r7, r3\n\t"
+        "smlatt r12, r10, r7, r12\n\t"
+        "ldr r9, [r0, #8]\n\t"
+        "ldr r10, [lr, #8]\n\t"
+        "pkhbt r11, r10, r9\n\t"
+        "smlad r3, r9, r6, r3\n\t"
+        "smladx r12, r11, r6, r12\n\t"
+        "smlabb r3, r10, r8, r3\n\t"
+        "smlatb r12, r10, r8, r12\n\t"
+        "adds r0, r0, #4\n\t"
+        "add lr, lr, #4\n\t"
+        "stmia r1!, {r3, r12}\n\t"
+        "cmp r1, r2\n\t"
+        "bne 1b\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+
+/* Stride 2: one output (column 2k of the plane's words k, k + 1) per output row, about 19
+ * cycles; the next output row is two words on. */
+__attribute__((naked, noinline)) static void dw_col_s2(DW_ARG(const uint32_t *plane),
+                                                       DW_ARG(int32_t *sums), DW_ARG(int32_t *end),
+                                                       DW_ARG(const uint32_t *w))
+{
+    __asm__ volatile(
+        "push {r4-r11, lr}\n\t"
+        "ldr lr, [r3, #20]\n\t"
+        "add lr, lr, r0\n\t"
+        "ldm r3, {r4-r8}\n"
+        "1:\n\t"
+        "ldr r9, [r0, #0]\n\t"
+        "ldr r10, [lr, #0]\n\t"
+        "smuad r3, r9, r4\n\t"
+        "smlabb r3, r10, r7, r3\n\t"
+        "ldr r9, [r0, #4]\n\t"
+        "ldr r10, [lr, #4]\n\t"
+        "smlad r3, r9, r5, r3\n\t"
+        "smlabt r3, r10, r7, r3\n\t"
+        "ldr r9, [r0, #8]\n\t"
+        "ldr r10, [lr, #8]\n\t"
+        "smlad r3, r9, r6, r3\n\t"
+        "smlabb r3, r10, r8, r3\n\t"
+        "adds r0, r0, #8\n\t"
+        "add lr, lr, #8\n\t"
+        "str r3, [r1], #4\n\t"
+        "cmp r1, r2\n\t"
+        "bne 1b\n\t"
         "pop {r4-r11, pc}\n\t");
 }
 #else
 static inline int32_t dw_lo(uint32_t v) { return (int16_t)(v & 0xFFFF); }
 static inline int32_t dw_hi(uint32_t v) { return (int16_t)(v >> 16); }
 
-static void dw_row_s1(const uint32_t *ring, int32_t *sums, int32_t *end, const uint32_t *w)
+static void dw_row_s1(const uint32_t *ring, int32_t *sums, int rows, const uint32_t *w)
 {
     const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
+    for (int32_t *end = sums + w[5] / 4; rows > 0; rows--, ring += 3, end += w[5] / 4)
     for (; sums != end; sums += 2, ring += 3) {
         uint32_t a0 = 0, a1 = 0;
         for (int s = 0; s < 3; s++) {
@@ -455,9 +590,10 @@ static void dw_row_s1(const uint32_t *ring, int32_t *sums, int32_t *end, const u
     }
 }
 
-static void dw_row_s2(const uint32_t *ring, int32_t *sums, int32_t *end, const uint32_t *w)
+static void dw_row_s2(const uint32_t *ring, int32_t *sums, int rows, const uint32_t *w)
 {
     const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
+    for (int32_t *end = sums + w[5] / 4; rows > 0; rows--, ring += 3, end += w[5] / 4)
     for (; sums != end; sums += 2, ring += 6) {
         uint32_t a0 = 0, a1 = 0;
         for (int s = 0; s < 3; s++) {
@@ -467,6 +603,37 @@ static void dw_row_s2(const uint32_t *ring, int32_t *sums, int32_t *end, const u
             a1 += (uint32_t)(dw_lo(B) * w0) + (uint32_t)(dw_hi(B) * w1) + (uint32_t)(dw_lo(Cw) * wz);
         }
         sums[0] = (int32_t)a0, sums[1] = (int32_t)a1;
+    }
+}
+
+static void dw_col_s1(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w)
+{
+    const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
+    const uint32_t *next = plane + w[5] / 4;
+    for (; sums != end; sums += 2, plane++, next++) {
+        uint32_t a0 = 0, a1 = 0;
+        for (int s = 0; s < 3; s++) {
+            const uint32_t A = plane[s], B = next[s];
+            const int32_t w0 = dw_lo(w[s]), w1 = dw_hi(w[s]), wz = dw_lo(w2[s]);
+            a0 += (uint32_t)(dw_lo(A) * w0) + (uint32_t)(dw_hi(A) * w1) + (uint32_t)(dw_lo(B) * wz);
+            a1 += (uint32_t)(dw_hi(A) * w0) + (uint32_t)(dw_lo(B) * w1) + (uint32_t)(dw_hi(B) * wz);
+        }
+        sums[0] = (int32_t)a0, sums[1] = (int32_t)a1;
+    }
+}
+
+static void dw_col_s2(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w)
+{
+    const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
+    const uint32_t *next = plane + w[5] / 4;
+    for (; sums != end; sums++, plane += 2, next += 2) {
+        uint32_t a0 = 0;
+        for (int s = 0; s < 3; s++) {
+            const uint32_t A = plane[s], B = next[s];
+            a0 += (uint32_t)(dw_lo(A) * dw_lo(w[s])) + (uint32_t)(dw_hi(A) * dw_hi(w[s])) +
+                  (uint32_t)(dw_lo(B) * dw_lo(w2[s]));
+        }
+        *sums = (int32_t)a0;
     }
 }
 #endif
@@ -504,6 +671,9 @@ typedef struct {
     int32_t k;    /* 1 + 2 * output offset */
     int32_t C;    /* output stride in bytes */
     int32_t lo, hi; /* activation range */
+    int32_t rows;   /* rows of n outputs */
+    int32_t skip;   /* bytes of sums after each row (an odd row's unused last sum) */
+    int32_t outskip; /* bytes of output after each row (beyond the n * C) */
 } dw_rq;
 
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
@@ -524,20 +694,55 @@ typedef struct {
     __attribute__((naked, noinline)) static void NAME(                                         \
         DW_ARG(const int32_t *sums), DW_ARG(int n), DW_ARG(int8_t *out), DW_ARG(const dw_rq *q)) \
     {                                                                                          \
-        __asm__ volatile("push {r4-r10, lr}\n\t"                                               \
-                         "ldm r3, {r4-r10}\n"                                                  \
+        __asm__ volatile("push {r4-r11, lr}\n\t"                                               \
+                         "ldr r4, [r3, #36]\n\t"                                              \
+                         "push {r4, r5}\n\t"                                                   \
+                         "ldm r3, {r4-r12}\n\t"                                               \
+                         "mov lr, r1\n"                                                        \
+                         "2:\n\t"                                                              \
+                         "mov r1, lr\n"                                                        \
                          "1:\n\t" DW_RQ1(CLAMP) "subs r1, r1, #1\n\t"                          \
                          "bne 1b\n\t"                                                          \
-                         "pop {r4-r10, pc}\n\t");                                              \
+                         "add r0, r0, r12\n\t"                                                 \
+                         "ldr r1, [sp]\n\t"                                                    \
+                         "add r2, r2, r1\n\t"                                                  \
+                         "subs r11, r11, #1\n\t"                                               \
+                         "bne 2b\n\t"                                                          \
+                         "add sp, sp, #8\n\t"                                                  \
+                         "pop {r4-r11, pc}\n\t");                                              \
     }
 DW_RQ_FN(dw_rq_full, "")
 DW_RQ_FN(dw_rq_clamp, DW_CLAMP)
 DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
+/* Down a column: r1 rows >= 1 of BODY (one or two outputs), then the sums skip and the
+ * output row skip; the parameters stay in r4-r12. */
+#define DW_RQC_FN(NAME, BODY)                                                                  \
+    __attribute__((naked, noinline)) static void NAME(                                         \
+        DW_ARG(const int32_t *sums), DW_ARG(int rows), DW_ARG(int8_t *out), DW_ARG(const dw_rq *q)) \
+    {                                                                                          \
+        __asm__ volatile("push {r4-r11, lr}\n\t"                                               \
+                         "ldr r11, [r3, #36]\n\t"                                             \
+                         "ldr r12, [r3, #32]\n\t"                                             \
+                         "ldm r3, {r4-r10}\n"                                                  \
+                         "1:\n\t" BODY "add r0, r0, r12\n\t"                                  \
+                         "add r2, r2, r11\n\t"                                                 \
+                         "subs r1, r1, #1\n\t"                                                 \
+                         "bne 1b\n\t"                                                          \
+                         "pop {r4-r11, pc}\n\t");                                              \
+    }
+#define DW_LO "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t"
+DW_RQC_FN(dw_rqc1_full, DW_RQ1(""))
+DW_RQC_FN(dw_rqc1_lo, DW_RQ1(DW_LO))
+DW_RQC_FN(dw_rqc1_clamp, DW_RQ1(DW_CLAMP))
+DW_RQC_FN(dw_rqc2_full, DW_RQ1("") DW_RQ1(""))
+DW_RQC_FN(dw_rqc2_lo, DW_RQ1(DW_LO) DW_RQ1(DW_LO))
+DW_RQC_FN(dw_rqc2_clamp, DW_RQ1(DW_CLAMP) DW_RQ1(DW_CLAMP))
 #else
 static void dw_rq_any(const int32_t *sums, int n, int8_t *out, const dw_rq *q)
 {
-    for (int i = 0; i < n; i++, out += q->C) {
-        int32_t h = dw_smmulr(q->b2 + 2 * sums[i], q->m);
+    for (int r = 0; r < q->rows; r++, sums += q->skip / 4, out += q->outskip)
+    for (int i = 0; i < n; i++, out += q->C, sums++) {
+        int32_t h = dw_smmulr(q->b2 + 2 * *sums, q->m);
         h = ((h - (int32_t)((uint32_t)h >> 31)) >> q->p) + q->k;
         *out = (int8_t)mcb_clamp_i32(dw_ssat8_asr1(h), q->lo, q->hi);
     }
@@ -545,18 +750,34 @@ static void dw_rq_any(const int32_t *sums, int n, int8_t *out, const dw_rq *q)
 #define dw_rq_full dw_rq_any
 #define dw_rq_clamp dw_rq_any
 #define dw_rq_lo dw_rq_any
+static void dw_rqc_any(const int32_t *sums, int rows, int8_t *out, int n, const dw_rq *q)
+{
+    dw_rq one = *q;
+    one.rows = rows;
+    dw_rq_any(sums, n, out, &one);
+}
+#define DW_RQC_ANY(N) static void dw_rqc##N##_any(const int32_t *s, int r, int8_t *o, const dw_rq *q) { dw_rqc_any(s, r, o, N, q); }
+DW_RQC_ANY(1)
+DW_RQC_ANY(2)
+#define dw_rqc1_full dw_rqc1_any
+#define dw_rqc1_lo dw_rqc1_any
+#define dw_rqc1_clamp dw_rqc1_any
+#define dw_rqc2_full dw_rqc2_any
+#define dw_rqc2_lo dw_rqc2_any
+#define dw_rqc2_clamp dw_rqc2_any
 #endif
 
-/* Requantizes the n sums of a row of channel c into out (stride C bytes).
+/* Requantizes q->rows rows of n sums of channel c (q->skip bytes after each row) into out
+ * (stride C bytes, the rows back to back in the output).
  * Fast form (exact when the shift is <= -1 and |2 (sum + bias)| < 2^31, which the caller
  * checked from the weights and the bias): SMMULR(2x, m) = (x m + 2^30) >> 31, TFLM's
  * rounding high multiply; then the rounding divide by 2^e as in dw_requant, with the final
  * ((y + 1) >> 1) + off computed as (y + 1 + 2 off) >> 1 by SSAT's shift, which also clamps
  * to int8. Otherwise dw_out. */
-static void dw_requant_row(const mcb_aot_dw *d, int c, const dw_rq *q, const int32_t *sums,
-                           int n, int8_t *out)
+static void dw_requant_rows(const mcb_aot_dw *d, int c, int fast, const dw_rq *q,
+                            const int32_t *sums, int n, int8_t *out)
 {
-    if (q) {
+    if (fast) {
         if (q->lo <= -128 && q->hi >= 127)
             dw_rq_full(sums, n, out, q);
         else if (q->hi >= 127)
@@ -567,8 +788,25 @@ static void dw_requant_row(const mcb_aot_dw *d, int c, const dw_rq *q, const int
     }
     const int C = d->channels;
     const int32_t bias = d->bias[c];
-    for (int i = 0; i < n; i++, out += C)
-        *out = dw_out(d, (int32_t)((uint32_t)sums[i] + (uint32_t)bias), c);
+    for (int r = 0; r < q->rows; r++, sums += q->skip / 4, out += q->outskip)
+        for (int i = 0; i < n; i++, out += C, sums++)
+            *out = dw_out(d, (int32_t)((uint32_t)*sums + (uint32_t)bias), c);
+}
+
+/* Requantizes a column of q->rows rows of n (1 or 2) sums into out, as dw_requant_rows with
+ * q->skip and q->outskip after each row (out advances C within a row). */
+static void dw_requant_col(const mcb_aot_dw *d, int c, int fast, const dw_rq *q,
+                           const int32_t *sums, int n, int8_t *out)
+{
+    if (!fast) {
+        dw_requant_rows(d, c, 0, q, sums, n, out);
+        return;
+    }
+    const int full = q->lo <= -128 && q->hi >= 127, lo_only = !full && q->hi >= 127;
+    if (n == 2)
+        (full ? dw_rqc2_full : lo_only ? dw_rqc2_lo : dw_rqc2_clamp)(sums, q->rows, out, q);
+    else
+        (full ? dw_rqc1_full : lo_only ? dw_rqc1_lo : dw_rqc1_clamp)(sums, q->rows, out, q);
 }
 
 static int dw_mod3(int v)
@@ -577,14 +815,32 @@ static int dw_mod3(int v)
     return r < 0 ? r + 3 : r;
 }
 
+/* Two ways through a channel, in one buffer:
+ * - plane (stride_h = stride_w and the padded plane fits): the whole padded input plane of
+ *   the channel widened once, column-major (word k of padded row y at plane[k * R + y]), then
+ *   one call per output column pair (stride 1) or column (stride 2) walks down the plane:
+ *   the next output row is the next word (two at stride 2), the 3 filter rows at +0, +4,
+ *   +8 bytes, no weight rotation; each column requantized by one call;
+ * - ring (wider planes): the ring of 3 rows (row iy in slot iy mod 3, the weights rotated to
+ *   match), one MAC call per output row, the sums after the ring, requantized per row or,
+ *   when they fit, once. */
+#define DW_BUF_WORDS (3 * DW_RING_WORDS + 2 * DW_RING_WORDS)
 static void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
     const int C = d->channels, out_h = d->out_h, out_w = d->out_w;
     const int sh = d->stride_h, sw = d->stride_w, ph = d->pad_h;
     const int words = dw_ring_words(out_w, sw), pairs = (out_w + 1) / 2;
     const int fresh = sh < 3 ? sh : 3; /* new input rows per output row after the first */
-    uint32_t ring[3 * DW_RING_WORDS];
-    int32_t sums[2 * DW_RING_WORDS];
+    const int R = (out_h - 1) * sh + 3; /* padded input rows of the plane */
+    const int plane = sh == sw && R * words + 2 * out_h <= DW_BUF_WORDS;
+    const dw_rowplan rp = dw_plan_row(d, words);
+    uint32_t buf[DW_BUF_WORDS];
+    uint32_t *const ring = buf;
+    int32_t *const sums = plane ? (int32_t *)(buf + (size_t)R * words)
+                                : (int32_t *)(buf + 3 * DW_RING_WORDS);
+    const int whole = !plane && out_h * out_w + 1 <= 2 * DW_RING_WORDS;
+    void (*const row_fn)(const uint32_t *, int32_t *, int, const uint32_t *) =
+        sw == 1 ? dw_row_s1 : dw_row_s2;
     for (int c = 0; c < C; c++) {
         int32_t f[9];
         uint32_t wabs = 0;
@@ -598,46 +854,64 @@ static void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
         }
         for (int t = 0; t < 9; t++)
             wabs += (uint32_t)(f[t] < 0 ? -f[t] : f[t]);
-        /* the 5 weight words for each rotation r = (first input row) mod 3: slot s holds
-         * filter row (s - r) mod 3 */
-        uint32_t wr[3][5];
-        for (int r = 0; r < 3; r++) {
-            int fy_of[3];
-            for (int s = 0; s < 3; s++)
-                fy_of[s] = dw_mod3(s - r);
+        /* the 6 words of the MAC loop for each rotation r (slot s holds filter row
+         * (s - r) mod 3): the (w0, w1) pairs of slots 0-2, (w2 of slot 0, w2 of slot 1),
+         * w2 of slot 2, the bytes of sums per row */
+        static const int8_t rot[3][3] = {{0, 1, 2}, {2, 0, 1}, {1, 2, 0}};
+        uint32_t wr[3][6];
+        for (int r = 0; r < (plane ? 1 : 3); r++) {
+            const int8_t *fy_of = rot[r];
             for (int s = 0; s < 3; s++)
                 wr[r][s] = aot_pack16(f[3 * fy_of[s]], f[3 * fy_of[s] + 1]);
             wr[r][3] = aot_pack16(f[3 * fy_of[0] + 2], f[3 * fy_of[1] + 2]);
             wr[r][4] = aot_pack16(f[3 * fy_of[2] + 2], 0);
+            wr[r][5] = 8u * (uint32_t)pairs;
         }
         /* |sum| <= 128 * sum |w| (int8 inputs, padding included); the fast requantization
          * needs the shift <= -1 and 2 |sum + bias| < 2^31 */
         const int32_t bias = d->bias[c];
         const int64_t bound = (int64_t)128 * wabs + (bias < 0 ? -(int64_t)bias : (int64_t)bias);
-        /* (2 * bias wraps where the bound fails: q is then unused) */
-        dw_rq q = {(int32_t)((uint32_t)bias * 2u), d->multiplier[c], -d->shift[c] - 1,
-                   1 + 2 * d->output_offset, C, d->act_min, d->act_max};
         const int fast = d->shift[c] <= -1 && d->shift[c] >= -31 && bound < (1LL << 30);
+        /* (2 * bias wraps where the bound fails: the fast form is then not used) */
+        dw_rq q = {(int32_t)((uint32_t)bias * 2u), d->multiplier[c], -d->shift[c] - 1,
+                   1 + 2 * d->output_offset, C, d->act_min, d->act_max, 1, 0, 0};
+        if (plane) {
+            dw_gather_plane(d, input + c, buf, R, words, &rp);
+            uint32_t w6[6];
+            memcpy(w6, wr[0], sizeof w6);
+            w6[5] = 4u * (uint32_t)R;
+            q.rows = out_h;
+            if (sw == 1) {
+                for (int k = 0; k < pairs; k++) {
+                    const int n = 2 * k + 1 < out_w ? 2 : 1;
+                    dw_col_s1(buf + (size_t)k * R, sums, sums + 2 * out_h, w6);
+                    q.skip = n == 2 ? 0 : 4, q.outskip = (out_w - n) * C;
+                    dw_requant_col(d, c, fast, &q, sums, n, output + c + (size_t)2 * k * C);
+                }
+            } else {
+                q.skip = 0, q.outskip = (out_w - 1) * C;
+                for (int ox = 0; ox < out_w; ox++) {
+                    dw_col_s2(buf + (size_t)ox * R, sums, sums + out_h, w6);
+                    dw_requant_col(d, c, fast, &q, sums, 1, output + c + (size_t)ox * C);
+                }
+            }
+            continue;
+        }
         int8_t *out = output + c;
-        /* a small plane: its sums row after row (each row's odd last sum is overwritten by
-         * the next row), requantized in one call */
-        const int whole = out_h * out_w + 1 <= 2 * DW_RING_WORDS;
         int32_t *srow = sums;
         for (int oy = 0; oy < out_h; oy++, out += (size_t)out_w * C) {
             const int iy0 = oy * sh - ph, r = dw_mod3(iy0);
             for (int fy = oy ? 3 - fresh : 0; fy < 3; fy++)
-                dw_gather(d, input, c, iy0 + fy, ring, dw_mod3(iy0 + fy), words);
-            if (sw == 1)
-                dw_row_s1(ring, srow, srow + 2 * pairs, wr[r]);
-            else
-                dw_row_s2(ring, srow, srow + 2 * pairs, wr[r]);
-            if (whole)
+                dw_gather_row(d, input, c, iy0 + fy, ring + dw_mod3(iy0 + fy), 3, words, &rp);
+            row_fn(ring, srow, 1, wr[r]);
+            if (whole) /* each row's odd last sum is overwritten by the next row */
                 srow += out_w;
             else
-                dw_requant_row(d, c, fast ? &q : NULL, sums, out_w, out);
+                dw_requant_rows(d, c, fast, &q, sums, out_w, out);
         }
-        if (whole)
-            dw_requant_row(d, c, fast ? &q : NULL, sums, out_h * out_w, output + c);
+        if (whole) {
+            dw_requant_rows(d, c, fast, &q, sums, out_h * out_w, output + c);
+        }
     }
 }
 
