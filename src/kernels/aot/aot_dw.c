@@ -320,7 +320,8 @@ static int dw_ring_ok(const mcb_aot_dw *d)
      * channel-group path's 4-channel loads (docs/codegen.md) */
     const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 16;
     return wide && d->filter_h == 3 && d->filter_w == 3 && (d->stride_w == 1 || d->stride_w == 2) &&
-           d->pad_w >= 0 && d->pad_w <= 2 && dw_ring_words(d->out_w, d->stride_w) <= DW_RING_WORDS;
+           d->pad_w >= 0 && d->pad_w <= 2 && d->pad_h >= 0 && d->pad_h <= 2 &&
+           dw_ring_words(d->out_w, d->stride_w) <= DW_RING_WORDS;
 }
 
 /* How a row of `words` words is made from an input row (the same for every row of a layer):
@@ -367,37 +368,25 @@ static inline void dw_gather_row(const mcb_aot_dw *d, const int8_t *input, int c
         *q = z2;
 }
 
-/* The whole padded plane of one channel (src = input + c), column-major: word k of padded
- * row y (input row y - pad_h, the zero point outside) at buf[k * R + y]. One call per
- * channel: the row plan is the same for every row. */
-static void dw_gather_plane(const mcb_aot_dw *d, const int8_t *src, uint32_t *buf, int R,
-                            int words, const dw_rowplan *rp)
+/* The input part of a channel's padded plane (the padding words, the same for every channel,
+ * are written once per layer): for each of the in_h input rows (q advancing one word), the
+ * lead word (lead = 1: (zp, x0)), n pairs and the odd last column. */
+static void dw_fill_plane(const int8_t *src, size_t C, size_t row, int in_h, uint32_t *q,
+                          size_t st, int lead, int n, int tail, int32_t zp)
 {
-    const size_t C = (size_t)d->channels, C2 = 2 * C, row = (size_t)d->in_w * C;
-    const size_t st = (size_t)R;
-    const int32_t zp = d->input_zero_point;
-    const uint32_t z2 = aot_pack16(zp, zp), zhi = (uint32_t)zp << 16, zlo = z2 & 0xFFFFu;
-    const int lead = rp->lead, n = rp->n, tail = rp->tail, trail = rp->trail;
-    const int top = d->pad_h, bottom = d->pad_h + d->in_h; /* input rows are y in [top, bottom) */
-    for (int y = 0; y < R; y++, buf++) {
-        uint32_t *q = buf;
-        if (y < top || y >= bottom) {
-            for (int k = words; k > 0; k--, q += st)
-                *q = z2;
-            continue;
-        }
+    const size_t C2 = 2 * C;
+    const uint32_t zhi = (uint32_t)zp << 16, zlo = (uint32_t)(uint16_t)(int16_t)zp;
+    for (int y = 0; y < in_h; y++, q++, src += row) {
         const int8_t *p = src;
-        src += row;
+        uint32_t *w = q;
         if (lead == 1)
-            *q = zlo | (uint32_t)p[0] << 16, q += st, p += C;
+            *w = zlo | (uint32_t)p[0] << 16, w += st, p += C;
         else if (lead == 2)
-            *q = z2, q += st;
-        for (int k = n; k > 0; k--, q += st, p += C2)
-            *q = aot_pack16(p[0], p[C]);
+            w += st;
+        for (int k = n; k > 0; k--, w += st, p += C2)
+            *w = aot_pack16(p[0], p[C]);
         if (tail)
-            *q = (uint32_t)(uint16_t)(int16_t)p[0] | zhi, q += st;
-        for (int k = trail; k > 0; k--, q += st)
-            *q = z2;
+            *w = (uint32_t)(uint16_t)(int16_t)p[0] | zhi;
     }
 }
 
@@ -841,6 +830,13 @@ static void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
     const int whole = !plane && out_h * out_w + 1 <= 2 * DW_RING_WORDS;
     void (*const row_fn)(const uint32_t *, int32_t *, int, const uint32_t *) =
         sw == 1 ? dw_row_s1 : dw_row_s2;
+    /* the input rows the plane holds (VALID may leave the last ones unread) */
+    const int in_rows = d->in_h < R - ph ? d->in_h : R - ph;
+    if (plane) { /* the padding of every channel's plane */
+        const uint32_t z2 = aot_pack16(d->input_zero_point, d->input_zero_point);
+        for (int i = 0; i < R * words; i++)
+            buf[i] = z2;
+    }
     for (int c = 0; c < C; c++) {
         int32_t f[9];
         uint32_t wabs = 0;
@@ -876,7 +872,8 @@ static void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
         dw_rq q = {(int32_t)((uint32_t)bias * 2u), d->multiplier[c], -d->shift[c] - 1,
                    1 + 2 * d->output_offset, C, d->act_min, d->act_max, 1, 0, 0};
         if (plane) {
-            dw_gather_plane(d, input + c, buf, R, words, &rp);
+            dw_fill_plane(input + c, (size_t)C, (size_t)d->in_w * C, in_rows, buf + ph,
+                          (size_t)R, rp.lead, rp.n, rp.tail, d->input_zero_point);
             uint32_t w6[6];
             memcpy(w6, wr[0], sizeof w6);
             w6[5] = 4u * (uint32_t)R;
