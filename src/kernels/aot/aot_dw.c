@@ -528,37 +528,39 @@ __attribute__((naked, noinline)) static void dw_col_s1(DW_ARG(const uint32_t *pl
         "pop {r4-r11, pc}\n\t");
 }
 
-/* Stride 2: one output (column 2k of the plane's words k, k + 1) per output row, about 19
- * cycles; the next output row is two words on. */
-__attribute__((naked, noinline)) static void dw_col_s2(DW_ARG(const uint32_t *plane),
-                                                       DW_ARG(int32_t *sums), DW_ARG(int32_t *end),
-                                                       DW_ARG(const uint32_t *w))
-{
-    __asm__ volatile(
-        "push {r4-r11, lr}\n\t"
-        "ldr lr, [r3, #20]\n\t"
-        "add lr, lr, r0\n\t"
-        "ldm r3, {r4-r8}\n"
-        "1:\n\t"
-        "ldr r9, [r0, #0]\n\t"
-        "ldr r10, [lr, #0]\n\t"
-        "smuad r3, r9, r4\n\t"
-        "smlabb r3, r10, r7, r3\n\t"
-        "ldr r9, [r0, #4]\n\t"
-        "ldr r10, [lr, #4]\n\t"
-        "smlad r3, r9, r5, r3\n\t"
-        "smlabt r3, r10, r7, r3\n\t"
-        "ldr r9, [r0, #8]\n\t"
-        "ldr r10, [lr, #8]\n\t"
-        "smlad r3, r9, r6, r3\n\t"
-        "smlabb r3, r10, r8, r3\n\t"
-        "adds r0, r0, #8\n\t"
-        "add lr, lr, #8\n\t"
-        "str r3, [r1], #4\n\t"
-        "cmp r1, r2\n\t"
-        "bne 1b\n\t"
-        "pop {r4-r11, pc}\n\t");
-}
+/* One output column (column 2k of the plane's words k, k + 1) per call, about 19 cycles per
+ * output row: stride 2 (the next output row two words on), or stride 1's odd last column. */
+#define DW_COL1_FN(NAME, STEP)                                                                 \
+    __attribute__((naked, noinline)) static void NAME(                                         \
+        DW_ARG(const uint32_t *plane), DW_ARG(int32_t *sums), DW_ARG(int32_t *end),            \
+        DW_ARG(const uint32_t *w))                                                             \
+    {                                                                                          \
+        __asm__ volatile("push {r4-r11, lr}\n\t"                                               \
+                         "ldr lr, [r3, #20]\n\t"                                              \
+                         "add lr, lr, r0\n\t"                                                  \
+                         "ldm r3, {r4-r8}\n"                                                   \
+                         "1:\n\t"                                                              \
+                         "ldr r9, [r0, #0]\n\t"                                               \
+                         "ldr r10, [lr, #0]\n\t"                                              \
+                         "smuad r3, r9, r4\n\t"                                                \
+                         "smlabb r3, r10, r7, r3\n\t"                                          \
+                         "ldr r9, [r0, #4]\n\t"                                               \
+                         "ldr r10, [lr, #4]\n\t"                                              \
+                         "smlad r3, r9, r5, r3\n\t"                                            \
+                         "smlabt r3, r10, r7, r3\n\t"                                          \
+                         "ldr r9, [r0, #8]\n\t"                                               \
+                         "ldr r10, [lr, #8]\n\t"                                              \
+                         "smlad r3, r9, r6, r3\n\t"                                            \
+                         "smlabb r3, r10, r8, r3\n\t"                                          \
+                         "adds r0, r0, #" #STEP "\n\t"                                         \
+                         "add lr, lr, #" #STEP "\n\t"                                          \
+                         "str r3, [r1], #4\n\t"                                                \
+                         "cmp r1, r2\n\t"                                                      \
+                         "bne 1b\n\t"                                                          \
+                         "pop {r4-r11, pc}\n\t");                                              \
+    }
+DW_COL1_FN(dw_col_s2, 8)
+DW_COL1_FN(dw_col1_s1, 4)
 #else
 static inline int32_t dw_lo(uint32_t v) { return (int16_t)(v & 0xFFFF); }
 static inline int32_t dw_hi(uint32_t v) { return (int16_t)(v >> 16); }
@@ -611,11 +613,12 @@ static void dw_col_s1(const uint32_t *plane, int32_t *sums, int32_t *end, const 
     }
 }
 
-static void dw_col_s2(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w)
+static void dw_col1(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w,
+                    int step)
 {
     const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
     const uint32_t *next = plane + w[5] / 4;
-    for (; sums != end; sums++, plane += 2, next += 2) {
+    for (; sums != end; sums++, plane += step, next += step) {
         uint32_t a0 = 0;
         for (int s = 0; s < 3; s++) {
             const uint32_t A = plane[s], B = next[s];
@@ -624,6 +627,16 @@ static void dw_col_s2(const uint32_t *plane, int32_t *sums, int32_t *end, const 
         }
         *sums = (int32_t)a0;
     }
+}
+
+static void dw_col_s2(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w)
+{
+    dw_col1(plane, sums, end, w, 2);
+}
+
+static void dw_col1_s1(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w)
+{
+    dw_col1(plane, sums, end, w, 1);
 }
 #endif
 
@@ -866,23 +879,25 @@ static void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
         /* |sum| <= 128 * sum |w| (int8 inputs, padding included); the fast requantization
          * needs the shift <= -1 and 2 |sum + bias| < 2^31 */
         const int32_t bias = d->bias[c];
-        const int64_t bound = (int64_t)128 * wabs + (bias < 0 ? -(int64_t)bias : (int64_t)bias);
-        const int fast = d->shift[c] <= -1 && d->shift[c] >= -31 && bound < (1LL << 30);
+        const uint32_t bound = 128u * wabs + (bias < 0 ? 0u - (uint32_t)bias : (uint32_t)bias);
+        const int fast = d->shift[c] <= -1 && d->shift[c] >= -31 && bound < (1u << 30);
         /* (2 * bias wraps where the bound fails: the fast form is then not used) */
         dw_rq q = {(int32_t)((uint32_t)bias * 2u), d->multiplier[c], -d->shift[c] - 1,
                    1 + 2 * d->output_offset, C, d->act_min, d->act_max, 1, 0, 0};
         if (plane) {
             dw_fill_plane(input + c, (size_t)C, (size_t)d->in_w * C, in_rows, buf + ph,
                           (size_t)R, rp.lead, rp.n, rp.tail, d->input_zero_point);
-            uint32_t w6[6];
-            memcpy(w6, wr[0], sizeof w6);
+            uint32_t *const w6 = wr[0];
             w6[5] = 4u * (uint32_t)R;
             q.rows = out_h;
             if (sw == 1) {
                 for (int k = 0; k < pairs; k++) {
                     const int n = 2 * k + 1 < out_w ? 2 : 1;
-                    dw_col_s1(buf + (size_t)k * R, sums, sums + 2 * out_h, w6);
-                    q.skip = n == 2 ? 0 : 4, q.outskip = (out_w - n) * C;
+                    if (n == 2)
+                        dw_col_s1(buf + (size_t)k * R, sums, sums + 2 * out_h, w6);
+                    else /* the odd last column alone */
+                        dw_col1_s1(buf + (size_t)k * R, sums, sums + out_h, w6);
+                    q.skip = 0, q.outskip = (out_w - n) * C;
                     dw_requant_col(d, c, fast, &q, sums, n, output + c + (size_t)2 * k * C);
                 }
             } else {
