@@ -449,7 +449,7 @@ static inline void dw_gather_row(const mcb_aot_dw *d, const int8_t *input, int c
 /* The input part of a channel's padded plane (the padding words, the same for every channel,
  * are written once per layer): for each of the in_h input rows (q advancing one word), the
  * lead word (lead = 1: (zp, x0)), n pairs and the odd last column. */
-static void dw_fill_plane(const int8_t *src, size_t C, size_t row, int in_h, uint32_t *q,
+static DW_NOINLINE void dw_fill_plane(const int8_t *src, size_t C, size_t row, int in_h, uint32_t *q,
                           size_t st, int lead, int n, int tail, int32_t zp)
 {
     const size_t C2 = 2 * C;
