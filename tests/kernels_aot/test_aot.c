@@ -232,14 +232,23 @@ static long run_fc(int in_depth, int out_depth, int per_channel)
 
 /* DEPTHWISE_CONV_2D (multiplier 1) against the reference: any channel count (the 4-channel
  * words and the rest), filter sizes 1..5, strides 1..2, SAME and VALID. */
+static long run_dw2(int in_h, int in_w, int ch, int fh, int fw, int stride_h, int stride,
+                    int same, int big);
 static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int same, int big)
+{
+    return run_dw2(in_h, in_w, ch, fh, fw, stride, stride, same, big);
+}
+
+/* stride_h may differ from stride (the width's) */
+static long run_dw2(int in_h, int in_w, int ch, int fh, int fw, int stride_h, int stride,
+                    int same, int big)
 {
     mcb_conv_params p;
     memset(&p, 0, sizeof p);
     p.batches = 1, p.in_h = in_h, p.in_w = in_w, p.in_c = p.out_c = ch;
-    p.filter_h = fh, p.filter_w = fw, p.stride_h = p.stride_w = stride;
+    p.filter_h = fh, p.filter_w = fw, p.stride_h = stride_h, p.stride_w = stride;
     p.dilation_h = p.dilation_w = 1, p.depth_multiplier = 1;
-    p.out_h = mcb_compute_padding(same ? 0 : 1, in_h, fh, stride, 1, &p.pad_h);
+    p.out_h = mcb_compute_padding(same ? 0 : 1, in_h, fh, stride_h, 1, &p.pad_h);
     p.out_w = mcb_compute_padding(same ? 0 : 1, in_w, fw, stride, 1, &p.pad_w);
     if (p.out_h <= 0 || p.out_w <= 0)
         return 0;
@@ -272,8 +281,8 @@ static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int s
         for (size_t i = 0; i < n_out; i++)
             bad += got[i] != want[i];
         if (bad)
-            fprintf(stderr, "dw %dx%dx%d filter %dx%d stride %d %s: %ld bad\n", in_h, in_w, ch,
-                    fh, fw, stride, same ? "SAME" : "VALID", bad);
+            fprintf(stderr, "dw %dx%dx%d filter %dx%d stride %dx%d %s: %ld bad\n", in_h, in_w,
+                    ch, fh, fw, stride_h, stride, same ? "SAME" : "VALID", bad);
         mcb_aot_dw_free(&pk);
     }
     free(in), free(f), free(want), free(got), free(bias), free(mult), free(shift);
@@ -468,6 +477,14 @@ int main(void)
         const int stride = uniform(1, 2), w = i == 0 ? 300 : uniform(3, 60);
         const long r = run_dw(uniform(3, i == 0 ? 4 : 24), w, uniform(1, 19), 3, 3, stride,
                               uniform(0, 1), uniform(0, 3) == 0);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    /* unequal strides (1x2, 2x1, 3x1): the ring path (the plane needs equal ones) */
+    for (int i = 0; i < 30; i++, cases++) {
+        const int sw = uniform(1, 2), sh = sw == 2 ? 1 : uniform(2, 3);
+        const long r = run_dw2(uniform(3, 30), uniform(10, 60), uniform(1, 9), 3, 3, sh, sw,
+                               uniform(0, 1), uniform(0, 3) == 0);
         CHECK(r >= 0);
         bad += r != 0;
     }
