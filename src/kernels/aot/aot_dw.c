@@ -380,7 +380,9 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
  * once per channel (the ring keeps the rows the next output row shares). The sums of a row go
  * to a row of int32, requantized in a second loop with the channel's parameters in
  * registers. */
-/* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none */
+/* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none; their
+ * loop heads are word-aligned (.p2align 2: a taken branch to a 32-bit instruction on a
+ * halfword costs a cycle more) */
 #define DW_ARG(x) x __attribute__((unused))
 #define DW_RING_WORDS 64 /* words per ring row: 8 * 3 * 64 = 1.5 KB of stack with the sums */
 
@@ -464,14 +466,14 @@ __attribute__((naked, noinline)) static void dw_fill_lead1(DW_ARG(const int8_t *
         "push {r4-r11, lr}\n\t"
         "ldr lr, [r3, #20]\n\t"
         "ldm r3, {r4-r8}\n"
-        "2:\n\t"
+        ".p2align 2\n2:\n\t"
         "ldrsb r11, [r0]\n\t"
         "add r9, r0, r4\n\t"
         "orr r11, r8, r11, lsl #16\n\t"
         "str r11, [r1]\n\t"
         "add r10, r1, r6\n\t"
         "mov r12, r7\n"
-        "1:\n\t"
+        ".p2align 2\n1:\n\t"
         "ldrsb r11, [r9]\n\t"
         "ldrsb r3, [r9, r4]\n\t"
         "add r9, r9, r4, lsl #1\n\t"
@@ -539,10 +541,10 @@ __attribute__((naked, noinline)) static void dw_row_s1(DW_ARG(const uint32_t *ri
         "ldr r2, [r3, #20]\n\t"
         "push {r2, r3}\n\t"
         "ldm r3, {r4-r8}\n"
-        "2:\n\t"
+        ".p2align 2\n2:\n\t"
         "ldr r2, [sp]\n\t"
         "add r2, r2, r1\n"
-        "1:\n\t"
+        ".p2align 2\n1:\n\t"
         "ldr r9, [r0, #0]\n\t"
         "ldr r10, [r0, #12]\n\t"
         "pkhbt r11, r10, r9\n\t"
@@ -584,10 +586,10 @@ __attribute__((naked, noinline)) static void dw_row_s2(DW_ARG(const uint32_t *ri
         "ldr r2, [r3, #20]\n\t"
         "push {r2, r3}\n\t"
         "ldm r3, {r4-r8}\n"
-        "2:\n\t"
+        ".p2align 2\n2:\n\t"
         "ldr r2, [sp]\n\t"
         "add r2, r2, r1\n"
-        "1:\n\t"
+        ".p2align 2\n1:\n\t"
         "ldr r9, [r0, #0]\n\t"
         "ldr r10, [r0, #12]\n\t"
         "ldr r11, [r0, #24]\n\t"
@@ -631,7 +633,7 @@ __attribute__((naked, noinline)) static void dw_col_s1(DW_ARG(const uint32_t *pl
         "ldr lr, [r3, #20]\n\t"
         "add lr, lr, r0\n\t"
         "ldm r3, {r4-r8}\n"
-        "1:\n\t"
+        ".p2align 2\n1:\n\t"
         "ldr r9, [r0, #0]\n\t"
         "ldr r10, [lr, #0]\n\t"
         "pkhbt r11, r10, r9\n\t"
@@ -672,7 +674,7 @@ __attribute__((naked, noinline)) static void dw_col_s1(DW_ARG(const uint32_t *pl
                          "ldr lr, [r3, #20]\n\t"                                              \
                          "add lr, lr, r0\n\t"                                                  \
                          "ldm r3, {r4-r8}\n"                                                   \
-                         "1:\n\t"                                                              \
+                         ".p2align 2\n1:\n\t"                                                              \
                          "ldr r9, [r0, #0]\n\t"                                               \
                          "ldr r10, [lr, #0]\n\t"                                              \
                          "smuad r3, r9, r4\n\t"                                                \
@@ -834,9 +836,9 @@ typedef struct {
                          "push {r4, r5}\n\t"                                                   \
                          "ldm r3, {r4-r12}\n\t"                                               \
                          "mov lr, r1\n"                                                        \
-                         "2:\n\t"                                                              \
+                         ".p2align 2\n2:\n\t"                                                              \
                          "mov r1, lr\n"                                                        \
-                         "1:\n\t" DW_RQ1(CLAMP) "subs r1, r1, #1\n\t"                          \
+                         ".p2align 2\n1:\n\t" DW_RQ1(CLAMP) "subs r1, r1, #1\n\t"                          \
                          "bne 1b\n\t"                                                          \
                          "add r0, r0, r12\n\t"                                                 \
                          "ldr r1, [sp]\n\t"                                                    \
@@ -859,7 +861,7 @@ DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
                          "ldr r11, [r3, #36]\n\t"                                             \
                          "ldr r12, [r3, #32]\n\t"                                             \
                          "ldm r3, {r4-r10}\n"                                                  \
-                         "1:\n\t" BODY "add r0, r0, r12\n\t"                                  \
+                         ".p2align 2\n1:\n\t" BODY "add r0, r0, r12\n\t"                                  \
                          "add r2, r2, r11\n\t"                                                 \
                          "subs r1, r1, #1\n\t"                                                 \
                          "bne 1b\n\t"                                                          \
