@@ -279,7 +279,7 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
             grp.q[n] = shn < 0;
             grp.p[n] = shn < 0 ? -shn - 1 : 0;
         }
-        const int f4 = dw_fast4(d, c);
+        const int f4 = rq && dw_fast4(d, c); /* (3x3 weights only) */
         if (f4)
             grp.off = 1 + 2 * off;
 #endif
@@ -871,9 +871,38 @@ DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
 DW_RQC_FN(dw_rqc1_full, DW_RQ1(""))
 DW_RQC_FN(dw_rqc1_lo, DW_RQ1(DW_LO))
 DW_RQC_FN(dw_rqc1_clamp, DW_RQ1(DW_CLAMP))
-DW_RQC_FN(dw_rqc2_full, DW_RQ1("") DW_RQ1(""))
-DW_RQC_FN(dw_rqc2_lo, DW_RQ1(DW_LO) DW_RQ1(DW_LO))
-DW_RQC_FN(dw_rqc2_clamp, DW_RQ1(DW_CLAMP) DW_RQ1(DW_CLAMP))
+/* Two outputs per row (a column pair): both sums by one LDM, the second byte stored after
+ * advancing by C, the row's rest (outskip + C) added once; no sums skip (always 0 here). */
+#define DW_RQ2(R)                                                                                  \
+    "add " R ", r4, " R ", lsl #1\n\t"                                                             \
+    "smmulr " R ", " R ", r5\n\t"                                                                  \
+    "sub " R ", " R ", " R ", lsr #31\n\t"                                                         \
+    "asr " R ", " R ", r6\n\t"                                                                     \
+    "add " R ", " R ", r7\n\t"                                                                     \
+    "ssat " R ", #8, " R ", asr #1\n\t"
+#define DW_LO_R(R) "cmp " R ", r9\n\tit lt\n\tmovlt " R ", r9\n\t"
+#define DW_CLAMP_R(R) DW_LO_R(R) "cmp " R ", r10\n\tit gt\n\tmovgt " R ", r10\n\t"
+#define DW_RQC2_FN(NAME, CL3, CL12)                                                                \
+    __attribute__((naked, noinline)) static void NAME(                                             \
+        DW_ARG(const int32_t *sums), DW_ARG(int rows), DW_ARG(int8_t *out), DW_ARG(const dw_rq *q)) \
+    {                                                                                              \
+        __asm__ volatile("push {r4-r11, lr}\n\t"                                                   \
+                         "ldr r11, [r3, #36]\n\t"                                                  \
+                         "ldm r3, {r4-r10}\n\t"                                                    \
+                         "add r11, r11, r8\n\t"                                                    \
+                         ".p2align 2\n1:\n\t"                                                      \
+                         "ldm r0!, {r3, r12}\n\t" DW_RQ2("r3") DW_RQ2("r12") CL3 CL12              \
+                         "strb r3, [r2]\n\t"                                                       \
+                         "add r2, r2, r8\n\t"                                                      \
+                         "strb r12, [r2]\n\t"                                                      \
+                         "add r2, r2, r11\n\t"                                                     \
+                         "subs r1, r1, #1\n\t"                                                     \
+                         "bne 1b\n\t"                                                              \
+                         "pop {r4-r11, pc}\n\t");                                                  \
+    }
+DW_RQC2_FN(dw_rqc2_full, "", "")
+DW_RQC2_FN(dw_rqc2_lo, DW_LO_R("r3"), DW_LO_R("r12"))
+DW_RQC2_FN(dw_rqc2_clamp, DW_CLAMP_R("r3"), DW_CLAMP_R("r12"))
 #else
 static void dw_rq_any(const int32_t *sums, int n, int8_t *out, const dw_rq *q)
 {
