@@ -239,14 +239,23 @@ static long run_fc(int in_depth, int out_depth, int per_channel)
 
 /* DEPTHWISE_CONV_2D (multiplier 1) against the reference: any channel count (the 4-channel
  * words and the rest), filter sizes 1..5, strides 1..2, SAME and VALID. */
-static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int same)
+static long run_dw2(int in_h, int in_w, int ch, int fh, int fw, int stride_h, int stride,
+                    int same, int big);
+static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int same, int big)
+{
+    return run_dw2(in_h, in_w, ch, fh, fw, stride, stride, same, big);
+}
+
+/* stride_h may differ from stride (the width's) */
+static long run_dw2(int in_h, int in_w, int ch, int fh, int fw, int stride_h, int stride,
+                    int same, int big)
 {
     mcb_conv_params p;
     memset(&p, 0, sizeof p);
     p.batches = 1, p.in_h = in_h, p.in_w = in_w, p.in_c = p.out_c = ch;
-    p.filter_h = fh, p.filter_w = fw, p.stride_h = p.stride_w = stride;
+    p.filter_h = fh, p.filter_w = fw, p.stride_h = stride_h, p.stride_w = stride;
     p.dilation_h = p.dilation_w = 1, p.depth_multiplier = 1;
-    p.out_h = mcb_compute_padding(same ? 0 : 1, in_h, fh, stride, 1, &p.pad_h);
+    p.out_h = mcb_compute_padding(same ? 0 : 1, in_h, fh, stride_h, 1, &p.pad_h);
     p.out_w = mcb_compute_padding(same ? 0 : 1, in_w, fw, stride, 1, &p.pad_w);
     if (p.out_h <= 0 || p.out_w <= 0)
         return 0;
@@ -265,8 +274,9 @@ static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int s
         in[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -128) : rand_s8();
     for (size_t i = 0; i < n_f; i++)
         f[i] = extreme ? (int8_t)(uniform(0, 1) ? 127 : -127) : rand_s8();
-    for (int i = 0; i < ch; i++)
-        bias[i] = uniform(-50000, 50000);
+    for (int i = 0; i < ch; i++) /* big: some near +-2^30, past the fast requantization */
+        bias[i] = big && uniform(0, 1) ? (uniform(0, 1) ? 1 : -1) * ((1 << 30) - uniform(0, 300000))
+                                       : uniform(-50000, 50000);
     const int with_bias = uniform(0, 9) != 0;
     mcb_depthwise_conv2d_s8(&p, in, f, with_bias ? bias : NULL, want);
     long bad = -1;
@@ -278,8 +288,8 @@ static long run_dw(int in_h, int in_w, int ch, int fh, int fw, int stride, int s
         for (size_t i = 0; i < n_out; i++)
             bad += got[i] != want[i];
         if (bad)
-            fprintf(stderr, "dw %dx%dx%d filter %dx%d stride %d %s: %ld bad\n", in_h, in_w, ch,
-                    fh, fw, stride, same ? "SAME" : "VALID", bad);
+            fprintf(stderr, "dw %dx%dx%d filter %dx%d stride %dx%d %s: %ld bad\n", in_h, in_w,
+                    ch, fh, fw, stride_h, stride, same ? "SAME" : "VALID", bad);
         mcb_aot_dw_free(&pk);
     }
     free(in), free(f), free(want), free(got), free(bias), free(mult), free(shift);
@@ -484,10 +494,11 @@ int main(void)
     bad += run_fc(1023, 67, 0) != 0;
     /* depthwise: MLPerf's shapes (3x3 stride 1 and 2 SAME, DS-CNN's 10x4 input) and random */
     const int dwc[][7] = {{12, 12, 8, 3, 3, 1, 1}, {12, 12, 8, 3, 3, 2, 1}, {25, 5, 64, 3, 3, 1, 1},
-                          {7, 7, 13, 3, 3, 2, 1},  {6, 9, 4, 5, 5, 1, 0}};
+                          {7, 7, 13, 3, 3, 2, 1},  {6, 9, 4, 5, 5, 1, 0}, {48, 48, 8, 3, 3, 1, 1},
+                          {48, 48, 16, 3, 3, 2, 1}, {6, 6, 128, 3, 3, 1, 1}};
     for (size_t i = 0; i < sizeof dwc / sizeof dwc[0]; i++, cases++)
         bad += run_dw(dwc[i][0], dwc[i][1], dwc[i][2], dwc[i][3], dwc[i][4], dwc[i][5],
-                      dwc[i][6]) != 0;
+                      dwc[i][6], 0) != 0;
     for (int i = 0; i < 100; i++, cases++) {
         const long r = run_add(uniform(1, 3000));
         CHECK(r >= 0);
@@ -496,7 +507,27 @@ int main(void)
     for (int i = 0; i < 200; i++, cases++) {
         const int fh = uniform(0, 2) ? 3 : uniform(1, 5), fw = uniform(0, 2) ? fh : uniform(1, 5);
         const long r = run_dw(uniform(fh, 11), uniform(fw, 11), uniform(1, 17), fh, fw,
-                              uniform(1, 2), uniform(0, 1));
+                              uniform(1, 2), uniform(0, 1), 0);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    /* 3x3 on wider inputs: the one-channel paths (output widths from 4 at stride 1, 16 at
+     * stride 2): the plane (small planes, walked by column) and the ring (larger ones, row
+     * by row), channel counts not multiples of 4, odd widths, SAME (pad 1 or 0) and VALID,
+     * shifts >= 0 and biases near 2^30 (the general requantization); widths past the ring
+     * take the group path */
+    for (int i = 0; i < 150; i++, cases++) {
+        const int stride = uniform(1, 2), w = i == 0 ? 300 : uniform(3, 60);
+        const long r = run_dw(uniform(3, i == 0 ? 4 : 24), w, uniform(1, 19), 3, 3, stride,
+                              uniform(0, 1), uniform(0, 3) == 0);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    /* unequal strides (1x2, 2x1, 3x1): the ring path (the plane needs equal ones) */
+    for (int i = 0; i < 30; i++, cases++) {
+        const int sw = uniform(1, 2), sh = sw == 2 ? 1 : uniform(2, 3);
+        const long r = run_dw2(uniform(3, 30), uniform(10, 60), uniform(1, 9), 3, 3, sh, sw,
+                               uniform(0, 1), uniform(0, 3) == 0);
         CHECK(r >= 0);
         bad += r != 0;
     }
