@@ -752,9 +752,15 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
     (void)fast;
 #if defined(AOT_GROUP)
     if (!MCB_AOT_CONV_SHIFT0 || fast) {
-        const int full = out_c / MCB_AOT_CONV_BLOCK * MCB_AOT_CONV_BLOCK;
-        if (full > 0) {
-            const int8_t *const oend = out + full;
+        /* the full blocks into out, then a partial last block through the same loop into tmp
+         * (its padding channels' multipliers and shifts are stored; 0.1 KB less code than a
+         * C loop for it) */
+        const int full = out_c / MCB_AOT_CONV_BLOCK * MCB_AOT_CONV_BLOCK, rem = out_c - full;
+        int8_t tmp[MCB_AOT_CONV_BLOCK], *const last = out + full;
+        const int8_t *oend = last;
+        if (full == 0)
+            out = tmp, oend = tmp + MCB_AOT_CONV_BLOCK;
+        for (;;) {
             uint32_t t, u, v, q, m, e;
 #if MCB_AOT_CONV_CLAMP
 #define AOT_RQ_CLAMP                                                                           \
@@ -798,12 +804,12 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
                          : "cc", "memory");
 #undef AOT_RQ
 #undef AOT_RQ_CLAMP
+            if (rem == 0 || out == tmp + MCB_AOT_CONV_BLOCK)
+                break;
+            out = tmp, oend = tmp + MCB_AOT_CONV_BLOCK;
         }
-        for (int n = 0; n < out_c - full; n++) { /* the last, partial block */
-            const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
-            const int32_t v = rdbpot(high_mul(a, M[n]), (int)-S[n]) + off;
-            out[n] = (int8_t)mcb_clamp_i32(v, lo, hi);
-        }
+        for (int n = 0; n < rem; n++)
+            last[n] = tmp[n];
         return;
     }
 #endif
