@@ -423,6 +423,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
             if (mcb_aot_conv_c3_ok(k)) { /* conv_c3: its pooled or unpooled part, weights */
                 c3 = 1;
                 pool |= k->pool != 0, plain |= k->pool == 0;
+                clamp |= k->act_min != -128 || k->act_max != 127; /* its C epilogue */
                 w16 |= !k->int8w, w8 |= k->int8w;
                 /* a pool window with a tap outside the input (pooled SAME) */
                 padded |= k->pool && (k->pad_h != 0 || k->pad_w != 0 ||

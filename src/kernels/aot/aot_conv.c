@@ -31,8 +31,9 @@
  *   W8KW6, W8KW14 the first layers' straight block loops with int8 weights (kw = 6, 14)
  *   W8KW6H        the same for kw = 6 when the last k-word is all padding (3x3x1: 9 values
  *                 of 12), which it skips
- *   CLAMP         a pooled conv whose activation range is not all of int8 (the pooled
- *                 assembly epilogue clamps with 2 compares; without, one SSAT)
+ *   CLAMP         a pooled conv or a conv_c3 layer whose activation range is not all of
+ *                 int8 (the pooled assembly epilogue clamps with 2 compares; without, one
+ *                 SSAT; conv_c3's compiled C epilogue)
  *   C1            some conv takes conv_c1 (mcb_aot_conv_c1_ok: pooled 3x3 stride 1, one input
  *                 channel)
  *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
@@ -1117,14 +1118,14 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     const int oc = c->out_c;
     const int8_t *const w8 = (const int8_t *)c->weights;
     for (int ch = 0; ch < oc; ch++) {
-        /* weight value t of the channel: int8 at byte 4 (3 g + n) + t % 4 of its block of
-         * 3 kw / 2 words (g = t / 4), int16 at half t % 2 of word 3 (t / 2) + n of its block
-         * of 3 kw words (mcb_aot.h) */
+        /* weight value t of the channel: int8 at byte 9 ch + t (the packer's dense layout for
+         * this path, mcb_aot.h), int16 at half t % 2 of word 3 (t / 2) + n of its block of
+         * 3 kw words */
         const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
         int32_t w[9];
         for (int t = 0; t < 9; t++) {
             if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
-                w[t] = w8[(size_t)b * 6 * c->kw + 4 * (3 * (t >> 2) + n) + (t & 3)];
+                w[t] = w8[(size_t)ch * 9 + t];
             } else {
                 const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
                 w[t] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
@@ -1486,7 +1487,8 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     int32_t *const acc = (int32_t *)(x + 4 * AOT_C3_KW);
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off21 = 2 * c->output_offset + 1, lo = c->act_min, hi = c->act_max;
-    const int full = lo == -128 && hi == 127; /* the epilogues' SSAT is the clamp */
+    /* the epilogues' SSAT is the clamp; without switch CLAMP no layer needs another */
+    const int full = !MCB_AOT_CONV_CLAMP || (lo == -128 && hi == 127);
     c3_widen(c, wq, b2);
     if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool)) {
         const size_t row = (size_t)c->in_w * 3;

@@ -188,6 +188,26 @@ int mcb_aot_conv_pack_w(const char *what, const mcb_conv_params *p, const mcb_po
     }
     k->weights = out->weights, k->bias = out->bias;
     k->multiplier = out->multiplier, k->shift = out->shift;
+    if (k->int8w && mcb_aot_conv_c1_ok(k)) {
+        /* conv_c1 reads each channel's 9 int8 weights once: stored dense, byte 9 ch + t
+         * (mcb_aot.h), 3 bytes per channel less than the blocks */
+        const int8_t *const from = (const int8_t *)out->weights;
+        int8_t *dense = calloc((size_t)p->out_c * 9 + 4, 1);
+        if (!dense) {
+            mcb_error("%s: out of memory packing %zu weights", what, nch * k->kw * 2);
+            mcb_aot_conv_free(out);
+            return -1;
+        }
+        for (int oc = 0; oc < p->out_c; oc++) {
+            const int b = oc / MCB_AOT_CONV_BLOCK, n = oc % MCB_AOT_CONV_BLOCK;
+            for (int t = 0; t < 9; t++)
+                dense[(size_t)oc * 9 + t] =
+                    from[(size_t)b * 6 * k->kw + 4 * (3 * (t >> 2) + n) + (t & 3)];
+        }
+        memset(out->weights, 0, nch * wpc * sizeof(int32_t));
+        memcpy(out->weights, dense, (size_t)p->out_c * 9);
+        free(dense);
+    }
     k->split = mcb_aot_conv_split(k) ? p->out_c % MCB_AOT_CONV_BLOCK : 0;
     if (k->split) {
         /* the last block's real channels, one after the other (mcb_aot.h): word j of channel
@@ -301,6 +321,8 @@ static size_t arrays_bytes(size_t weight_words, size_t channels)
 /* Weight words of a packed layer (per channel: kw int16 pairs, or kw/2 words of 4 int8). */
 static size_t conv_weight_words(const mcb_aot_conv *k)
 {
+    if (k->int8w && mcb_aot_conv_c1_ok(k))
+        return ((size_t)k->out_c * 9 + 3) / 4; /* conv_c1's dense bytes */
     const size_t wpc = k->int8w ? (size_t)k->kw / 2 : (size_t)k->kw;
     const size_t pad = k->split
                            ? (size_t)(MCB_AOT_CONV_BLOCK - k->split)
@@ -327,8 +349,8 @@ size_t mcb_aot_conv_plain_bytes(const mcb_conv_params *p)
 
 size_t mcb_aot_fc_flash_bytes(const mcb_aot_fc *k)
 {
-    const size_t nch = (size_t)k->n_blocks * MCB_AOT_FC_BLOCK;
-    return arrays_bytes(fc_weight_words(k), nch);
+    /* the kernel reads bias, multiplier and shift of the out_depth rows only */
+    return arrays_bytes(fc_weight_words(k), (size_t)k->out_depth);
 }
 
 /* One const int32 array, 8 values per line. */
@@ -372,7 +394,7 @@ int mcb_aot_conv_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_
 
 int mcb_aot_fc_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_fc *k)
 {
-    const size_t nch = (size_t)k->n_blocks * MCB_AOT_FC_BLOCK;
+    const size_t nch = (size_t)k->out_depth; /* no padded rows (mcb_aot_fc_flash_bytes) */
     if (emit_array(f, name, "w", k->weights, fc_weight_words(k)) || emit_array(f, name, "b", k->bias, nch) ||
         emit_array(f, name, "m", k->multiplier, nch) || emit_array(f, name, "s", k->shift, nch))
         return -1;

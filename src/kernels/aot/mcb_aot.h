@@ -75,7 +75,8 @@ typedef struct {
  * conv of 1 input channel whose windows are all inside the input, every shift <= -1 (the
  * pooled requantization is then monotonic) and |bias| <= 2^29 (so 2 x the accumulator fits
  * int32 for the SMMULR requantization). The code generator asks the same (variant switch
- * C1). */
+ * C1). With int8 weights the packer then stores them dense, the 9 of channel ch at bytes
+ * 9 ch .. 9 ch + 8, not in blocks. */
 static inline int mcb_aot_conv_c1_ok(const mcb_aot_conv *c)
 {
     if (!c->pool || c->in_c != 1 || c->filter_h != 3 || c->filter_w != 3 || c->stride_h != 1 ||
@@ -159,7 +160,8 @@ typedef struct {
     int32_t output_offset;
     int32_t act_min, act_max;
     const int32_t *weights;    /* out_depth * kw words (int8w: out_depth * kw/2) */
-    const int32_t *bias;       /* n_blocks * MCB_AOT_FC_BLOCK */
+    const int32_t *bias;       /* out_depth (the packer allocates n_blocks * MCB_AOT_FC_BLOCK;
+                                  the generated arrays stop at out_depth) */
     const int32_t *multiplier;
     const int32_t *shift;
     int int8w;                 /* 1: int8 weights, 4 per word (see above) */
