@@ -410,7 +410,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
             kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0,
-            pw = 0, c1 = 0, c3 = 0;
+            pw = 0, c1 = 0, c3 = 0, split = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
@@ -423,6 +423,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
             if (mcb_aot_conv_c3_ok(k)) { /* conv_c3: its pooled or unpooled part, weights */
                 c3 = 1;
                 pool |= k->pool != 0, plain |= k->pool == 0;
+                clamp |= k->act_min != -128 || k->act_max != 127; /* its C epilogue */
                 w16 |= !k->int8w, w8 |= k->int8w;
                 /* a pool window with a tap outside the input (pooled SAME) */
                 padded |= k->pool && (k->pad_h != 0 || k->pad_w != 0 ||
@@ -434,6 +435,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 continue;
             }
             pw |= mcb_aot_conv_fused_plain(k);
+            split |= k->split;
             pool |= k->pool != 0, plain |= k->pool == 0;
             perm4 |= k->perm4 != 0, natural |= k->perm4 == 0;
             /* a tap outside the input: padding before, or a last window past the end */
@@ -467,7 +469,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                   {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
                   {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
                   {"NATGEN", natgen}, {"CLAMP", clamp}, {"PW", pw},
-                  {"C1", c1},         {"C3", c3}};
+                  {"C1", c1},         {"C3", c3},       {"SPLIT", split}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");
@@ -476,26 +478,29 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 len += (size_t)snprintf(buf + len, n - len, "#define MCB_AOT_CONV_%s 0\n",
                                         sw[i].name);
     } else if (!strcmp(src, "aot/aot_fc.c")) {
-        int rest = 0, lshift = 0, w16 = 0, w8 = 0, generic = 0, g1 = 0;
+        int rest = 0, lshift = 0, w16 = 0, w8 = 0, generic = 0, fused = 0, g1 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_FC)
                 continue;
             const mcb_aot_fc *k = &cg->steps[s].afc.k;
             rest |= k->in_depth % 4 != 0;
             w16 |= !k->int8w, w8 |= k->int8w;
-            generic |= k->int8w && k->out_depth >= MCB_AOT_FC_BLOCK && !mcb_aot_fc_fused(k);
-            g1 |= k->out_depth >= MCB_AOT_FC_BLOCK && mcb_aot_fc_fused(k) && k->in_depth / 4 % 4;
+            const int full = k->int8w && mcb_aot_fc_full_blocks(k) > 0;
+            generic |= full && !mcb_aot_fc_fused(k);
+            fused |= full && mcb_aot_fc_fused(k);
+            g1 |= full && mcb_aot_fc_fused(k) && k->in_depth / 4 % 4;
             for (int ch = 0; ch < k->out_depth; ch++)
                 lshift |= k->shift[ch] > 0;
         }
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: the variants this model does not use are "
-                                "left out (see below). */\n%s%s%s%s%s%s",
+                                "left out (see below). */\n%s%s%s%s%s%s%s",
                                 rest ? "" : "#define MCB_AOT_FC_REST 0\n",
                                 lshift ? "" : "#define MCB_AOT_FC_LSHIFT 0\n",
                                 w16 ? "" : "#define MCB_AOT_FC_W16 0\n",
                                 w8 ? "" : "#define MCB_AOT_FC_W8 0\n",
                                 generic ? "" : "#define MCB_AOT_FC_GENERIC 0\n",
+                                fused ? "" : "#define MCB_AOT_FC_FUSED 0\n",
                                 g1 ? "" : "#define MCB_AOT_FC_G1 0\n");
     } else if (!strcmp(src, "softmax.c")) {
         len += (size_t)snprintf(buf, n,

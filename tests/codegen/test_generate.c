@@ -291,25 +291,30 @@ static void check_switches(void)
      * the perm4 patches and the int8 main loop */
     const char *off[] = {"PLAIN",  "PADDED", "WRAP",   "KW14",    "KW5",    "W16",
                          "W8KW14", "SHIFT0", "W8KW6",  "NATGEN",  "W8KW6H", "NATURAL"};
-    const char *on[] = {"POOL", "PERM4", "W8", "C1"};
+    /* SPLIT: the second conv's 16 channels end in a partial block, stored unpadded */
+    const char *on[] = {"POOL", "PERM4", "W8", "C1", "SPLIT"};
     char d[64];
     for (int i = 0; i < 12; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", on[i]);
         CHECK(!lib_file_has("aot_conv.c", d));
     }
     CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_REST 0\n")); /* 400 inputs */
     CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_W16 0\n"));
     CHECK(!lib_file_has("aot_fc.c", "#define MCB_AOT_FC_W8 0\n"));
+    /* dense(10): fewer than MCB_AOT_FC_ROWWISE outputs, all rows in the row loop, so both
+     * block loops are left out */
+    CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_FUSED 0\n"));
+    CHECK(lib_file_has("aot_fc.c", "#define MCB_AOT_FC_GENERIC 0\n"));
     /* int16 weights: the other half (kw = 5) */
     gen_opts.weights_int16 = 1;
     check_graph(&g, "mnist-conv16 (int16 weights)", 33);
-    const char *off16[] = {"W8", "W8KW6", "W8KW6H", "W8KW14", "KW14", "KW5", "NATGEN"};
+    const char *off16[] = {"W8", "W8KW6", "W8KW6H", "W8KW14", "KW14", "KW5", "NATGEN", "SPLIT"};
     const char *on16[] = {"W16", "POOL", "C1"};
-    for (int i = 0; i < 7; i++) {
+    for (int i = 0; i < 8; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off16[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }

@@ -231,9 +231,9 @@ int main(int argc, char **argv)
     rc |= fc_layer(f, n++, 640, 128, 0, 0);
     rc |= fc_layer(f, n++, 8, 128, 0, 0);
     rc |= fc_layer(f, n++, 100, 10, 0, 0);
-    rc |= fc_layer(f, n++, 37, 9, 0, 0);           /* in_depth % 4 != 0: not fused */
-    rc |= fc_layer(f, n++, 64, 7, 1, 0);           /* shifts > 0: generic */
-    rc |= fc_layer(f, n++, 48, 6, 0, 1);           /* narrow range: generic */
+    rc |= fc_layer(f, n++, 37, 19, 0, 0);          /* in_depth % 4 != 0: not fused */
+    rc |= fc_layer(f, n++, 64, 17, 1, 0);          /* shifts > 0: generic */
+    rc |= fc_layer(f, n++, 48, 18, 0, 1);          /* narrow range: generic */
     for (int i = 0; i < 8 && !rc; i++)
         rc |= fc_layer(f, n++, 4 * uniform(1, 200), uniform(1, 30), 0, 0);
     if (rc) {

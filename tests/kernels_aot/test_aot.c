@@ -85,6 +85,10 @@ static int c1_cases;
 /* ... and the three-input-channel path (conv_c3). */
 static int c3_cases;
 
+/* conv layers packed with an unpadded partial last block (mcb_aot_conv_split), so that the
+ * random shapes are known to reach split_tail */
+static int split_layers;
+
 static long run_conv(const conv_case *cc)
 {
     mcb_conv_params p;
@@ -161,6 +165,10 @@ static long run_conv(const conv_case *cc)
         }
         if (w8 && p.filter_offset == 0 && !pk.k.int8w)
             bad++; /* int8 storage must be taken whenever the weights fit */
+        /* the unpadded last block: exactly where mcb_aot_conv_split says, with its channels */
+        if (pk.k.split != (mcb_aot_conv_split(&pk.k) ? p.out_c % MCB_AOT_CONV_BLOCK : 0))
+            bad++;
+        split_layers += pk.k.split != 0;
         c1_cases += mcb_aot_conv_c1_ok(&pk.k);
         c3_cases += mcb_aot_conv_c3_ok(&pk.k);
         int8_t *got = malloc(n_out + 1);
@@ -457,6 +465,7 @@ int main(void)
         CHECK(r >= 0);
         bad += r != 0;
     }
+    CHECK(split_layers > 20);
     /* Pointwise (1x1, no pool: the matrix-multiply path for in_c % 4 == 0, the patch path
      * otherwise): MLPerf's channel counts and random ones, stride 1 and 2, odd pixel counts,
      * out_c not a multiple of the block, positive shifts sometimes. */

@@ -31,17 +31,23 @@
  *   W8KW6, W8KW14 the first layers' straight block loops with int8 weights (kw = 6, 14)
  *   W8KW6H        the same for kw = 6 when the last k-word is all padding (3x3x1: 9 values
  *                 of 12), which it skips
- *   CLAMP         a pooled conv whose activation range is not all of int8 (the pooled
- *                 assembly epilogue clamps with 2 compares; without, one SSAT)
+ *   CLAMP         a pooled conv or a conv_c3 layer whose activation range is not all of
+ *                 int8 (the pooled assembly epilogue clamps with 2 compares; without, one
+ *                 SSAT; conv_c3's compiled C epilogue)
  *   C1            some conv takes conv_c1 (mcb_aot_conv_c1_ok: pooled 3x3 stride 1, one input
  *                 channel)
  *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
  *                 channels, an even out_c)
+ *   SPLIT         some conv stores its partial last block unpadded (mcb_aot_conv_split): the
+ *                 dot products of split_tail
  *   NATGEN        some natural-order conv is not served by patch4_3x3 alone (it is not a
  *                 pooled 3x3 stride-1 conv with 1 or 3 input channels, int8 weights and no
  *                 tap outside the input): patch()'s natural-order code */
 #ifndef MCB_AOT_CONV_POOL
 #define MCB_AOT_CONV_POOL 1
+#endif
+#ifndef MCB_AOT_CONV_SPLIT
+#define MCB_AOT_CONV_SPLIT 1
 #endif
 #ifndef MCB_AOT_CONV_PLAIN
 #define MCB_AOT_CONV_PLAIN 1
@@ -445,10 +451,10 @@ AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const 
     const uint32_t *xp = x;
     const int32_t *wp = w;
     uint32_t a, b, w0, w1, w2, t;
-    if (kw >= 16) {
-        const uint32_t *end = xp + 2 * (size_t)(kw & ~15);
+    if (kw >= 8) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & ~7);
         __asm__ volatile(".p2align 2\n"
-                         "1:\n\t" AOT_QUAD8x4 AOT_QUAD8x4
+                         "1:\n\t" AOT_QUAD8x4
                          "ldr %[a], %[end]\n\t"
                          "cmp %[x], %[a]\n\t"
                          "bne 1b\n\t"
@@ -456,8 +462,8 @@ AOT_INLINE void micro_2x3_w8(const uint32_t *x, const int32_t *w, int kw, const 
                          : [end] "m"(end)
                          : "cc", "memory");
     }
-    if (kw & 15) {
-        const uint32_t *end = xp + 2 * (size_t)(kw & 15);
+    if (kw & 7) {
+        const uint32_t *end = xp + 2 * (size_t)(kw & 7);
         __asm__ volatile("2:\n\t" AOT_QUAD8
                          "ldr %[a], %[end]\n\t"
                          "cmp %[x], %[a]\n\t"
@@ -590,6 +596,77 @@ static void pair_all_blocks(const uint32_t *x, const int32_t *w, int kw, const i
     }
 }
 
+/* The last, partial block of a split layer (mcb_aot_conv_split): its rem = 1 or 2 channels as
+ * plain dot products over their unpadded int8 weights (w: kw/2 words per channel, one after
+ * the other), acc[p*3 + n] as pair_all_blocks; the padding slots get the bias (0), since the
+ * epilogues read whole blocks. Two channels per pass sharing the pixel loads (with rem = 1 the
+ * second is the first again, its sums unused): about 24 cycles per quad against the 27 of the
+ * padded block. */
+static void split_tail(const uint32_t *x, const int32_t *w, int kw, const int32_t *bias,
+                       int rem, int32_t *acc)
+{
+    const uint32_t *w0 = (const uint32_t *)w, *w1 = w0 + (rem > 1 ? kw / 2 : 0);
+    const uint32_t *const end = x + 2 * (size_t)kw;
+    int32_t a0 = bias[0], a1 = bias[0], b0 = bias[1], b1 = bias[1];
+#if defined(AOT_GROUP)
+    /* GCC spills this loop (12 registers); per quad: 4 loads back to back, 2 x (2 SXTB16, 4
+     * SMLAD), 2 loads, the end test */
+    uint32_t a, b, u, v, t;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[b], [%[x], #4]\n\t"
+                     "ldr %[a], [%[x]], #8\n\t"
+                     "ldr %[u], [%[w0]], #4\n\t"
+                     "ldr %[v], [%[w1]], #4\n\t"
+                     "sxtb16 %[t], %[u]\n\t"
+                     "smlad %[a0], %[a], %[t], %[a0]\n\t"
+                     "smlad %[a1], %[b], %[t], %[a1]\n\t"
+                     "sxtb16 %[t], %[v]\n\t"
+                     "smlad %[b0], %[a], %[t], %[b0]\n\t"
+                     "smlad %[b1], %[b], %[t], %[b1]\n\t"
+                     "ldr %[b], [%[x], #4]\n\t"
+                     "ldr %[a], [%[x]], #8\n\t"
+                     "sxtb16 %[t], %[u], ror #8\n\t"
+                     "smlad %[a0], %[a], %[t], %[a0]\n\t"
+                     "smlad %[a1], %[b], %[t], %[a1]\n\t"
+                     "sxtb16 %[t], %[v], ror #8\n\t"
+                     "smlad %[b0], %[a], %[t], %[b0]\n\t"
+                     "smlad %[b1], %[b], %[t], %[b1]\n\t"
+                     "cmp %[x], %[end]\n\t"
+                     "bne 1b\n\t"
+                     : [a0] "+r"(a0), [a1] "+r"(a1), [b0] "+r"(b0), [b1] "+r"(b1), [x] "+r"(x),
+                       [w0] "+r"(w0), [w1] "+r"(w1), [a] "=&r"(a), [b] "=&r"(b), [u] "=&r"(u),
+                       [v] "=&r"(v), [t] "=&r"(t)
+                     : [end] "r"(end)
+                     : "cc", "memory");
+#else
+    for (; x != end; x += 4) {
+        const uint32_t u = *w0++, v = *w1++;
+        a0 = aot_smlad(x[0], aot_sxtb16(u), a0), a1 = aot_smlad(x[1], aot_sxtb16(u), a1);
+        b0 = aot_smlad(x[0], aot_sxtb16(v), b0), b1 = aot_smlad(x[1], aot_sxtb16(v), b1);
+        a0 = aot_smlad(x[2], aot_sxtb16_ror8(u), a0), a1 = aot_smlad(x[3], aot_sxtb16_ror8(u), a1);
+        b0 = aot_smlad(x[2], aot_sxtb16_ror8(v), b0), b1 = aot_smlad(x[3], aot_sxtb16_ror8(v), b1);
+    }
+#endif
+    acc[0] = a0, acc[3] = a1;
+    acc[1] = rem > 1 ? b0 : bias[1], acc[4] = rem > 1 ? b1 : bias[1];
+    acc[2] = acc[5] = bias[2];
+}
+
+/* pair_all_blocks over every block of c; split: c->split (channels of an unpadded last
+ * block), the full blocks there
+ * and the partial last one in split_tail. */
+static void layer_blocks(const mcb_aot_conv *c, int split, const uint32_t *x, int32_t *acc,
+                         int w8)
+{
+    const int nb = c->n_blocks - (MCB_AOT_CONV_SPLIT && split > 0);
+    if (nb > 0) /* (the short block loops run at least once) */
+        pair_all_blocks(x, c->weights, c->kw, c->bias, nb, acc, w8);
+    if (MCB_AOT_CONV_SPLIT && split)
+        split_tail(x, c->weights + (size_t)nb * (size_t)(c->kw / 2) * MCB_AOT_CONV_BLOCK,
+                   c->kw, c->bias + (size_t)nb * MCB_AOT_CONV_BLOCK,
+                   split, acc + (size_t)nb * AOT_ACC_STRIDE);
+}
+
 /* x / 2^e rounded to nearest, ties away from zero (mcb_rdbpot) with a 32-bit mask: a 64-bit
  * variable shift costs a branch on the M4. 0 <= e <= 31. */
 AOT_INLINE int32_t rdbpot(int32_t x, int e)
@@ -676,9 +753,15 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
     (void)fast;
 #if defined(AOT_GROUP)
     if (!MCB_AOT_CONV_SHIFT0 || fast) {
-        const int full = out_c / MCB_AOT_CONV_BLOCK * MCB_AOT_CONV_BLOCK;
-        if (full > 0) {
-            const int8_t *const oend = out + full;
+        /* the full blocks into out, then a partial last block through the same loop into tmp
+         * (its padding channels' multipliers and shifts are stored; 0.1 KB less code than a
+         * C loop for it) */
+        const int full = out_c / MCB_AOT_CONV_BLOCK * MCB_AOT_CONV_BLOCK, rem = out_c - full;
+        int8_t tmp[MCB_AOT_CONV_BLOCK], *const last = out + full;
+        const int8_t *oend = last;
+        if (full == 0)
+            out = tmp, oend = tmp + MCB_AOT_CONV_BLOCK;
+        for (;;) {
             uint32_t t, u, v, q, m, e;
 #if MCB_AOT_CONV_CLAMP
 #define AOT_RQ_CLAMP                                                                           \
@@ -722,12 +805,12 @@ static void pool_epilogue_monotonic(const int32_t *acc, int out_c, const int32_t
                          : "cc", "memory");
 #undef AOT_RQ
 #undef AOT_RQ_CLAMP
+            if (rem == 0 || out == tmp + MCB_AOT_CONV_BLOCK)
+                break;
+            out = tmp, oend = tmp + MCB_AOT_CONV_BLOCK;
         }
-        for (int n = 0; n < out_c - full; n++) { /* the last, partial block */
-            const int32_t a = max32(max32(acc[n], acc[n + 3]), max32(acc[n + 6], acc[n + 9]));
-            const int32_t v = rdbpot(high_mul(a, M[n]), (int)-S[n]) + off;
-            out[n] = (int8_t)mcb_clamp_i32(v, lo, hi);
-        }
+        for (int n = 0; n < rem; n++)
+            last[n] = tmp[n];
         return;
     }
 #endif
@@ -749,10 +832,9 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
                       int32_t *scratch)
 {
     const int kw = c->kw, out_c = c->out_c, out_h = c->out_h, out_w = c->out_w;
-    const int32_t *const W = c->weights, *const B = c->bias;
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
-    const int nb = c->n_blocks, w8 = w8_mode(c);
+    const int w8 = w8_mode(c), split = c->split;
     uint32_t *top = (uint32_t *)scratch;
     uint32_t *bot = top + 2 * (size_t)kw;
     int32_t *acc = (int32_t *)(bot + 2 * (size_t)kw);
@@ -783,8 +865,8 @@ static void conv_pool(const mcb_aot_conv *c, const int8_t *input, int8_t *output
                 patch(c, input, 2 * py + 1, 2 * px, bot);
                 patch(c, input, 2 * py + 1, 2 * px + 1, bot + 1);
             }
-            pair_all_blocks(top, W, kw, B, nb, acc, w8);
-            pair_all_blocks(bot, W, kw, B, nb, acc + 2 * MCB_AOT_CONV_BLOCK, w8);
+            layer_blocks(c, split, top, acc, w8);
+            layer_blocks(c, split, bot, acc + 2 * MCB_AOT_CONV_BLOCK, w8);
             int8_t *out = output + ((size_t)py * out_w + px) * out_c;
             if (!MCB_AOT_CONV_WRAP || monotonic)
                 pool_epilogue_monotonic(acc, out_c, M, S, off, lo, hi, out, fast);
@@ -814,11 +896,12 @@ static void conv_plain(const mcb_aot_conv *c, const int8_t *input, int8_t *outpu
     const int npix = c->out_h * c->out_w, out_c = c->out_c;
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off = c->output_offset, lo = c->act_min, hi = c->act_max;
+    const int w8 = w8_mode(c), split = c->split;
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
         patch(c, input, t / c->out_w, t % c->out_w, pair);
         patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
-        pair_all_blocks(pair, c->weights, c->kw, c->bias, c->n_blocks, acc, w8_mode(c));
+        layer_blocks(c, split, pair, acc, w8);
         int8_t *out0 = output + (size_t)t * out_c;
         int8_t *out1 = output + (size_t)t1 * out_c;
         const int32_t *a = acc;
@@ -1035,14 +1118,14 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     const int oc = c->out_c;
     const int8_t *const w8 = (const int8_t *)c->weights;
     for (int ch = 0; ch < oc; ch++) {
-        /* weight value t of the channel: int8 at byte 4 (3 g + n) + t % 4 of its block of
-         * 3 kw / 2 words (g = t / 4), int16 at half t % 2 of word 3 (t / 2) + n of its block
-         * of 3 kw words (mcb_aot.h) */
+        /* weight value t of the channel: int8 at byte 9 ch + t (the packer's dense layout for
+         * this path, mcb_aot.h), int16 at half t % 2 of word 3 (t / 2) + n of its block of
+         * 3 kw words */
         const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
         int32_t w[9];
         for (int t = 0; t < 9; t++) {
             if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
-                w[t] = w8[(size_t)b * 6 * c->kw + 4 * (3 * (t >> 2) + n) + (t & 3)];
+                w[t] = w8[(size_t)ch * 9 + t];
             } else {
                 const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
                 w[t] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
@@ -1240,6 +1323,7 @@ static void c3_blocks(const uint32_t *x, const uint32_t *wq, const int32_t *bias
     const int32_t *bp = bias;
     int32_t *ap = acc;
     const uint32_t *const wend = wq + (size_t)pairs * 2 * AOT_C3_KW;
+    const uint32_t *const xmid = x + 2 * AOT_C3_KW; /* after 7 k-words of 4 pixels */
     int32_t s00, s01, s02, s03, s10, s11, s12, s13;
     uint32_t a, b, w0, w1;
     __asm__ volatile(".p2align 2\n1:\n\t"
@@ -1253,7 +1337,13 @@ static void c3_blocks(const uint32_t *x, const uint32_t *wq, const int32_t *bias
                      "mov %[s03], %[s00]\n\t"
                      "mov %[s11], %[s10]\n\t"
                      "mov %[s12], %[s10]\n\t"
-                     "mov %[s13], %[s10]\n\t" AOT_C3_K7 AOT_C3_K7
+                     "mov %[s13], %[s10]\n\t"
+                     /* the 14 k-words as 7 twice (0.3 KB less code, about 5 cycles more per
+                      * channel pair and pixel quad, 2%): back to 2 while x is at the middle */
+                     "2:\n\t" AOT_C3_K7
+                     "ldr %[a], %[xmid]\n\t"
+                     "cmp %[x], %[a]\n\t"
+                     "beq 2b\n\t"
                      "ldr %[a], %[ap]\n\t"
                      "str %[s00], [%[a]]\n\t"
                      "str %[s01], [%[a], #4]\n\t"
@@ -1273,7 +1363,7 @@ static void c3_blocks(const uint32_t *x, const uint32_t *wq, const int32_t *bias
                        [s10] "=&r"(s10), [s11] "=&r"(s11), [s12] "=&r"(s12), [s13] "=&r"(s13),
                        [x] "+r"(xp), [w] "+r"(wp), [a] "=&r"(a), [b] "=&r"(b), [w0] "=&l"(w0),
                        [w1] "=&l"(w1), [bp] "+m"(bp), [ap] "+m"(ap)
-                     : [wend] "m"(wend)
+                     : [wend] "m"(wend), [xmid] "m"(xmid)
                      : "cc", "memory");
 #undef AOT_C3_K7
 #undef AOT_C3_K
@@ -1397,7 +1487,8 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     int32_t *const acc = (int32_t *)(x + 4 * AOT_C3_KW);
     const int32_t *const M = c->multiplier, *const S = c->shift;
     const int32_t off21 = 2 * c->output_offset + 1, lo = c->act_min, hi = c->act_max;
-    const int full = lo == -128 && hi == 127; /* the epilogues' SSAT is the clamp */
+    /* the epilogues' SSAT is the clamp; without switch CLAMP no layer needs another */
+    const int full = !MCB_AOT_CONV_CLAMP || (lo == -128 && hi == 127);
     c3_widen(c, wq, b2);
     if (MCB_AOT_CONV_POOL && (!MCB_AOT_CONV_PLAIN || c->pool)) {
         const size_t row = (size_t)c->in_w * 3;

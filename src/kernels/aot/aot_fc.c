@@ -23,6 +23,7 @@
  *   W16, W8 some layer has int16 / int8 weights
  *   GENERIC some int8 layer with a full block of 4 rows does not take the fused loop
  *           (mcb_aot_fc_fused) on the DSP path
+ *   FUSED   some layer takes the fused loop (blocks_fused)
  *   G1      some layer taking the fused loop has (in_depth / 4) % 4 != 0 (its one-group
  *           remainder loop; without it such a layer takes the GENERIC path)
  * Switching off one a layer needs gives wrong outputs. */
@@ -40,6 +41,9 @@
 #endif
 #ifndef MCB_AOT_FC_GENERIC
 #define MCB_AOT_FC_GENERIC 1
+#endif
+#ifndef MCB_AOT_FC_FUSED
+#define MCB_AOT_FC_FUSED 1
 #endif
 #ifndef MCB_AOT_FC_G1
 #define MCB_AOT_FC_G1 1
@@ -250,11 +254,12 @@ void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
         last |= (uint32_t)(uint8_t)input[4 * groups + i] << (8 * i);
     if (w8) {
         /* full blocks of 4 rows: per group of 4 inputs, one word of 4 int8 weights per row */
-        const int full = out_depth / MCB_AOT_FC_BLOCK, gw = (groups + (rest != 0));
+        const int full = mcb_aot_fc_full_blocks(f), gw = (groups + (rest != 0));
         const uint32_t *w = (const uint32_t *)f->weights;
         int b = 0;
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
-        if (full > 0 && mcb_aot_fc_fused(f) && (MCB_AOT_FC_G1 || groups % 4 == 0)) {
+        if (MCB_AOT_FC_FUSED && full > 0 && mcb_aot_fc_fused(f) &&
+            (MCB_AOT_FC_G1 || groups % 4 == 0)) {
             fc_ctx c = {B, M, S, output, input, input + 16 * (size_t)(groups / 4),
                         input + 4 * (size_t)groups,
                         w + (size_t)full * gw * MCB_AOT_FC_BLOCK, off};
@@ -274,15 +279,21 @@ void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output)
                 output[c + n] =
                     (int8_t)mcb_clamp_i32(requant(s[n], M[c + n], S[c + n]) + off, lo, hi);
         }
-        /* the last out_depth % 4 rows, stored row after row without padding (flash): one row
-         * at a time, in C (a 10-class output layer's last 2 rows) */
-        for (int c = MCB_AOT_FC_BLOCK * full; c < out_depth; c++, w += gw) {
+        /* the rows past the full blocks (the last out_depth % 4, or all of a layer with few
+         * outputs: mcb_aot_fc_full_blocks), stored row after row without padding (flash):
+         * one row at a time, in C */
+        for (int c = MCB_AOT_FC_BLOCK * full; c < out_depth; c++) {
             int32_t acc = B[c];
             const int8_t *in = input;
-            for (int g = 0; g < gw; g++, in += 4) {
-                const uint32_t x = g < groups ? aot_load32(in) : last;
-                acc = aot_smlad(aot_sxtb16(x), aot_sxtb16(w[g]), acc);
-                acc = aot_smlad(aot_sxtb16_ror8(x), aot_sxtb16_ror8(w[g]), acc);
+            for (int g = 0; g < groups; g++, in += 4, w++) {
+                const uint32_t x = aot_load32(in), v = *w;
+                acc = aot_smlad(aot_sxtb16(x), aot_sxtb16(v), acc);
+                acc = aot_smlad(aot_sxtb16_ror8(x), aot_sxtb16_ror8(v), acc);
+            }
+            if (rest) {
+                const uint32_t v = *w++;
+                acc = aot_smlad(aot_sxtb16(last), aot_sxtb16(v), acc);
+                acc = aot_smlad(aot_sxtb16_ror8(last), aot_sxtb16_ror8(v), acc);
             }
             output[c] = (int8_t)mcb_clamp_i32(requant(acc, M[c], S[c]) + off, lo, hi);
         }

@@ -188,6 +188,45 @@ int mcb_aot_conv_pack_w(const char *what, const mcb_conv_params *p, const mcb_po
     }
     k->weights = out->weights, k->bias = out->bias;
     k->multiplier = out->multiplier, k->shift = out->shift;
+    if (k->int8w && mcb_aot_conv_c1_ok(k)) {
+        /* conv_c1 reads each channel's 9 int8 weights once: stored dense, byte 9 ch + t
+         * (mcb_aot.h), 3 bytes per channel less than the blocks */
+        const int8_t *const from = (const int8_t *)out->weights;
+        int8_t *dense = calloc((size_t)p->out_c * 9 + 4, 1);
+        if (!dense) {
+            mcb_error("%s: out of memory packing %zu weights", what, nch * k->kw * 2);
+            mcb_aot_conv_free(out);
+            return -1;
+        }
+        for (int oc = 0; oc < p->out_c; oc++) {
+            const int b = oc / MCB_AOT_CONV_BLOCK, n = oc % MCB_AOT_CONV_BLOCK;
+            for (int t = 0; t < 9; t++)
+                dense[(size_t)oc * 9 + t] =
+                    from[(size_t)b * 6 * k->kw + 4 * (3 * (t >> 2) + n) + (t & 3)];
+        }
+        memset(out->weights, 0, nch * wpc * sizeof(int32_t));
+        memcpy(out->weights, dense, (size_t)p->out_c * 9);
+        free(dense);
+    }
+    k->split = mcb_aot_conv_split(k) ? p->out_c % MCB_AOT_CONV_BLOCK : 0;
+    if (k->split) {
+        /* the last block's real channels, one after the other (mcb_aot.h): word j of channel
+         * n moves from 3j + n to n * wpc + j; the moves overlap, hence the copy */
+        int32_t *last = out->weights + (size_t)(k->n_blocks - 1) * wpc * MCB_AOT_CONV_BLOCK;
+        int32_t *tmp = malloc(wpc * MCB_AOT_CONV_BLOCK * sizeof *tmp);
+        if (!tmp) {
+            mcb_error("%s: out of memory packing %zu weights", what, nch * k->kw * 2);
+            mcb_aot_conv_free(out);
+            return -1;
+        }
+        memcpy(tmp, last, wpc * MCB_AOT_CONV_BLOCK * sizeof *tmp);
+        for (int n = 0; n < k->split; n++)
+            for (size_t j = 0; j < wpc; j++)
+                last[(size_t)n * wpc + j] = tmp[j * MCB_AOT_CONV_BLOCK + (size_t)n];
+        memset(last + (size_t)k->split * wpc, 0,
+               (MCB_AOT_CONV_BLOCK - (size_t)k->split) * wpc * sizeof *tmp);
+        free(tmp);
+    }
     return 0;
 }
 
@@ -248,7 +287,7 @@ int mcb_aot_fc_pack_w(const char *what, const mcb_fc_params *p, const int8_t *fi
         int32_t *wb = out->weights + (size_t)blk * wpc * MCB_AOT_FC_BLOCK;
         /* int16: every row, int8: the rows past the last full block, one after the other,
          * unpadded (mcb_aot.h) */
-        const int tail = !k->int8w || blk >= p->out_depth / MCB_AOT_FC_BLOCK;
+        const int tail = !k->int8w || blk >= mcb_aot_fc_full_blocks(k);
         if (tail)
             wb = out->weights + (size_t)oc * wpc;
         int64_t sum = 0;
@@ -282,7 +321,13 @@ static size_t arrays_bytes(size_t weight_words, size_t channels)
 /* Weight words of a packed layer (per channel: kw int16 pairs, or kw/2 words of 4 int8). */
 static size_t conv_weight_words(const mcb_aot_conv *k)
 {
-    return (size_t)k->n_blocks * MCB_AOT_CONV_BLOCK * (k->int8w ? (size_t)k->kw / 2 : (size_t)k->kw);
+    if (k->int8w && mcb_aot_conv_c1_ok(k))
+        return ((size_t)k->out_c * 9 + 3) / 4; /* conv_c1's dense bytes */
+    const size_t wpc = k->int8w ? (size_t)k->kw / 2 : (size_t)k->kw;
+    const size_t pad = k->split
+                           ? (size_t)(MCB_AOT_CONV_BLOCK - k->split)
+                           : 0; /* padding channels not stored */
+    return ((size_t)k->n_blocks * MCB_AOT_CONV_BLOCK - pad) * wpc;
 }
 
 static size_t fc_weight_words(const mcb_aot_fc *k)
@@ -304,8 +349,8 @@ size_t mcb_aot_conv_plain_bytes(const mcb_conv_params *p)
 
 size_t mcb_aot_fc_flash_bytes(const mcb_aot_fc *k)
 {
-    const size_t nch = (size_t)k->n_blocks * MCB_AOT_FC_BLOCK;
-    return arrays_bytes(fc_weight_words(k), nch);
+    /* the kernel reads bias, multiplier and shift of the out_depth rows only */
+    return arrays_bytes(fc_weight_words(k), (size_t)k->out_depth);
 }
 
 /* One const int32 array, 8 values per line. */
@@ -336,20 +381,20 @@ int mcb_aot_conv_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_
                 "    .input_zero_point = %ld, .output_offset = %ld,\n"
                 "    .act_min = %ld, .act_max = %ld,\n"
                 "    .weights = %s_w, .bias = %s_b, .multiplier = %s_m, .shift = %s_s,\n"
-                "    .int8w = %d,\n"
+                "    .int8w = %d, .split = %d,\n"
                 "};\n",
                 is_static ? "static " : "", name, k->in_h, k->in_w, k->in_c, k->out_h, k->out_w,
                 k->out_c, k->conv_h, k->conv_w, k->filter_h, k->filter_w, k->stride_h,
                 k->stride_w, k->pad_h, k->pad_w, k->pool, k->perm4, k->kw, k->n_blocks,
                 (long)k->input_zero_point, (long)k->output_offset, (long)k->act_min,
-                (long)k->act_max, name, name, name, name, k->int8w) < 0)
+                (long)k->act_max, name, name, name, name, k->int8w, k->split) < 0)
         return -1;
     return 0;
 }
 
 int mcb_aot_fc_emit_c(FILE *f, const char *name, int is_static, const mcb_aot_fc *k)
 {
-    const size_t nch = (size_t)k->n_blocks * MCB_AOT_FC_BLOCK;
+    const size_t nch = (size_t)k->out_depth; /* no padded rows (mcb_aot_fc_flash_bytes) */
     if (emit_array(f, name, "w", k->weights, fc_weight_words(k)) || emit_array(f, name, "b", k->bias, nch) ||
         emit_array(f, name, "m", k->multiplier, nch) || emit_array(f, name, "s", k->shift, nch))
         return -1;

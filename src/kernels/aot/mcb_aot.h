@@ -59,11 +59,15 @@ typedef struct {
     int32_t input_zero_point;  /* fills padded taps (the folded bias assumes it) */
     int32_t output_offset;
     int32_t act_min, act_max;  /* conv activation composed with the pool's clamp */
-    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_CONV_BLOCK words (int8w: half) */
+    const int32_t *weights;    /* n_blocks * kw * MCB_AOT_CONV_BLOCK words (int8w: half, less
+                                  the padding channels' with mcb_aot_conv_split) */
     const int32_t *bias;       /* n_blocks * MCB_AOT_CONV_BLOCK: bias + sum(w) * input_offset */
     const int32_t *multiplier; /* n_blocks * MCB_AOT_CONV_BLOCK */
     const int32_t *shift;      /* n_blocks * MCB_AOT_CONV_BLOCK */
     int int8w;                 /* 1: int8 weights, 4 per word (see above) */
+    int split;                 /* 0, or out_c % MCB_AOT_CONV_BLOCK: the partial last block's
+                                  channels, stored unpadded (the packer sets it where
+                                  mcb_aot_conv_split holds; see there) */
 } mcb_aot_conv;
 
 /* Whether mcb_aot_conv_s8 takes its one-input-channel path (conv_c1 in aot_conv.c: weights in
@@ -71,7 +75,8 @@ typedef struct {
  * conv of 1 input channel whose windows are all inside the input, every shift <= -1 (the
  * pooled requantization is then monotonic) and |bias| <= 2^29 (so 2 x the accumulator fits
  * int32 for the SMMULR requantization). The code generator asks the same (variant switch
- * C1). */
+ * C1). With int8 weights the packer then stores them dense, the 9 of channel ch at bytes
+ * 9 ch .. 9 ch + 8, not in blocks. */
 static inline int mcb_aot_conv_c1_ok(const mcb_aot_conv *c)
 {
     if (!c->pool || c->in_c != 1 || c->filter_h != 3 || c->filter_w != 3 || c->stride_h != 1 ||
@@ -118,6 +123,21 @@ static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
            c->act_max == 127;
 }
 
+/* Whether the last, partial block (out_c % MCB_AOT_CONV_BLOCK = 1 or 2 channels) of an
+ * int8-weight conv is stored unpadded, channel after channel (kw/2 words each, after the full
+ * blocks), and run as plain dot products: every such layer that takes the general patch path
+ * (conv_pool / conv_plain in aot_conv.c; not conv_c1, conv_c3, the pointwise or the fused
+ * unpooled loop, which read whole blocks). Saves the zero weights of the 1-2 padding channels
+ * (1.2 KB of flash on a conv64 network) and is no slower: the padding channels' MACs are
+ * gone. The packer asks this and records it in the layer's split field, which the kernel and
+ * the code generator (switch SPLIT) read. */
+static inline int mcb_aot_conv_split(const mcb_aot_conv *c)
+{
+    return c->int8w && c->out_c % MCB_AOT_CONV_BLOCK != 0 && !mcb_aot_conv_c1_ok(c) &&
+           !mcb_aot_conv_c3_ok(c) && !mcb_aot_conv_pointwise(c) &&
+           !mcb_aot_conv_fused_plain(c);
+}
+
 /* Bytes of scratch mcb_aot_conv_s8 needs (widened patches of 4 pixels, 2 without pool, and
  * 4 accumulators per channel), a multiple of 4. */
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c);
@@ -130,8 +150,9 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
  * inputs (4i, 4i+2) or (4i+1, 4i+3) (perm4 order over groups of 4 inputs; in_depth padded
  * with zero weights to a multiple of 4). With int8w: for each full block b (b < out_depth /
  * MCB_AOT_FC_BLOCK), group g of 4 inputs, n = 0..3: one word of the 4 int8 weights of inputs
- * 4g..4g+3 of row 4b+n (byte 0 first); then the last out_depth % 4 rows one after the other,
- * kw/2 words each (no padded rows: flash). */
+ * 4g..4g+3 of row 4b+n (byte 0 first); then the rows past the full blocks (the last
+ * out_depth % 4, or all rows: mcb_aot_fc_full_blocks below) one after the other, kw/2 words
+ * each (no padded rows: flash). */
 typedef struct {
     int in_depth, out_depth;
     int kw;                    /* in_depth rounded up to 4, / 2 */
@@ -139,13 +160,26 @@ typedef struct {
     int32_t output_offset;
     int32_t act_min, act_max;
     const int32_t *weights;    /* out_depth * kw words (int8w: out_depth * kw/2) */
-    const int32_t *bias;       /* n_blocks * MCB_AOT_FC_BLOCK */
+    const int32_t *bias;       /* out_depth (the packer allocates n_blocks * MCB_AOT_FC_BLOCK;
+                                  the generated arrays stop at out_depth) */
     const int32_t *multiplier;
     const int32_t *shift;
     int int8w;                 /* 1: int8 weights, 4 per word (see above) */
 } mcb_aot_fc;
 
 void mcb_aot_fc_s8(const mcb_aot_fc *f, const int8_t *input, int8_t *output);
+
+/* Full blocks of 4 rows of an int8-weight layer (the rows after them are stored and run one
+ * after the other, in C). A layer with few outputs (fewer than MCB_AOT_FC_ROWWISE: a
+ * classifier's last layer, e.g. the paper family's dense(10)) has none: all its rows take the
+ * row loop, a few thousand cycles more per inference but, when no layer of a model has a
+ * full block, 1.1 KB less code (the block loops are left out of the firmware, docs/codegen.md
+ * "Flash overhead"). The packer, the kernel and the code generator all ask this. */
+#define MCB_AOT_FC_ROWWISE 16
+static inline int mcb_aot_fc_full_blocks(const mcb_aot_fc *f)
+{
+    return f->out_depth < MCB_AOT_FC_ROWWISE ? 0 : f->out_depth / MCB_AOT_FC_BLOCK;
+}
 
 /* Whether the DSP path runs the layer's full blocks in its fused assembly loop (MAC loop and
  * requantization in one): int8 weights, in_depth a multiple of 4, every shift <= -1, output
