@@ -1,0 +1,32 @@
+/* Shorter paths through Unicorn 2.0.1 for guest stores (uc_fast.c): three of the library's
+ * internal functions are defined again in the executable, which the dynamic linker prefers.
+ * Nothing the guest computes or the simulator counts changes; only host time does. */
+#ifndef MCB_SIM_UC_FAST_H
+#define MCB_SIM_UC_FAST_H
+
+#include <stdint.h>
+
+#define MCB_UC_FAST_REGIONS 4
+
+/* What one simulation tells the replacements while it runs on this thread. */
+typedef struct {
+    void *uc;
+    /* the regions the simulator mapped, [lo, lo + len): none is mapped, unmapped or
+     * protected while it runs */
+    uint64_t lo[MCB_UC_FAST_REGIONS], len[MCB_UC_FAST_REGIONS];
+    void *mr[MCB_UC_FAST_REGIONS]; /* Unicorn's region for each, learnt on first use */
+    int nregions;
+    /* 0 while every block executed so far lies in flash, where stores cannot reach (it is
+     * mapped read-only): then no store can overwrite translated code */
+    int code_outside_flash;
+} mcb_uc_fast;
+
+/* Between begin and end (same thread), Unicorn's calls for f->uc take the short paths. */
+void mcb_uc_fast_begin(mcb_uc_fast *f);
+void mcb_uc_fast_end(mcb_uc_fast *f);
+
+/* Which replacements the dynamic linker bound in this process: bit 0 the page-collection
+ * pair, bit 1 memory_mapping, bit 2 tb_invalidate_phys_page_fast; 7 when all are in effect. */
+int mcb_uc_fast_bound(void);
+
+#endif
