@@ -32,21 +32,30 @@
 struct uc_struct;
 struct page_collection;
 
+typedef struct page_collection *(*lock_fn)(struct uc_struct *uc, uint64_t start, uint64_t end);
+typedef void (*unlock_fn)(struct page_collection *set);
 typedef void *(*memory_mapping_fn)(struct uc_struct *uc, uint64_t address);
 typedef void (*tb_invalidate_fn)(struct uc_struct *uc, struct page_collection *pages,
                                  uint64_t start, int len, uintptr_t retaddr);
 
 /* Unicorn's own definitions, found after the executable's in the lookup order */
+static lock_fn uc_lock;
+static unlock_fn uc_unlock;
 static memory_mapping_fn uc_memory_mapping;
 static tb_invalidate_fn uc_tb_invalidate;
 
 __attribute__((constructor)) static void find_originals(void)
 {
+    uc_lock = (lock_fn)dlsym(RTLD_NEXT, "page_collection_lock_arm");
+    uc_unlock = (unlock_fn)dlsym(RTLD_NEXT, "page_collection_unlock_arm");
     uc_memory_mapping = (memory_mapping_fn)dlsym(RTLD_NEXT, "memory_mapping");
     uc_tb_invalidate = (tb_invalidate_fn)dlsym(RTLD_NEXT, "tb_invalidate_phys_page_fast_arm");
 }
 
 static _Thread_local mcb_uc_fast *current;
+static _Thread_local int off; /* mcb_uc_fast_use(0): Unicorn's own paths throughout */
+
+void mcb_uc_fast_use(int on) { off = !on; }
 
 void mcb_uc_fast_begin(mcb_uc_fast *f) { current = f; }
 
@@ -69,16 +78,21 @@ static char no_collection; /* what page_collection_lock returns: never looked in
 struct page_collection *page_collection_lock_arm(struct uc_struct *uc, uint64_t start,
                                                  uint64_t end)
 {
-    (void)uc, (void)start, (void)end;
+    if (off && uc_lock)
+        return uc_lock(uc, start, end);
     return (struct page_collection *)&no_collection;
 }
 
-void page_collection_unlock_arm(struct page_collection *set) { (void)set; }
+void page_collection_unlock_arm(struct page_collection *set)
+{
+    if (set != (struct page_collection *)&no_collection && uc_unlock)
+        uc_unlock(set);
+}
 
 void *memory_mapping(struct uc_struct *uc, uint64_t address)
 {
     mcb_uc_fast *f = current;
-    if (f && (void *)uc == f->uc)
+    if (f && (void *)uc == f->uc && !off)
         for (int i = 0; i < f->nregions; i++)
             if (address - f->lo[i] < f->len[i]) {
                 if (!f->mr[i])
@@ -92,7 +106,7 @@ void tb_invalidate_phys_page_fast_arm(struct uc_struct *uc, struct page_collecti
                                       uint64_t start, int len, uintptr_t retaddr)
 {
     mcb_uc_fast *f = current;
-    if (f && (void *)uc == f->uc && !f->code_outside_flash)
+    if (f && (void *)uc == f->uc && !f->code_outside_flash && !off)
         return;
     if (uc_tb_invalidate)
         uc_tb_invalidate(uc, pages, start, len, retaddr);

@@ -25,6 +25,10 @@ typedef struct {
 void mcb_uc_fast_begin(mcb_uc_fast *f);
 void mcb_uc_fast_end(mcb_uc_fast *f);
 
+/* 0: every replacement does what Unicorn's own function does (calls it), on this thread, for
+ * the runs that start afterwards; 1 (the default): the short paths. For tests. */
+void mcb_uc_fast_use(int on);
+
 /* Which replacements the dynamic linker bound in this process: bit 0 the page-collection
  * pair, bit 1 memory_mapping, bit 2 tb_invalidate_phys_page_fast; 7 when all are in effect. */
 int mcb_uc_fast_bound(void);
