@@ -25,23 +25,33 @@
 #define PPB_BASE 0xE0000000u /* System Control Space etc.: plain scratch memory here */
 #define PPB_SIZE 0x00100000u
 
+/* An edge of the memo: a recent successor of a block and everything the hot path needs of
+ * it, so that the successor's own memory is not touched until it has run (it is prefetched
+ * meanwhile). */
+typedef struct {
+    uint64_t key;        /* size << 32 | address of the successor; 0 = none */
+    struct blk *succ;
+    uint32_t cyc;        /* branch penalty of the edge + the successor's static cycles */
+    uint32_t nins;       /* the successor's instructions */
+    uint32_t ic_line0;   /* the successor's first cache line (address / line size) */
+    uint16_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
+    uint8_t ic_way[2];   /* the way its first two lines were found or put in last time, tried
+                            first (a line is in at most one way of its set) */
+} edge;
+
 /* A decoded block and a memo of its two most recent successors: on the hot path one load of
  * the current block gives the successor's key and everything to charge for the edge. What
- * the hot path reads fills the first 64 bytes (blocks are allocated 64-byte aligned). */
+ * the hot path reads fills the first 128 bytes (blocks are allocated 64-byte aligned). */
 typedef struct blk {
-    uint64_t key[2];     /* size << 32 | address of each recent successor; 0 = none */
-    uint32_t cyc[2];     /* branch penalty of the edge + the successor's static cycles */
-    uint32_t nins[2];    /* the successor's instructions */
-    struct blk *succ[2];
-    uint32_t ic_line0;   /* first cache line of the block (address / line size) */
-    uint16_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
-    uint8_t ic_way[2];   /* the way its first two lines were found or put in last time: looked
-                            at first (a line is in at most one way of its set) */
+    edge e[2];
     uint8_t sp_op;       /* MCB_SP_* when the stack check is on, else MCB_SP_NONE */
     int32_t sp_delta;    /* b.sp_delta */
+    uint32_t ic_line0;   /* first cache line of the block (address / line size) */
+    uint16_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
     mcb_cm_block b;
 } blk;
-_Static_assert(offsetof(blk, b) <= 64, "the hot fields of a block fit one cache line");
+_Static_assert(sizeof(edge) == 32 && offsetof(blk, sp_op) == 64,
+               "the memo fills one cache line");
 
 typedef struct {
     uc_engine *uc;
@@ -224,6 +234,8 @@ static blk *lookup(sim *s, uint32_t addr, uint32_t size)
  * code) only when not known: after a block that adds a constant to it (MCB_SP_REL: PUSH, POP,
  * ADD/SUB SP, #imm) the known value moves by that constant, which is what the read would
  * give. Anything that may change SP otherwise (cycles.h) makes it unknown. */
+static __attribute__((noinline)) uint32_t read_sp(sim *s) { return reg(s, 13); }
+
 static void stack_step(sim *s, const blk *p)
 {
     uint32_t sp;
@@ -238,11 +250,11 @@ static void stack_step(sim *s, const blk *p)
             }
             break;
         }
-        sp = reg(s, 13);
+        sp = read_sp(s);
         break;
     case MCB_SP_ABS:
     case MCB_SP_ABS_FORGET:
-        sp = reg(s, 13);
+        sp = read_sp(s);
         break;
     default: /* MCB_SP_FORGET */
         s->sp_known = 0;
@@ -261,44 +273,80 @@ static void stack_step(sim *s, const blk *p)
  * for each 32-bit fetch word of the block in that line. Returns the cycles to add. The way
  * the block's line was in last time is tried first: the same hit as the search over the
  * ways, which only runs when the line has moved or left. */
-static uint32_t icache_fetch(sim *s, blk *b)
+/* A line not in the way the hint names: the search over the ways, and the fill on a miss.
+ * Returns the cycles to add. */
+static __attribute__((noinline)) uint32_t icache_search(sim *s, edge *b, uint32_t k,
+                                                        uint32_t line)
+{
+    const uint32_t ways = s->ic_ways, shift = s->ic_line_shift;
+    const size_t set = (size_t)(line & s->ic_sets_mask) * ways;
+    uint32_t *tag = s->ic_tag + set;
+    uint64_t *age = s->ic_age + set;
+    const uint32_t want = line + 1;
+    uint32_t w = 0, victim = 0;
+    for (; w < ways && tag[w] != want; w++)
+        if (age[w] < age[victim])
+            victim = w;
+    if (w < ways) {
+        age[w] = s->ic_clock;
+        if (k < 2)
+            b->ic_way[k] = (uint8_t)w;
+        return 0;
+    }
+    tag[victim] = want;
+    age[victim] = s->ic_clock;
+    if (k < 2)
+        b->ic_way[k] = (uint8_t)victim;
+    s->r->icache_misses++;
+    const uint32_t addr = (uint32_t)b->key, end = addr + (uint32_t)(b->key >> 32);
+    uint32_t lo = line << shift, hi = lo + (1u << shift);
+    if (lo < addr)
+        lo = addr;
+    if (hi > end)
+        hi = end;
+    return (((hi + 3) >> 2) - (lo >> 2)) * s->ic_ws;
+}
+
+static uint32_t icache_fetch(sim *s, edge *b)
 {
     uint32_t cost = 0, line = b->ic_line0;
-    const uint32_t ways = s->ic_ways, shift = s->ic_line_shift;
     for (uint32_t k = 0; k < b->ic_nlines; k++, line++) {
-        const size_t set = (size_t)(line & s->ic_sets_mask) * ways;
-        uint32_t *tag = s->ic_tag + set;
-        uint64_t *age = s->ic_age + set;
-        const uint32_t want = line + 1;
         s->ic_clock++;
-        if (k < 2 && tag[b->ic_way[k]] == want) {
-            age[b->ic_way[k]] = s->ic_clock;
-            continue;
-        }
-        uint32_t w = 0, victim = 0;
-        for (; w < ways && tag[w] != want; w++)
-            if (age[w] < age[victim])
-                victim = w;
-        if (w < ways) {
-            age[w] = s->ic_clock;
-            if (k < 2)
-                b->ic_way[k] = (uint8_t)w;
-            continue;
-        }
-        tag[victim] = want;
-        age[victim] = s->ic_clock;
-        if (k < 2)
-            b->ic_way[k] = (uint8_t)victim;
-        s->r->icache_misses++;
-        uint32_t lo = line << shift, hi = lo + (1u << shift);
-        if (lo < b->b.addr)
-            lo = b->b.addr;
-        if (hi > b->b.addr + b->b.size)
-            hi = b->b.addr + b->b.size;
-        cost += (((hi + 3) >> 2) - (lo >> 2)) * s->ic_ws;
+        const size_t slot = (size_t)(line & s->ic_sets_mask) * s->ic_ways + b->ic_way[k & 1];
+        if (k < 2 && s->ic_tag[slot] == line + 1)
+            s->ic_age[slot] = s->ic_clock;
+        else
+            cost += icache_search(s, b, k, line);
     }
     s->r->icache_lookups += b->ic_nlines;
     return cost;
+}
+
+/* The current block p was not followed by this successor last time. */
+static __attribute__((noinline)) int memo_miss(sim *s, blk *p, uint64_t key)
+{
+    if (p->e[1].key == key) { /* swap the memo's two entries */
+        const edge x = p->e[0];
+        p->e[0] = p->e[1];
+        p->e[1] = x;
+        return 0;
+    }
+    blk *b = lookup(s, (uint32_t)key, (uint32_t)(key >> 32));
+    if (!b) {
+        fault(s, (uint32_t)key, "simulator out of memory");
+        return -1;
+    }
+    p->e[1] = p->e[0];
+    edge *e = &p->e[0];
+    e->key = key;
+    e->succ = b;
+    e->cyc = (uint32_t)((int)(mcb_cm_taken_penalty(&p->b, &b->b) + b->b.cycles) +
+                        mcb_cm_fall_adjust(&p->b, &b->b));
+    e->nins = b->b.ninsn;
+    e->ic_line0 = b->ic_line0;
+    e->ic_nlines = b->ic_nlines;
+    e->ic_way[0] = e->ic_way[1] = 0;
+    return 0;
 }
 
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
@@ -307,36 +355,16 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     sim *s = ud;
     blk *p = s->prev;
     uint64_t key = (uint64_t)size << 32 | (uint32_t)address;
-    if (p->key[0] != key) {
-        if (p->key[1] == key) { /* swap the memo's two entries */
-            uint64_t k = p->key[0];
-            uint32_t c = p->cyc[0], n = p->nins[0];
-            blk *x = p->succ[0];
-            p->key[0] = p->key[1], p->cyc[0] = p->cyc[1], p->nins[0] = p->nins[1];
-            p->succ[0] = p->succ[1];
-            p->key[1] = k, p->cyc[1] = c, p->nins[1] = n, p->succ[1] = x;
-        } else {
-            blk *b = lookup(s, (uint32_t)address, size);
-            if (!b) {
-                fault(s, (uint32_t)address, "simulator out of memory");
-                return;
-            }
-            p->key[1] = p->key[0], p->cyc[1] = p->cyc[0], p->nins[1] = p->nins[0];
-            p->succ[1] = p->succ[0];
-            p->key[0] = key;
-            p->cyc[0] = (uint32_t)((int)(mcb_cm_taken_penalty(&p->b, &b->b) + b->b.cycles) +
-                                   mcb_cm_fall_adjust(&p->b, &b->b));
-            p->nins[0] = b->b.ninsn;
-            p->succ[0] = b;
-        }
-    }
+    if (p->e[0].key != key && memo_miss(s, p, key) < 0)
+        return;
     /* the new count stays in a register for the budget check */
-    uint64_t insns = s->insns + p->nins[0];
-    s->cycles += p->cyc[0];
+    uint64_t insns = s->insns + p->e[0].nins;
+    s->cycles += p->e[0].cyc;
     s->insns = insns;
-    s->prev = p->succ[0];
-    if (s->prev->ic_nlines)
-        s->cycles += icache_fetch(s, s->prev);
+    s->prev = p->e[0].succ;
+    __builtin_prefetch(s->prev); /* its memo is read when it has run, at the next call */
+    if (p->e[0].ic_nlines)
+        s->cycles += icache_fetch(s, &p->e[0]);
     if (p->sp_op)
         stack_step(s, p);
     if (insns > s->budget)
