@@ -209,7 +209,19 @@ typedef struct {
     char path[4200];          /* its file in DIR/cells (PREP: none) */
     pid_t pid;
     int done;
+    int64_t macs; /* the network's, for the order of execution */
+    int index;    /* canonical position */
 } job;
+
+/* Larger networks first (their uTensor cells are the longest jobs, minutes each): with
+ * --jobs N the sweep then ends on short jobs instead of waiting for one long one. */
+static int job_order(const void *a, const void *b)
+{
+    const job *x = a, *y = b;
+    if (x->macs != y->macs)
+        return x->macs > y->macs ? -1 : 1;
+    return x->index - y->index;
+}
 
 typedef struct {
     const mcb_paper_opts *o;
@@ -939,7 +951,10 @@ int mcb_paper_run(const mcb_paper_opts *o)
                     char why[512];
                     if (!mine || (en && !en->available(why, sizeof why)))
                         continue;
-                    job *j = &jobs[nj++];
+                    job *j = &jobs[nj];
+                    j->index = nj++;
+                    const mcb_family_net *fn = mcb_family_find(network);
+                    j->macs = fn ? mcb_family_macs(fn) : 0;
                     j->kind = en ? JOB_CELL : JOB_ACC;
                     snprintf(j->network, sizeof j->network, "%s", network);
                     snprintf(j->dataset, sizeof j->dataset, "%s", s->datasets[d]);
@@ -986,6 +1001,7 @@ int mcb_paper_run(const mcb_paper_opts *o)
         free(prep);
         return -1;
     }
+    qsort(jobs, (size_t)nj, sizeof *jobs, job_order); /* results stay in canonical order */
     const double t0 = mcb_now();
     int finished = 0;
     const int total = np + nj;

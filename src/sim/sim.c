@@ -268,11 +268,6 @@ static void stack_step(sim *s, const blk *p)
               s->stack_limit);
 }
 
-/* The block's fetches through the instruction cache: each line it spans is looked up in its
- * set; a miss fills the line (the least recently used way) and costs the flash wait states
- * for each 32-bit fetch word of the block in that line. Returns the cycles to add. The way
- * the block's line was in last time is tried first: the same hit as the search over the
- * ways, which only runs when the line has moved or left. */
 /* A line not in the way the hint names: the search over the ways, and the fill on a miss.
  * Returns the cycles to add. */
 static __attribute__((noinline)) uint32_t icache_search(sim *s, edge *b, uint32_t k,
@@ -307,6 +302,11 @@ static __attribute__((noinline)) uint32_t icache_search(sim *s, edge *b, uint32_
     return (((hi + 3) >> 2) - (lo >> 2)) * s->ic_ws;
 }
 
+/* The fetches of block b (the successor of an edge) through the instruction cache: each line
+ * it spans is looked up in its set; a miss fills the line (the least recently used way) and
+ * costs the flash wait states for each 32-bit fetch word of the block in that line. Returns
+ * the cycles to add. The way the line was in last time is tried first: the same hit as the
+ * search over the ways, which only runs when the line has moved or left. */
 static uint32_t icache_fetch(sim *s, edge *b)
 {
     uint32_t cost = 0, line = b->ic_line0;
