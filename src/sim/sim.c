@@ -213,7 +213,7 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
     s->table[k] = b;
     s->nblocks++;
     if (addr - s->t->flash_base >= s->t->flash_size) /* code outside flash (copied to RAM) */
-        s->fast.code_outside_flash = 1;
+        mcb_uc_fast_code_outside_flash(&s->fast);
     if (!s->ic_tag) /* no geometry: cold misses only, charged once */
         s->cycles += b->b.first_exec_cycles;
     return b;
@@ -965,11 +965,12 @@ static int setup(sim *s, const mcb_sim_opts *o)
     mcb_uc_fast *f = &s->fast;
     f->uc = s->uc;
     f->lo[0] = t->flash_base, f->len[0] = s->flash_len;
-    f->lo[1] = t->ram_base, f->len[1] = s->ram_len;
+    f->lo[1] = t->ram_base, f->len[1] = s->ram_len, f->writable[1] = 1;
     f->lo[2] = MCB_MARKER_ADDR, f->len[2] = GRANULE;
     f->nregions = 3;
     if (!in_range(PPB_BASE, PPB_SIZE, t->ram_base, s->ram_len))
-        f->lo[f->nregions] = PPB_BASE, f->len[f->nregions++] = PPB_SIZE;
+        f->lo[f->nregions] = PPB_BASE, f->writable[f->nregions] = 1,
+        f->len[f->nregions++] = PPB_SIZE;
     f->code_outside_flash = o->no_model;
     return 0;
 }

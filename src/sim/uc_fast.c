@@ -22,6 +22,12 @@
  *     holds translated code and there is nothing to invalidate; once a block outside flash
  *     has run (code copied to RAM), and outside a simulation, Unicorn's (self-modifying code
  *     keeps working: tests/sim/fw/ram_code.c).
+ *   - tlb_set_page_with_attrs (Unicorn fills a TLB entry): while every block that ran lies in
+ *     flash, an entry for the simulator's RAM is then marked dirty with Unicorn's own
+ *     tlb_set_dirty, so stores to it stay on the translated code's inline path and skip the
+ *     store helper altogether; when a block outside flash is about to run,
+ *     mcb_uc_fast_code_outside_flash empties the TLB with Unicorn's tlb_flush, and from then
+ *     on entries stay as Unicorn makes them (every store checked for overwritten code).
  * Under another Unicorn where a name is gone, that replacement is simply never called. */
 #define _GNU_SOURCE /* RTLD_NEXT, RTLD_DEFAULT */
 #include "uc_fast.h"
@@ -35,6 +41,12 @@ struct page_collection;
 typedef struct page_collection *(*lock_fn)(struct uc_struct *uc, uint64_t start, uint64_t end);
 typedef void (*unlock_fn)(struct page_collection *set);
 typedef void *(*memory_mapping_fn)(struct uc_struct *uc, uint64_t address);
+/* QEMU's CPUState *, an ARM target_ulong (32 bits), hwaddr, MemTxAttrs (a 32-bit struct of
+ * bit-fields), prot, mmu_idx, size */
+typedef void (*set_page_fn)(void *cpu, uint32_t vaddr, uint64_t paddr, uint32_t attrs,
+                            int prot, int mmu_idx, uint32_t size);
+typedef void (*set_dirty_fn)(void *cpu, uint32_t vaddr);
+typedef void (*tlb_flush_fn)(void *cpu);
 typedef void (*tb_invalidate_fn)(struct uc_struct *uc, struct page_collection *pages,
                                  uint64_t start, int len, uintptr_t retaddr);
 
@@ -43,9 +55,15 @@ static lock_fn uc_lock;
 static unlock_fn uc_unlock;
 static memory_mapping_fn uc_memory_mapping;
 static tb_invalidate_fn uc_tb_invalidate;
+static set_page_fn uc_set_page;
+static set_dirty_fn uc_set_dirty;
+static tlb_flush_fn uc_tlb_flush;
 
 __attribute__((constructor)) static void find_originals(void)
 {
+    uc_set_page = (set_page_fn)dlsym(RTLD_NEXT, "tlb_set_page_with_attrs_arm");
+    uc_set_dirty = (set_dirty_fn)dlsym(RTLD_NEXT, "tlb_set_dirty_arm");
+    uc_tlb_flush = (tlb_flush_fn)dlsym(RTLD_NEXT, "tlb_flush_arm");
     uc_lock = (lock_fn)dlsym(RTLD_NEXT, "page_collection_lock_arm");
     uc_unlock = (unlock_fn)dlsym(RTLD_NEXT, "page_collection_unlock_arm");
     uc_memory_mapping = (memory_mapping_fn)dlsym(RTLD_NEXT, "memory_mapping");
@@ -58,6 +76,15 @@ static _Thread_local int off; /* mcb_uc_fast_use(0): Unicorn's own paths through
 void mcb_uc_fast_use(int on) { off = !on; }
 
 void mcb_uc_fast_begin(mcb_uc_fast *f) { current = f; }
+
+void mcb_uc_fast_code_outside_flash(mcb_uc_fast *f)
+{
+    if (f->code_outside_flash)
+        return;
+    f->code_outside_flash = 1;
+    if (f->cpu && uc_tlb_flush)
+        uc_tlb_flush(f->cpu);
+}
 
 void mcb_uc_fast_end(mcb_uc_fast *f)
 {
@@ -72,6 +99,8 @@ void page_collection_unlock_arm(struct page_collection *set);
 void *memory_mapping(struct uc_struct *uc, uint64_t address);
 void tb_invalidate_phys_page_fast_arm(struct uc_struct *uc, struct page_collection *pages,
                                       uint64_t start, int len, uintptr_t retaddr);
+void tlb_set_page_with_attrs_arm(void *cpu, uint32_t vaddr, uint64_t paddr, uint32_t attrs,
+                                 int prot, int mmu_idx, uint32_t size);
 
 static char no_collection; /* what page_collection_lock returns: never looked into */
 
@@ -112,6 +141,24 @@ void tb_invalidate_phys_page_fast_arm(struct uc_struct *uc, struct page_collecti
         uc_tb_invalidate(uc, pages, start, len, retaddr);
 }
 
+#define QEMU_PAGE_WRITE 2 /* prot bit */
+
+void tlb_set_page_with_attrs_arm(void *cpu, uint32_t vaddr, uint64_t paddr, uint32_t attrs,
+                                 int prot, int mmu_idx, uint32_t size)
+{
+    if (uc_set_page)
+        uc_set_page(cpu, vaddr, paddr, attrs, prot, mmu_idx, size);
+    mcb_uc_fast *f = current;
+    if (!f || off || f->code_outside_flash || !uc_set_dirty || !(prot & QEMU_PAGE_WRITE))
+        return;
+    f->cpu = cpu;
+    for (int i = 0; i < f->nregions; i++)
+        if (f->writable[i] && vaddr - f->lo[i] < f->len[i]) {
+            uc_set_dirty(cpu, vaddr); /* only an entry that is exactly "writable, clean" */
+            return;
+        }
+}
+
 int mcb_uc_fast_bound(void)
 {
     return (dlsym(RTLD_DEFAULT, "page_collection_lock_arm") == (void *)page_collection_lock_arm &&
@@ -121,5 +168,8 @@ int mcb_uc_fast_bound(void)
             uc_memory_mapping) << 1 |
            (dlsym(RTLD_DEFAULT, "tb_invalidate_phys_page_fast_arm") ==
                 (void *)tb_invalidate_phys_page_fast_arm &&
-            uc_tb_invalidate) << 2;
+            uc_tb_invalidate) << 2 |
+           (dlsym(RTLD_DEFAULT, "tlb_set_page_with_attrs_arm") ==
+                (void *)tlb_set_page_with_attrs_arm &&
+            uc_set_page && uc_set_dirty && uc_tlb_flush) << 3;
 }

@@ -15,13 +15,19 @@ typedef struct {
      * protected while it runs */
     uint64_t lo[MCB_UC_FAST_REGIONS], len[MCB_UC_FAST_REGIONS];
     void *mr[MCB_UC_FAST_REGIONS]; /* Unicorn's region for each, learnt on first use */
+    uint8_t writable[MCB_UC_FAST_REGIONS]; /* RAM: stores may take the inline path */
     int nregions;
+    void *cpu; /* Unicorn's CPU, seen when it fills its TLB */
     /* 0 while every block executed so far lies in flash, where stores cannot reach (it is
      * mapped read-only): then no store can overwrite translated code */
     int code_outside_flash;
 } mcb_uc_fast;
 
 /* Between begin and end (same thread), Unicorn's calls for f->uc take the short paths. */
+/* A block outside flash is about to run (code in RAM): stores must be checked for overwritten
+ * code from now on (sets f->code_outside_flash and empties Unicorn's TLB, whose RAM entries
+ * let stores bypass the check until then). */
+void mcb_uc_fast_code_outside_flash(mcb_uc_fast *f);
 void mcb_uc_fast_begin(mcb_uc_fast *f);
 void mcb_uc_fast_end(mcb_uc_fast *f);
 
@@ -30,7 +36,8 @@ void mcb_uc_fast_end(mcb_uc_fast *f);
 void mcb_uc_fast_use(int on);
 
 /* Which replacements the dynamic linker bound in this process: bit 0 the page-collection
- * pair, bit 1 memory_mapping, bit 2 tb_invalidate_phys_page_fast; 7 when all are in effect. */
+ * pair, bit 1 memory_mapping, bit 2 tb_invalidate_phys_page_fast, bit 3 tlb_set_page_with_
+ * attrs; 15 when all are in effect. */
 int mcb_uc_fast_bound(void);
 
 #endif

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
         return 2;
     }
     /* the executable's replacements are the ones Unicorn calls */
-    CHECK_EQ_INT(mcb_uc_fast_bound(), 7);
+    CHECK_EQ_INT(mcb_uc_fast_bound(), 15);
     mcb_target t;
     CHECK(mcb_target_load(argv[1], &t) == 0);
     for (int i = 2; i < argc; i++) {
