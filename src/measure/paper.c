@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -208,7 +209,19 @@ typedef struct {
     char path[4200];          /* its file in DIR/cells (PREP: none) */
     pid_t pid;
     int done;
+    int64_t macs; /* the network's, for the order of execution */
+    int index;    /* canonical position */
 } job;
+
+/* Larger networks first (their uTensor cells are the longest jobs, minutes each): with
+ * --jobs N the sweep then ends on short jobs instead of waiting for one long one. */
+static int job_order(const void *a, const void *b)
+{
+    const job *x = a, *y = b;
+    if (x->macs != y->macs)
+        return x->macs > y->macs ? -1 : 1;
+    return x->index - y->index;
+}
 
 typedef struct {
     const mcb_paper_opts *o;
@@ -600,8 +613,21 @@ static const char *job_label(const job *j, char *buf, size_t n)
     return buf;
 }
 
+/* CPU seconds (user + system) of the children waited for so far, with their own children */
+static double children_cpu(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_CHILDREN, &ru) != 0)
+        return 0;
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
 /* Runs the jobs [first, last) that are not current, at most jobs at a time. Returns the number
- * of jobs whose process failed (crashed or could not store its result). */
+ * of jobs whose process failed (crashed or could not store its result). The line-based
+ * progress gives each job's CPU time (a job is one process, reaped alone: the growth of the
+ * children's CPU time across its wait), which a busy machine does not inflate as it does the
+ * wall time. */
 static int run_pool(const ctx *c, job *jobs, int first, int last, int *finished, int total,
                     double t0)
 {
@@ -611,7 +637,7 @@ static int run_pool(const ctx *c, job *jobs, int first, int last, int *finished,
     const char *ci = getenv("CI");
     const int lines = !tty && !(ci && *ci);
     int measured = 0;
-    double measured_s = 0;
+    double measured_s = 0, cpu_seen = children_cpu(), cpu_sum = 0;
     while (next < last || running) {
         while (running < o->jobs && next < last) {
             job *j = &jobs[next++];
@@ -678,6 +704,9 @@ static int run_pool(const ctx *c, job *jobs, int first, int last, int *finished,
                 }
             }
             measured++;
+            const double cpu_now = children_cpu(), cpu = cpu_now - cpu_seen;
+            cpu_seen = cpu_now;
+            cpu_sum += cpu;
             const double el = mcb_now() - t0;
             measured_s = el;
             const int left = total - *finished;
@@ -692,10 +721,13 @@ static int run_pool(const ctx *c, job *jobs, int first, int last, int *finished,
                              *finished, total, label, (int)el / 60, (int)el % 60,
                              (int)eta / 60, (int)eta % 60);
             } else if (lines) {
-                fprintf(stderr, "paper: %d/%d %s done (%.0f s)\n", *finished, total, label, el);
+                fprintf(stderr, "paper: %d/%d %s done (%.0f s; the job %.1f s of CPU)\n",
+                        *finished, total, label, el, cpu);
             }
         }
     }
+    if (lines && measured)
+        fprintf(stderr, "paper: %d jobs took %.1f s of CPU\n", measured, cpu_sum);
     return failures;
 }
 
@@ -919,7 +951,10 @@ int mcb_paper_run(const mcb_paper_opts *o)
                     char why[512];
                     if (!mine || (en && !en->available(why, sizeof why)))
                         continue;
-                    job *j = &jobs[nj++];
+                    job *j = &jobs[nj];
+                    j->index = nj++;
+                    const mcb_family_net *fn = mcb_family_find(network);
+                    j->macs = fn ? mcb_family_macs(fn) : 0;
                     j->kind = en ? JOB_CELL : JOB_ACC;
                     snprintf(j->network, sizeof j->network, "%s", network);
                     snprintf(j->dataset, sizeof j->dataset, "%s", s->datasets[d]);
@@ -966,6 +1001,7 @@ int mcb_paper_run(const mcb_paper_opts *o)
         free(prep);
         return -1;
     }
+    qsort(jobs, (size_t)nj, sizeof *jobs, job_order); /* results stay in canonical order */
     const double t0 = mcb_now();
     int finished = 0;
     const int total = np + nj;

@@ -426,6 +426,75 @@ uint32_t mcb_cm_div_cycles(int is_signed, uint32_t n, uint32_t d)
     return c > 12 ? 12 : c;
 }
 
+/* 1 and *delta if the instruction (which writes SP) adds a constant multiple of 4 to it
+ * whatever the state: an unconditional PUSH, POP, VPUSH, VPOP, ADD/SUB(W) SP, SP, #imm, or a
+ * load or store with SP as its base, an immediate offset and writeback (the one-register
+ * PUSH/POP compilers emit: STR LR, [SP, #-8]!, LDR PC, [SP], #8) that does not also load SP.
+ * 0 for any other write of SP. */
+static int sp_constant_change(const cs_insn *in, int32_t *delta)
+{
+    const cs_arm *a = &in->detail->arm;
+    if (a->cc != ARM_CC_AL && a->cc != ARM_CC_INVALID)
+        return 0;
+    int words = 0;
+    switch (in->id) {
+    case ARM_INS_PUSH: case ARM_INS_POP: case ARM_INS_VPUSH: case ARM_INS_VPOP:
+        for (int i = 0; i < a->op_count; i++) {
+            const cs_arm_op *o = &a->operands[i];
+            if (o->type != ARM_OP_REG || o->reg == ARM_REG_SP)
+                return 0;
+            if (o->reg >= ARM_REG_D0 && o->reg <= ARM_REG_D31)
+                words += 2;
+            else
+                words += 1;
+        }
+        if (!words)
+            return 0;
+        *delta = (in->id == ARM_INS_PUSH || in->id == ARM_INS_VPUSH ? -4 : 4) * words;
+        return 1;
+    case ARM_INS_ADD: case ARM_INS_ADDW: case ARM_INS_SUB: case ARM_INS_SUBW: {
+        const cs_arm_op *o = a->operands;
+        if (a->update_flags || !(a->op_count == 2 || a->op_count == 3) ||
+            o[0].type != ARM_OP_REG || o[0].reg != ARM_REG_SP ||
+            (a->op_count == 3 && (o[1].type != ARM_OP_REG || o[1].reg != ARM_REG_SP)) ||
+            o[a->op_count - 1].type != ARM_OP_IMM)
+            return 0;
+        const int32_t imm = o[a->op_count - 1].imm;
+        if (imm % 4 || imm < 0 || imm > 0xFFFF)
+            return 0;
+        *delta = in->id == ARM_INS_ADD || in->id == ARM_INS_ADDW ? imm : -imm;
+        return 1;
+    }
+    default: {
+        if (!a->writeback)
+            return 0;
+        int mem = -1;
+        for (int i = 0; i < a->op_count; i++) {
+            const cs_arm_op *o = &a->operands[i];
+            if (o->type == ARM_OP_MEM) {
+                if (mem >= 0 || o->mem.base != ARM_REG_SP || o->mem.index != ARM_REG_INVALID)
+                    return 0;
+                mem = i;
+            } else if (o->type == ARM_OP_REG && o->reg == ARM_REG_SP) {
+                return 0;
+            }
+        }
+        int32_t d;
+        if (mem >= 0 && mem == a->op_count - 1) /* pre-indexed: [SP, #disp]! */
+            d = a->operands[mem].mem.disp;
+        else if (mem >= 0 && mem == a->op_count - 2 &&
+                 a->operands[mem + 1].type == ARM_OP_IMM) /* post-indexed: [SP], #imm */
+            d = a->operands[mem + 1].imm;
+        else
+            return 0;
+        if (d % 4 || d < -0xFFFF || d > 0xFFFF)
+            return 0;
+        *delta = d;
+        return 1;
+    }
+    }
+}
+
 int mcb_cm_decode(mcb_cm *m, uint32_t addr, const uint8_t *code, uint32_t size, mcb_cm_block *b)
 {
     memset(b, 0, sizeof *b);
@@ -447,6 +516,8 @@ int mcb_cm_decode(mcb_cm *m, uint32_t addr, const uint8_t *code, uint32_t size, 
         goto oom;
 
     uint32_t cyc = 0, decoded = 0;
+    int sp_abs = 0, sp_forget = 0, it_left = 0;
+    int32_t sp_delta = 0;
     insn_info prev = {0};
     int have_prev = 0, prev16 = 0;
     for (size_t i = 0; i < n; i++) {
@@ -493,9 +564,20 @@ int mcb_cm_decode(mcb_cm *m, uint32_t addr, const uint8_t *code, uint32_t size, 
             mcb_cm_is_div(code + (in[i].address - addr), (uint32_t)in[i].address,
                           &b->divs[b->ndivs++]);
         if (ii.wr & BIT_SP) {
+            int32_t d = 0;
             b->writes_sp = 1;
             b->sp_pc = (uint32_t)in[i].address;
+            if (sp_constant_change(&in[i], &d))
+                sp_delta += d;
+            else
+                sp_abs = 1;
         }
+        if (ii.kind == K_IT && in[i].size == 2) /* slots: 4 - trailing zeros of the mask */
+            it_left = 4 - __builtin_ctz((code[in[i].address - addr] & 0xFu) | 0x10u);
+        else if (it_left)
+            it_left--;
+        if (in[i].id == ARM_INS_MSR || in[i].id == ARM_INS_CPS)
+            sp_forget = 1;
         cyc += c;
         decoded += in[i].size;
         if (i == 0)
@@ -513,6 +595,13 @@ int mcb_cm_decode(mcb_cm *m, uint32_t addr, const uint8_t *code, uint32_t size, 
         b->tail16 = (uint8_t)prev16;
     }
     b->ninsn = (uint32_t)n;
+    if (decoded < size || it_left) /* or the next block starts inside an IT block */
+        sp_forget = 1;
+    b->sp_kind = (uint8_t)(sp_forget ? (b->writes_sp ? MCB_SP_ABS_FORGET : MCB_SP_FORGET)
+                           : !b->writes_sp ? MCB_SP_NONE
+                           : sp_abs        ? MCB_SP_ABS
+                                           : MCB_SP_REL);
+    b->sp_delta = sp_delta;
     if (decoded < size) { /* undecodable tail: 1 per halfword; the CPU will fault on it */
         cyc += (size - decoded) / 2;
         b->ninsn += (size - decoded) / 2;

@@ -14,6 +14,19 @@
 
 enum { MCB_BR_NONE = 0, MCB_BR_COND = 1, MCB_BR_ALWAYS = 2 };
 
+/* What a block does to SP, for the simulator's stack check after it (sim.c):
+ *   NONE    nothing;
+ *   REL     SP += sp_delta exactly (only unconditional PUSH, POP, VPUSH, VPOP and ADD/SUB SP,
+ *           SP, #imm with imm a multiple of 4 write it), so a known SP need not be read;
+ *   ABS     SP written otherwise: read it;
+ *   ABS_FORGET, FORGET  as ABS, resp. NONE, and afterwards SP is unknown: the block ends
+ *           inside an IT block (the next one starts there, and Capstone decodes its conditional
+ *           PUSH/POP as unconditional), has an MSR or CPS (MSP, PSP, CONTROL: SP changes
+ *           without Capstone reporting a write) or bytes that do not decode.
+ * Inside a block decoded from its start, Capstone gives IT-covered instructions their
+ * condition, so a conditional write of SP makes the block ABS. */
+enum { MCB_SP_NONE = 0, MCB_SP_REL, MCB_SP_ABS, MCB_SP_ABS_FORGET, MCB_SP_FORGET };
+
 /* A load or store inside a block, so a marker write (MMIO) or a memory fault can be placed on
  * its exact instruction: the registers are current at the access, so the access whose address
  * evaluates to the one seen is the one. */
@@ -47,6 +60,8 @@ typedef struct {
     uint8_t writes_sp;          /* some instruction writes SP (stack check after it) */
     uint8_t entry_ws;           /* flash wait states paid when a branch lands here uncached */
     uint32_t sp_pc;             /* last instruction writing SP */
+    uint8_t sp_kind;            /* MCB_SP_* */
+    int32_t sp_delta;           /* MCB_SP_REL: the block's change of SP */
     /* the first and last instruction, for the neighbour rules across a fall-through into
      * the next block when Unicorn splits straight-line code (1 KB pages, 512 instructions) */
     uint64_t head_rd, head_addr, tail_wr;

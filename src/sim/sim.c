@@ -4,8 +4,10 @@
 #include "err.h"
 #include "mcb_port.h"
 #include "progress.h"
+#include "uc_fast.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +25,33 @@
 #define PPB_BASE 0xE0000000u /* System Control Space etc.: plain scratch memory here */
 #define PPB_SIZE 0x00100000u
 
+/* An edge of the memo: a recent successor of a block and everything the hot path needs of
+ * it, so that the successor's own memory is not touched until it has run (it is prefetched
+ * meanwhile). */
+typedef struct {
+    uint64_t key;        /* size << 32 | address of the successor; 0 = none */
+    struct blk *succ;
+    uint32_t cyc;        /* branch penalty of the edge + the successor's static cycles */
+    uint32_t nins;       /* the successor's instructions */
+    uint32_t ic_line0;   /* the successor's first cache line (address / line size) */
+    uint16_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
+    uint8_t ic_way[2];   /* the way its first two lines were found or put in last time, tried
+                            first (a line is in at most one way of its set) */
+} edge;
+
 /* A decoded block and a memo of its two most recent successors: on the hot path one load of
- * the current block gives the successor's key and everything to charge for the edge. */
+ * the current block gives the successor's key and everything to charge for the edge. What
+ * the hot path reads fills the first 128 bytes (blocks are allocated 64-byte aligned). */
 typedef struct blk {
-    uint64_t key[2];     /* size << 32 | address of each recent successor; 0 = none */
-    uint32_t cyc[2];     /* branch penalty of the edge + the successor's static cycles */
-    uint32_t nins[2];    /* the successor's instructions */
-    struct blk *succ[2];
-    int check_sp;        /* writes SP and the stack check is on */
+    edge e[2];
+    uint8_t sp_op;       /* MCB_SP_* when the stack check is on, else MCB_SP_NONE */
+    int32_t sp_delta;    /* b.sp_delta */
     uint32_t ic_line0;   /* first cache line of the block (address / line size) */
-    uint32_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
+    uint16_t ic_nlines;  /* lines it spans; 0 = not fetched through the cache */
     mcb_cm_block b;
 } blk;
+_Static_assert(sizeof(edge) == 32 && offsetof(blk, sp_op) == 64,
+               "the memo fills one cache line");
 
 typedef struct {
     uc_engine *uc;
@@ -53,6 +70,9 @@ typedef struct {
     uint64_t store_at;
     uint32_t stack_limit;
     int check_stack;
+    uint32_t sp;  /* SP after the last block that wrote it, when sp_known */
+    int sp_known;
+    int self_check; /* mcb_sim_opts.self_check */
 
     blk **table; /* open addressing on the block address */
     size_t table_cap, nblocks;
@@ -75,6 +95,7 @@ typedef struct {
     char mem_fault[96]; /* a bad memory access, waiting for its PC */
     int mem_fault_fetch;
     uint32_t mem_fault_addr, mem_fault_pc;
+    mcb_uc_fast fast; /* what the shorter store paths through Unicorn need (uc_fast.h) */
 } sim;
 
 static const int uc_regs[16] = {
@@ -165,7 +186,9 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
         return NULL;
     uint8_t buf[4096];
     uint8_t *code = size <= sizeof buf ? buf : malloc(size);
-    blk *b = calloc(1, sizeof *b);
+    blk *b = aligned_alloc(64, (sizeof *b + 63) & ~(size_t)63);
+    if (b)
+        memset(b, 0, sizeof *b);
     if (!code || !b || uc_mem_read(s->uc, addr, code, size) != UC_ERR_OK ||
         mcb_cm_decode(s->cm, addr, code, size, &b->b) < 0) {
         if (code != buf)
@@ -175,10 +198,11 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
     }
     if (code != buf)
         free(code);
-    b->check_sp = b->b.writes_sp && s->check_stack;
+    b->sp_op = s->check_stack ? b->b.sp_kind : MCB_SP_NONE;
+    b->sp_delta = b->b.sp_delta;
     if (s->ic_tag && addr - s->t->flash_base < s->t->flash_size) {
         b->ic_line0 = addr >> s->ic_line_shift;
-        b->ic_nlines = ((addr + size - 1) >> s->ic_line_shift) - b->ic_line0 + 1;
+        b->ic_nlines = (uint16_t)(((addr + size - 1) >> s->ic_line_shift) - b->ic_line0 + 1);
     }
     for (int i = 0; i < b->b.ndivs; i++)
         if (!div_hooked(s, b->b.divs[i].pc))
@@ -188,6 +212,8 @@ static blk *decode(sim *s, uint32_t addr, uint32_t size)
         k = (k + 1) & (s->table_cap - 1);
     s->table[k] = b;
     s->nblocks++;
+    if (addr - s->t->flash_base >= s->t->flash_size) /* code outside flash (copied to RAM) */
+        mcb_uc_fast_code_outside_flash(&s->fast);
     if (!s->ic_tag) /* no geometry: cold misses only, charged once */
         s->cycles += b->b.first_exec_cycles;
     return b;
@@ -203,46 +229,124 @@ static blk *lookup(sim *s, uint32_t addr, uint32_t size)
     return decode(s, addr, size);
 }
 
-static void check_stack(sim *s, const blk *p)
+/* The stack check after block p: SP below the end of .bss is a stack overflow. SP is read
+ * from Unicorn (a call through its register interface, a tenth of the host time on uTensor's
+ * code) only when not known: after a block that adds a constant to it (MCB_SP_REL: PUSH, POP,
+ * ADD/SUB SP, #imm) the known value moves by that constant, which is what the read would
+ * give. Anything that may change SP otherwise (cycles.h) makes it unknown. */
+static __attribute__((noinline)) uint32_t read_sp(sim *s) { return reg(s, 13); }
+
+static void stack_step(sim *s, const blk *p)
 {
-    uint32_t sp = reg(s, 13);
+    uint32_t sp;
+    switch (p->sp_op) {
+    case MCB_SP_REL:
+        if (s->sp_known) {
+            sp = s->sp + (uint32_t)p->sp_delta;
+            if (s->self_check && reg(s, 13) != sp) {
+                fault(s, p->b.sp_pc, "simulator: SP tracked as 0x%08x, Unicorn has 0x%08x", sp,
+                      reg(s, 13));
+                return;
+            }
+            break;
+        }
+        sp = read_sp(s);
+        break;
+    case MCB_SP_ABS:
+    case MCB_SP_ABS_FORGET:
+        sp = read_sp(s);
+        break;
+    default: /* MCB_SP_FORGET */
+        s->sp_known = 0;
+        return;
+    }
+    s->sp = sp;
+    /* an unaligned SP is not tracked: whether a write masks its low bits does not matter */
+    s->sp_known = p->sp_op != MCB_SP_ABS_FORGET && !(sp & 3u);
     if (sp < s->stack_limit)
         fault(s, p->b.sp_pc, "stack overflow: SP 0x%08x is below the end of .bss 0x%08x", sp,
               s->stack_limit);
 }
 
-/* The block's fetches through the instruction cache: each line it spans is looked up in its
- * set; a miss fills the line (the least recently used way) and costs the flash wait states
- * for each 32-bit fetch word of the block in that line. Returns the cycles to add. */
-static uint32_t icache_fetch(sim *s, const blk *b)
+/* A line not in the way the hint names: the search over the ways, and the fill on a miss.
+ * Returns the cycles to add. */
+static __attribute__((noinline)) uint32_t icache_search(sim *s, edge *b, uint32_t k,
+                                                        uint32_t line)
+{
+    const uint32_t ways = s->ic_ways, shift = s->ic_line_shift;
+    const size_t set = (size_t)(line & s->ic_sets_mask) * ways;
+    uint32_t *tag = s->ic_tag + set;
+    uint64_t *age = s->ic_age + set;
+    const uint32_t want = line + 1;
+    uint32_t w = 0, victim = 0;
+    for (; w < ways && tag[w] != want; w++)
+        if (age[w] < age[victim])
+            victim = w;
+    if (w < ways) {
+        age[w] = s->ic_clock;
+        if (k < 2)
+            b->ic_way[k] = (uint8_t)w;
+        return 0;
+    }
+    tag[victim] = want;
+    age[victim] = s->ic_clock;
+    if (k < 2)
+        b->ic_way[k] = (uint8_t)victim;
+    s->r->icache_misses++;
+    const uint32_t addr = (uint32_t)b->key, end = addr + (uint32_t)(b->key >> 32);
+    uint32_t lo = line << shift, hi = lo + (1u << shift);
+    if (lo < addr)
+        lo = addr;
+    if (hi > end)
+        hi = end;
+    return (((hi + 3) >> 2) - (lo >> 2)) * s->ic_ws;
+}
+
+/* The fetches of block b (the successor of an edge) through the instruction cache: each line
+ * it spans is looked up in its set; a miss fills the line (the least recently used way) and
+ * costs the flash wait states for each 32-bit fetch word of the block in that line. Returns
+ * the cycles to add. The way the line was in last time is tried first: the same hit as the
+ * search over the ways, which only runs when the line has moved or left. */
+static uint32_t icache_fetch(sim *s, edge *b)
 {
     uint32_t cost = 0, line = b->ic_line0;
-    const uint32_t ways = s->ic_ways, shift = s->ic_line_shift;
     for (uint32_t k = 0; k < b->ic_nlines; k++, line++) {
-        uint32_t *tag = s->ic_tag + (size_t)(line & s->ic_sets_mask) * ways;
-        uint64_t *age = s->ic_age + (size_t)(line & s->ic_sets_mask) * ways;
-        uint32_t want = line + 1, victim = 0;
-        uint32_t w = 0;
-        for (; w < ways && tag[w] != want; w++)
-            if (age[w] < age[victim])
-                victim = w;
         s->ic_clock++;
-        if (w < ways) {
-            age[w] = s->ic_clock;
-            continue;
-        }
-        tag[victim] = want;
-        age[victim] = s->ic_clock;
-        s->r->icache_misses++;
-        uint32_t lo = line << shift, hi = lo + (1u << shift);
-        if (lo < b->b.addr)
-            lo = b->b.addr;
-        if (hi > b->b.addr + b->b.size)
-            hi = b->b.addr + b->b.size;
-        cost += (((hi + 3) >> 2) - (lo >> 2)) * s->ic_ws;
+        const size_t slot = (size_t)(line & s->ic_sets_mask) * s->ic_ways + b->ic_way[k & 1];
+        if (k < 2 && s->ic_tag[slot] == line + 1)
+            s->ic_age[slot] = s->ic_clock;
+        else
+            cost += icache_search(s, b, k, line);
     }
     s->r->icache_lookups += b->ic_nlines;
     return cost;
+}
+
+/* The current block p was not followed by this successor last time. */
+static __attribute__((noinline)) int memo_miss(sim *s, blk *p, uint64_t key)
+{
+    if (p->e[1].key == key) { /* swap the memo's two entries */
+        const edge x = p->e[0];
+        p->e[0] = p->e[1];
+        p->e[1] = x;
+        return 0;
+    }
+    blk *b = lookup(s, (uint32_t)key, (uint32_t)(key >> 32));
+    if (!b) {
+        fault(s, (uint32_t)key, "simulator out of memory");
+        return -1;
+    }
+    p->e[1] = p->e[0];
+    edge *e = &p->e[0];
+    e->key = key;
+    e->succ = b;
+    e->cyc = (uint32_t)((int)(mcb_cm_taken_penalty(&p->b, &b->b) + b->b.cycles) +
+                        mcb_cm_fall_adjust(&p->b, &b->b));
+    e->nins = b->b.ninsn;
+    e->ic_line0 = b->ic_line0;
+    e->ic_nlines = b->ic_nlines;
+    e->ic_way[0] = e->ic_way[1] = 0;
+    return 0;
 }
 
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
@@ -251,38 +355,18 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *ud)
     sim *s = ud;
     blk *p = s->prev;
     uint64_t key = (uint64_t)size << 32 | (uint32_t)address;
-    if (p->key[0] != key) {
-        if (p->key[1] == key) { /* swap the memo's two entries */
-            uint64_t k = p->key[0];
-            uint32_t c = p->cyc[0], n = p->nins[0];
-            blk *x = p->succ[0];
-            p->key[0] = p->key[1], p->cyc[0] = p->cyc[1], p->nins[0] = p->nins[1];
-            p->succ[0] = p->succ[1];
-            p->key[1] = k, p->cyc[1] = c, p->nins[1] = n, p->succ[1] = x;
-        } else {
-            blk *b = lookup(s, (uint32_t)address, size);
-            if (!b) {
-                fault(s, (uint32_t)address, "simulator out of memory");
-                return;
-            }
-            p->key[1] = p->key[0], p->cyc[1] = p->cyc[0], p->nins[1] = p->nins[0];
-            p->succ[1] = p->succ[0];
-            p->key[0] = key;
-            p->cyc[0] = (uint32_t)((int)(mcb_cm_taken_penalty(&p->b, &b->b) + b->b.cycles) +
-                                   mcb_cm_fall_adjust(&p->b, &b->b));
-            p->nins[0] = b->b.ninsn;
-            p->succ[0] = b;
-        }
-    }
+    if (p->e[0].key != key && memo_miss(s, p, key) < 0)
+        return;
     /* the new count stays in a register for the budget check */
-    uint64_t insns = s->insns + p->nins[0];
-    s->cycles += p->cyc[0];
+    uint64_t insns = s->insns + p->e[0].nins;
+    s->cycles += p->e[0].cyc;
     s->insns = insns;
-    s->prev = p->succ[0];
-    if (s->prev->ic_nlines)
-        s->cycles += icache_fetch(s, s->prev);
-    if (p->check_sp)
-        check_stack(s, p);
+    s->prev = p->e[0].succ;
+    __builtin_prefetch(s->prev); /* its memo is read when it has run, at the next call */
+    if (p->e[0].ic_nlines)
+        s->cycles += icache_fetch(s, &p->e[0]);
+    if (p->sp_op)
+        stack_step(s, p);
     if (insns > s->budget)
         fault(s, (uint32_t)address, "instruction budget of %llu exceeded",
               (unsigned long long)s->budget);
@@ -875,6 +959,19 @@ static int setup(sim *s, const mcb_sim_opts *o)
                           s->multis[i].pc);
     if (err != UC_ERR_OK)
         return mcb_error("%s: cannot add Unicorn hooks: %s", path, uc_strerror(err)), -1;
+
+    /* the regions mapped above, for uc_fast.c; without the model no block is seen, so
+     * stores always go through Unicorn's check for overwritten code */
+    mcb_uc_fast *f = &s->fast;
+    f->uc = s->uc;
+    f->lo[0] = t->flash_base, f->len[0] = s->flash_len;
+    f->lo[1] = t->ram_base, f->len[1] = s->ram_len, f->writable[1] = 1;
+    f->lo[2] = MCB_MARKER_ADDR, f->len[2] = GRANULE;
+    f->nregions = 3;
+    if (!in_range(PPB_BASE, PPB_SIZE, t->ram_base, s->ram_len))
+        f->lo[f->nregions] = PPB_BASE, f->writable[f->nregions] = 1,
+        f->len[f->nregions++] = PPB_SIZE;
+    f->code_outside_flash = o->no_model;
     return 0;
 }
 
@@ -915,6 +1012,7 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
     s.t = o->target;
     s.r = r;
     s.budget = o->budget ? o->budget : MCB_SIM_DEFAULT_BUDGET;
+    s.self_check = o->self_check;
     s.prev = &s.entry;
     s.div_at = s.store_at = ~0ull;
     int rc = -1;
@@ -936,6 +1034,7 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
 
     uint32_t sp = r->initial_sp;
     uc_reg_write(s.uc, UC_ARM_REG_SP, &sp);
+    mcb_uc_fast_begin(&s.fast);
     double t0 = mcb_now(), c0 = cpu_now();
     /* no uc_emu_start timeout: Unicorn's timeout makes every block slower */
     uc_err err = uc_emu_start(s.uc, r->initial_pc, 0xFFFFFFFFull, 0, 0);
@@ -978,6 +1077,7 @@ int mcb_sim_run(const mcb_elf *elf, const mcb_sim_opts *o, mcb_sim_result *r)
     }
     rc = 0;
 done:
+    mcb_uc_fast_end(&s.fast);
     if (s.uc)
         uc_close(s.uc);
     for (size_t i = 0; i < s.table_cap; i++)

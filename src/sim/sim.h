@@ -22,6 +22,8 @@ typedef struct {
     int no_model;    /* 1: plain Unicorn, no block/code hooks (benchmark baseline); cycles,
                         instructions, markers' stamps, the stack check and the budget are then
                         all off: for trusted firmwares only */
+    int self_check;  /* 1: where the simulator tracks SP instead of reading it, read it too
+                        and fault if the two differ (tests/sim/test_identical.c) */
 } mcb_sim_opts;
 
 typedef struct {
