@@ -33,6 +33,7 @@
 #include "uc_fast.h"
 
 #include <dlfcn.h>
+#include <unicorn/unicorn.h>
 #include <stddef.h>
 
 struct uc_struct;
@@ -59,8 +60,15 @@ static set_page_fn uc_set_page;
 static set_dirty_fn uc_set_dirty;
 static tlb_flush_fn uc_tlb_flush;
 
+/* 1 when the library is not a Unicorn 2.0 (whose internal signatures the replacements
+ * assume): then every replacement only passes through to Unicorn's own function */
+static int other_unicorn;
+
 __attribute__((constructor)) static void find_originals(void)
 {
+    unsigned major = 0, minor = 0;
+    uc_version(&major, &minor);
+    other_unicorn = major != 2 || minor != 0;
     uc_set_page = (set_page_fn)dlsym(RTLD_NEXT, "tlb_set_page_with_attrs_arm");
     uc_set_dirty = (set_dirty_fn)dlsym(RTLD_NEXT, "tlb_set_dirty_arm");
     uc_tlb_flush = (tlb_flush_fn)dlsym(RTLD_NEXT, "tlb_flush_arm");
@@ -76,6 +84,10 @@ static _Thread_local int off; /* mcb_uc_fast_use(0): Unicorn's own paths through
 void mcb_uc_fast_use(int on) { off = !on; }
 
 void mcb_uc_fast_begin(mcb_uc_fast *f) { current = f; }
+
+/* Unicorn's own paths: asked for, or another Unicorn */
+#define OFF (off || other_unicorn)
+
 
 void mcb_uc_fast_code_outside_flash(mcb_uc_fast *f)
 {
@@ -107,7 +119,7 @@ static char no_collection; /* what page_collection_lock returns: never looked in
 struct page_collection *page_collection_lock_arm(struct uc_struct *uc, uint64_t start,
                                                  uint64_t end)
 {
-    if (off && uc_lock)
+    if (OFF && uc_lock)
         return uc_lock(uc, start, end);
     return (struct page_collection *)&no_collection;
 }
@@ -121,7 +133,7 @@ void page_collection_unlock_arm(struct page_collection *set)
 void *memory_mapping(struct uc_struct *uc, uint64_t address)
 {
     mcb_uc_fast *f = current;
-    if (f && (void *)uc == f->uc && !off)
+    if (f && (void *)uc == f->uc && !OFF)
         for (int i = 0; i < f->nregions; i++)
             if (address - f->lo[i] < f->len[i]) {
                 if (!f->mr[i])
@@ -135,7 +147,7 @@ void tb_invalidate_phys_page_fast_arm(struct uc_struct *uc, struct page_collecti
                                       uint64_t start, int len, uintptr_t retaddr)
 {
     mcb_uc_fast *f = current;
-    if (f && (void *)uc == f->uc && !f->code_outside_flash && !off)
+    if (f && (void *)uc == f->uc && !f->code_outside_flash && !OFF)
         return;
     if (uc_tb_invalidate)
         uc_tb_invalidate(uc, pages, start, len, retaddr);
@@ -149,7 +161,7 @@ void tlb_set_page_with_attrs_arm(void *cpu, uint32_t vaddr, uint64_t paddr, uint
     if (uc_set_page)
         uc_set_page(cpu, vaddr, paddr, attrs, prot, mmu_idx, size);
     mcb_uc_fast *f = current;
-    if (!f || off || f->code_outside_flash || !uc_set_dirty || !(prot & QEMU_PAGE_WRITE))
+    if (!f || OFF || f->code_outside_flash || !uc_set_dirty || !(prot & QEMU_PAGE_WRITE))
         return;
     f->cpu = cpu;
     for (int i = 0; i < f->nregions; i++)
