@@ -3,9 +3,10 @@
 #  1. identical.expected pins, for each firmware below, what `mcubench run --json` reported
 #     before the shortcuts (commit cea7cb0): cycles and instructions (in total and between the
 #     markers, per region), instruction-cache lookups and misses, RAM peaks, output, exit code
-#     and fault; the same firmwares must give the same now. The engine firmwares (aot and
-#     uTensor on mnist-conv16, 2 test images) are built here with `mcubench profile`: their
-#     loaded bytes do not depend on the checkout's path.
+#     and fault; the same firmwares must give the same now. The uTensor engine's firmware
+#     (mnist-conv16, 2 test images) is built here with `mcubench profile`: its loaded bytes do
+#     not depend on the checkout's path. aot's firmware is built too but only takes step 2: its
+#     code changes with every aot kernel change, so numbers pinned once would go stale.
 #  2. test_identical runs each with the shortcuts and through Unicorn's own paths, SP tracking
 #     checked against Unicorn at every block, and requires equal results.
 # usage: identical.sh MCUBENCH SOURCE_DIR FIRMWARE_DIR TEST_IDENTICAL HAVE_UTENSOR
@@ -44,7 +45,9 @@ for elf in "${elfs[@]}"; do
   "$mcb" run "$elf" --json > "$tmp/out.json" 2> "$tmp/out.err"
   got=$(python3 "$src/tests/sim/identical_canon.py" "$tmp/out.json" "$tmp/out.err" $? "$elf")
   want=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$expected")
-  if [ -z "$want" ]; then
+  if [ -z "$want" ] && [ "$name" = engine-aot ]; then
+    echo "identical: engine-aot: not pinned (its code follows the aot kernels); step 2 only"
+  elif [ -z "$want" ]; then
     echo "identical: $name: not in $expected"; fail=1
   elif [ "$got" != "$want" ]; then
     echo "identical: $name: differs from before"; echo "  now:    $got"; echo "  before: $want"
