@@ -6,43 +6,13 @@
 #include "family.h"
 #include "kernel_prep.h"
 #include "mcb_aot_pack.h"
+#include "fwgen_util.h"
 #include "mcb_kernels.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t rng = 0x2545F4914F6CDD1Dull;
-
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
-
-static int uniform(int lo, int hi)
-{
-    return lo + (int)(next() % (uint32_t)(hi - lo + 1));
-}
-
-static void emit_s8(FILE *f, const char *name, const int8_t *v, size_t n)
-{
-    fprintf(f, "static const int8_t %s[%zu] = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", v[i]);
-    fprintf(f, "\n};\n");
-}
-
-static void emit_s32(FILE *f, const char *name, const int32_t *v, size_t n)
-{
-    fprintf(f, "static const int32_t %s[%zu] = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", (long)v[i]);
-    fprintf(f, "\n};\n");
-}
 
 /* Per-channel multipliers that map an accumulator of n_terms random products to a useful
  * output range (a few saturate, most do not); with wide, every third channel gets a
@@ -281,6 +251,7 @@ static int dw_layer(FILE *f, int idx, int h, int w, int ch, int stride, int wide
 
 int main(int argc, char **argv)
 {
+    rng = 0x2545F4914F6CDD1Dull;
     if (argc != 3) {
         fprintf(stderr, "usage: aot_fwgen NET OUT.c\n");
         return 2;

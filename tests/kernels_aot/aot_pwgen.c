@@ -12,43 +12,13 @@
  * 0..3, shifts <= -1 (fused) and > 0 (generic). */
 #include "kernel_prep.h"
 #include "mcb_aot_pack.h"
+#include "fwgen_util.h"
 #include "mcb_kernels.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-
-static uint32_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 16);
-}
-
-static int uniform(int lo, int hi)
-{
-    return lo + (int)(next() % (uint32_t)(hi - lo + 1));
-}
-
-static void emit_s8(FILE *f, const char *name, const int8_t *v, size_t n)
-{
-    fprintf(f, "static const int8_t %s[%zu] = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", v[i]);
-    fprintf(f, "\n};\n");
-}
-
-static void emit_s32(FILE *f, const char *name, const int32_t *v, size_t n)
-{
-    fprintf(f, "static const int32_t %s[%zu] = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", (long)v[i]);
-    fprintf(f, "\n};\n");
-}
 
 /* Multipliers for accumulators of n_terms products; kind 1: every fourth channel above 1
  * (shift > 0) and every fourth in [0.5, 1) (shift 0), kind 2: also some near 2^-25 (the scale of a channel whose bias is +-2^30). */
@@ -201,6 +171,7 @@ static int fc_layer(FILE *f, int idx, int in_depth, int out_depth, int pos, int 
 
 int main(int argc, char **argv)
 {
+    rng = 0x9E3779B97F4A7C15ull;
     if (argc != 2) {
         fprintf(stderr, "usage: aot_pwgen OUT.c\n");
         return 2;
