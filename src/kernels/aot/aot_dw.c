@@ -144,28 +144,33 @@ typedef struct {
     "cmp %[" A "], %[c2]\n\tit lt\n\tmovlt %[" A "], %[c2]\n\t"                                 \
     "cmp %[" A "], %[row]\n\tit gt\n\tmovgt %[" A "], %[row]\n\t"                               \
     "strb %[" A "], [%[ip], #" #I "]\n\t"
-static inline void dw_3x3_rq(const int8_t *ip, const int8_t *wp, int C, int row,
-                             const dw_group *g, int8_t *out)
-{
-    int32_t a0, a1, a2, a3;
-    uint32_t x, w, t1, t2;
-    int32_t c1 = C, c2 = 2 * C, rw = row;
-    __asm__ volatile("ldr %[a0], [%[g]]\n\t"
-                     "ldr %[a1], [%[g], #4]\n\t"
-                     "ldr %[a2], [%[g], #8]\n\t"
-                     "ldr %[a3], [%[g], #12]\n\t" DW_ROW_ASM DW_ROW_ASM DW_ROW_ASM
-                     "ldr %[c1], [%[g], #80]\n\t"
-                     "ldr %[c2], [%[g], #84]\n\t"
-                     "ldr %[row], [%[g], #88]\n\t"
-                     "ldr %[ip], %[out]\n\t" /* the output pointer, from memory: no register left */
-                     DW_RQ_ASM("a0", 0) DW_RQ_ASM("a1", 1) DW_RQ_ASM("a2", 2) DW_RQ_ASM("a3", 3)
-                     : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),
-                       [ip] "+r"(ip), [wp] "+r"(wp), [x] "=&r"(x), [w] "=&r"(w),
-                       [t1] "=&r"(t1), [t2] "=&r"(t2), [c1] "+r"(c1), [c2] "+r"(c2),
-                       [row] "+r"(rw)
-                     : [g] "r"(g), [out] "m"(out)
-                     : "cc", "memory");
-}
+/* One group's 3x3 MACs (DW_ROW_ASM) and the requantization and stores of its 4 channels by
+ * RQ (DW_RQ_ASM: any multiplier; DW_RQF_ASM: the fast one): dw_3x3_rq and dw_3x3_rqf. */
+#define DW_3X3_REQUANT_FN(NAME, RQ)                                                            \
+    static inline void NAME(const int8_t *ip, const int8_t *wp, int C, int row,                \
+                            const dw_group *g, int8_t *out)                                    \
+    {                                                                                          \
+        int32_t a0, a1, a2, a3;                                                                \
+        uint32_t x, w, t1, t2;                                                                 \
+        int32_t c1 = C, c2 = 2 * C, rw = row;                                                  \
+        __asm__ volatile("ldr %[a0], [%[g]]\n\t"                                                \
+                         "ldr %[a1], [%[g], #4]\n\t"                                            \
+                         "ldr %[a2], [%[g], #8]\n\t"                                            \
+                         "ldr %[a3], [%[g], #12]\n\t" DW_ROW_ASM DW_ROW_ASM DW_ROW_ASM         \
+                         "ldr %[c1], [%[g], #80]\n\t"                                           \
+                         "ldr %[c2], [%[g], #84]\n\t"                                           \
+                         "ldr %[row], [%[g], #88]\n\t"                                          \
+                         /* the output pointer, from memory: no register left */              \
+                         "ldr %[ip], %[out]\n\t"                                               \
+                         RQ("a0", 0) RQ("a1", 1) RQ("a2", 2) RQ("a3", 3)                       \
+                         : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),     \
+                           [ip] "+r"(ip), [wp] "+r"(wp), [x] "=&r"(x), [w] "=&r"(w),           \
+                           [t1] "=&r"(t1), [t2] "=&r"(t2), [c1] "+r"(c1), [c2] "+r"(c2),       \
+                           [row] "+r"(rw)                                                      \
+                         : [g] "r"(g), [out] "m"(out)                                          \
+                         : "cc", "memory");                                                    \
+    }
+DW_3X3_REQUANT_FN(dw_3x3_rq, DW_RQ_ASM)
 
 /* The fast requantization of the one-channel paths (dw_requant_rows) for a group whose 4
  * channels all allow it (shift <= -1, |2 sum| < 2^31): the sum (bias included) doubled, SMMULR,
@@ -183,28 +188,7 @@ static inline void dw_3x3_rq(const int8_t *ip, const int8_t *wp, int C, int row,
     "cmp %[" A "], %[c2]\n\tit lt\n\tmovlt %[" A "], %[c2]\n\t"                                 \
     "cmp %[" A "], %[row]\n\tit gt\n\tmovgt %[" A "], %[row]\n\t"                               \
     "strb %[" A "], [%[ip], #" #I "]\n\t"
-static inline void dw_3x3_rqf(const int8_t *ip, const int8_t *wp, int C, int row,
-                             const dw_group *g, int8_t *out)
-{
-    int32_t a0, a1, a2, a3;
-    uint32_t x, w, t1, t2;
-    int32_t c1 = C, c2 = 2 * C, rw = row;
-    __asm__ volatile("ldr %[a0], [%[g]]\n\t"
-                     "ldr %[a1], [%[g], #4]\n\t"
-                     "ldr %[a2], [%[g], #8]\n\t"
-                     "ldr %[a3], [%[g], #12]\n\t" DW_ROW_ASM DW_ROW_ASM DW_ROW_ASM
-                     "ldr %[c1], [%[g], #80]\n\t"
-                     "ldr %[c2], [%[g], #84]\n\t"
-                     "ldr %[row], [%[g], #88]\n\t"
-                     "ldr %[ip], %[out]\n\t" /* the output pointer, from memory: no register left */
-                     DW_RQF_ASM("a0", 0) DW_RQF_ASM("a1", 1) DW_RQF_ASM("a2", 2) DW_RQF_ASM("a3", 3)
-                     : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3),
-                       [ip] "+r"(ip), [wp] "+r"(wp), [x] "=&r"(x), [w] "=&r"(w),
-                       [t1] "=&r"(t1), [t2] "=&r"(t2), [c1] "+r"(c1), [c2] "+r"(c2),
-                       [row] "+r"(rw)
-                     : [g] "r"(g), [out] "m"(out)
-                     : "cc", "memory");
-}
+DW_3X3_REQUANT_FN(dw_3x3_rqf, DW_RQF_ASM)
 #else
 static inline void dw_3x3_group(const int8_t *ip, const int8_t *wp, int C, int row,
                                 int32_t a[4])
