@@ -3,6 +3,7 @@
 #define MCB_CODEGEN_INT_H
 
 #include "codegen.h"
+#include "lower.h"
 #include "mcb_aot_pack.h"
 #include "mcb_kernels.h"
 
@@ -36,7 +37,7 @@ typedef struct {
     mcb_softmax_params softmax;
     int outer, depth;    /* softmax */
     int64_t elems;       /* add, copy */
-    int32_t *mult, *shift; /* owned: per-channel requantization of reference conv / fc */
+    const int32_t *mult, *shift; /* reference conv / fc: the lowered op's requantization */
     const int8_t *filter;  /* reference conv / fc: the graph's constant bytes */
     const int32_t *bias;
     mcb_aot_conv_packed aconv;
@@ -64,6 +65,8 @@ struct mcb_codegen {
     int n_bufs;
     int64_t arena, bound, weight_bytes, plain_bytes;
     mcb_codegen_layer *layers;
+    mcb_lowered *low;    /* per graph operator: its lowering (lower.h), made on first use */
+    char *is_lowered;
     const char *sources[16];
     const char *files[24]; /* kernel files to copy (headers and sources) */
     int n_files;

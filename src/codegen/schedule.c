@@ -7,6 +7,7 @@
 #include "err.h"
 #include "exec.h"
 #include "exec_int8.h"
+#include "lower.h"
 #include "graph_mem.h"
 #include "plan.h"
 
@@ -41,46 +42,52 @@ static int problem(const mcb_codegen *cg, int op, const char *fmt, ...)
     return -1;
 }
 
-/* The kernel parameters are the host executor's (exec_int8.h): the same derivation, and its
- * checks passed already in mcb_codegen_analyse, so a failure here is only out of memory. */
-static int conv_params(mcb_codegen *cg, int oi, int depthwise, cg_step *s)
+/* The lowered op oi (lower.h), lowered on first use: the host executor's kernel parameters
+ * (the same derivation, whose checks passed already in mcb_codegen_analyse, so a failure
+ * here is only out of memory); NULL after reporting. */
+static const mcb_lowered *lowered(mcb_codegen *cg, int oi)
 {
-    const mcb_op *op = &cg->g->ops[oi];
-    const mcb_tensor *w = T(cg, op->in[1]);
-    const int cout = depthwise ? w->shape[3] : w->shape[0];
-    char why[256];
-    s->mult = malloc(sizeof(int32_t) * (size_t)cout);
-    s->shift = malloc(sizeof(int32_t) * (size_t)cout);
-    if (!s->mult || !s->shift)
-        return problem(cg, oi, "out of memory");
-    if (mcb_int8_conv_params(cg->g, op, depthwise, &s->conv, s->mult, s->shift, why, sizeof why))
-        return problem(cg, oi, "%s", why);
-    s->filter = (const int8_t *)w->data;
-    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(cg, op->in[2])->data : NULL;
+    if (!cg->is_lowered[oi]) {
+        char why[256];
+        if (mcb_lower_op(cg->g, &cg->g->ops[oi], &cg->low[oi], why, sizeof why)) {
+            problem(cg, oi, "%s", why);
+            return NULL;
+        }
+        cg->is_lowered[oi] = 1;
+    }
+    return &cg->low[oi];
+}
+
+/* A conv or depthwise conv step's parameters (s->conv, which the step may change) and
+ * constants, from the lowered op. */
+static int conv_params(mcb_codegen *cg, int oi, cg_step *s)
+{
+    const mcb_lowered *l = lowered(cg, oi);
+    if (!l)
+        return -1;
+    s->conv = l->conv;
+    s->mult = l->mult, s->shift = l->shift;
+    s->filter = l->filter, s->bias = l->bias;
     return 0;
 }
 
 static int fc_params(mcb_codegen *cg, int oi, cg_step *s)
 {
-    const mcb_op *op = &cg->g->ops[oi];
-    const mcb_tensor *w = T(cg, op->in[1]);
-    char why[256];
-    s->mult = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
-    s->shift = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
-    if (!s->mult || !s->shift)
-        return problem(cg, oi, "out of memory");
-    if (mcb_int8_fc_params(cg->g, op, &s->fc, s->mult, s->shift, why, sizeof why))
-        return problem(cg, oi, "%s", why);
-    s->filter = (const int8_t *)w->data;
-    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(cg, op->in[2])->data : NULL;
+    const mcb_lowered *l = lowered(cg, oi);
+    if (!l)
+        return -1;
+    s->fc = l->fc;
+    s->mult = l->mult, s->shift = l->shift;
+    s->filter = l->filter, s->bias = l->bias;
     return 0;
 }
 
 static int pool_params(mcb_codegen *cg, int oi, mcb_pool_params *p)
 {
-    char why[256];
-    if (mcb_int8_pool_params(cg->g, &cg->g->ops[oi], p, why, sizeof why))
-        return problem(cg, oi, "%s", why);
+    const mcb_lowered *l = lowered(cg, oi);
+    if (!l)
+        return -1;
+    *p = l->pool;
     return 0;
 }
 
@@ -122,7 +129,7 @@ static int fusable_pool(const mcb_graph *g, int oi)
 static int conv_step(mcb_codegen *cg, int oi, int pool_op, cg_step *s, int *fused)
 {
     *fused = 0;
-    if (conv_params(cg, oi, 0, s) || (pool_op >= 0 && pool_params(cg, pool_op, &s->pool)))
+    if (conv_params(cg, oi, s) || (pool_op >= 0 && pool_params(cg, pool_op, &s->pool)))
         return -1;
     char what[64];
     snprintf(what, sizeof what, "operator %d", oi);
@@ -293,9 +300,10 @@ static int fuse_add(mcb_codegen *cg, int oi, cg_step *s, char *done)
     const int pr = producer(g, r);
     if (pr >= 0 && pr > oi && !done[pr])
         return 0; /* the residual comes later: the ADD goes with its producer, if a conv */
-    char why[256];
-    if (mcb_int8_add_params(g, add, &s->add, why, sizeof why))
-        return problem(cg, a, "%s", why);
+    const mcb_lowered *la = lowered(cg, a);
+    if (!la)
+        return -1;
+    s->add = la->add;
     const int q = mcb_err_quiet(1);
     const int rc = mcb_aot_add_pack("ADD", &s->add, &s->aadd);
     mcb_err_quiet(q);
@@ -367,7 +375,7 @@ static int build_steps(mcb_codegen *cg)
         }
         case MCB_OP_DEPTHWISE_CONV_2D:
             s->kind = CG_REF_DWCONV;
-            rc = conv_params(cg, i, 1, s) || dw_step(cg, i, s);
+            rc = conv_params(cg, i, s) || dw_step(cg, i, s);
             break;
         case MCB_OP_FULLY_CONNECTED: {
             rc = fc_params(cg, i, s);
@@ -396,24 +404,26 @@ static int build_steps(mcb_codegen *cg)
             cg->canon[op->out[0]] = s->in[0]; /* in place: the same bytes, a new shape */
             continue;
         case MCB_OP_SOFTMAX: {
-            const mcb_tensor *x = T(cg, op->in[0]);
-            char why[256];
+            const mcb_lowered *l = lowered(cg, i);
             s->kind = CG_SOFTMAX;
-            s->depth = x->shape[x->rank - 1];
-            s->outer = (int)(mcb_tensor_elems(x) / s->depth);
-            if (mcb_int8_softmax_params(g, op, &s->softmax, why, sizeof why))
-                rc = problem(cg, i, "%s", why);
+            if (!l) {
+                rc = -1;
+            } else {
+                s->softmax = l->softmax;
+                s->outer = l->outer, s->depth = l->depth;
+            }
             break;
         }
         case MCB_OP_ADD: {
-            char why[256];
+            const mcb_lowered *l = lowered(cg, i);
             s->kind = CG_ADD;
             s->in[1] = canon(cg, op->in[1]);
             s->n_in = 2;
             s->elems = mcb_tensor_elems(T(cg, op->out[0]));
-            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why)) {
-                rc = problem(cg, i, "%s", why);
+            if (!l) {
+                rc = -1;
             } else {
+                s->add = l->add;
                 const int q = mcb_err_quiet(1);
                 if (mcb_aot_add_pack("ADD", &s->add, &s->aadd) == 0)
                     s->kind = CG_AOT_ADD;
@@ -638,6 +648,12 @@ mcb_codegen *mcb_codegen_analyse_opts(const mcb_graph *g, const char *what,
     }
     for (int t = 0; t < g->n_tensors; t++)
         cg->canon[t] = t;
+    cg->low = calloc((size_t)g->n_ops, sizeof *cg->low);
+    cg->is_lowered = calloc((size_t)g->n_ops, 1);
+    if (!cg->low || !cg->is_lowered) {
+        problem(cg, -1, "out of memory");
+        goto fail;
+    }
     if (build_steps(cg))
         goto fail;
     if (cg->n_steps == 0) {
@@ -658,9 +674,11 @@ void mcb_codegen_free(mcb_codegen *cg)
 {
     if (!cg)
         return;
+    for (int i = 0; cg->low && i < cg->g->n_ops; i++)
+        mcb_lowered_free(&cg->low[i]);
+    free(cg->low);
+    free(cg->is_lowered);
     for (int s = 0; s < cg->n_steps; s++) {
-        free(cg->steps[s].mult);
-        free(cg->steps[s].shift);
         mcb_aot_conv_free(&cg->steps[s].aconv);
         mcb_aot_fc_free(&cg->steps[s].afc);
         mcb_aot_dw_free(&cg->steps[s].adw);

@@ -58,6 +58,7 @@ struct mcb_exec {
     void **data;
     unsigned char *owned; /* 1 where data[t] was allocated here */
     const mcb_exec_kernel **kern;
+    void **state; /* per op: a prepared kernel's state */
 };
 
 int mcb_exec_out_size(int padding, int in, int filter, int stride, int dilation)
@@ -100,9 +101,14 @@ void mcb_exec_free(mcb_exec *e)
         for (int t = 0; t < e->g->n_tensors; t++)
             if (e->owned[t])
                 free(e->data[t]);
+    if (e->state)
+        for (int i = 0; i < e->g->n_ops; i++)
+            if (e->state[i] && e->kern[i] && e->kern[i]->release)
+                e->kern[i]->release(e->state[i]);
     free(e->data);
     free(e->owned);
     free(e->kern);
+    free(e->state);
     free(e);
 }
 
@@ -117,7 +123,8 @@ mcb_exec *mcb_exec_prepare(const mcb_graph *g, const char *what)
     mcb_exec *e = calloc(1, sizeof *e);
     if (!e || !(e->data = calloc((size_t)nt + 1, sizeof *e->data)) ||
         !(e->owned = calloc((size_t)nt + 1, 1)) ||
-        !(e->kern = calloc((size_t)g->n_ops + 1, sizeof *e->kern))) {
+        !(e->kern = calloc((size_t)g->n_ops + 1, sizeof *e->kern)) ||
+        !(e->state = calloc((size_t)g->n_ops + 1, sizeof *e->state))) {
         mcb_error("%s: out of memory", what);
         mcb_exec_free(e);
         return NULL;
@@ -188,7 +195,8 @@ mcb_exec *mcb_exec_prepare(const mcb_graph *g, const char *what)
             continue;
         }
         char why[200] = "";
-        if (k->check(g, op, why, sizeof why) != 0) {
+        if (k->prepare ? k->prepare(g, op, &e->state[i], why, sizeof why) != 0
+                       : k->check(g, op, why, sizeof why) != 0) {
             mcb_error("%s: op %d (%s): %s", what, i, name, why);
             bad++;
             continue;
@@ -229,7 +237,10 @@ void mcb_exec_run(mcb_exec *e, const void *input, void *output)
     const mcb_graph *g = e->g;
     memcpy(e->data[g->in[0]], input, (size_t)tensor_bytes(&g->tensors[g->in[0]]));
     for (int i = 0; i < g->n_ops; i++)
-        e->kern[i]->run(g, &g->ops[i], e->data);
+        if (e->kern[i]->run_prepared)
+            e->kern[i]->run_prepared(e->state[i], e->data);
+        else
+            e->kern[i]->run(g, &g->ops[i], e->data);
     memcpy(output, e->data[g->out[0]], (size_t)tensor_bytes(&g->tensors[g->out[0]]));
 }
 

@@ -9,7 +9,8 @@
  *
  * Kernels live in a table keyed by (opcode, input type). The float32 reference kernels are built
  * in; an int8 implementation is plugged in with mcb_exec_register (a later registration for the
- * same key wins). */
+ * same key wins). The int8 kernels are the lowerings of src/lower (lower.h): each op's kernel
+ * parameters are derived once, at prepare time, and each run uses the stored ones. */
 #ifndef MCB_EXEC_H
 #define MCB_EXEC_H
 
@@ -29,6 +30,13 @@ typedef struct {
     int (*check)(const mcb_graph *g, const mcb_op *op, char *why, size_t why_size);
     /* Runs op; data[t] holds tensor t's bytes (constants and activations alike). */
     void (*run)(const mcb_graph *g, const mcb_op *op, void *const *data);
+    /* Or, in place of check and run (both NULL), a prepared form: prepare checks op as check
+     * does and derives what its runs need once, into *state; run_prepared runs on it; release
+     * frees it (mcb_exec_free). */
+    int (*prepare)(const mcb_graph *g, const mcb_op *op, void **state, char *why,
+                   size_t why_size);
+    void (*run_prepared)(const void *state, void *const *data);
+    void (*release)(void *state);
 } mcb_exec_kernel;
 
 /* Adds or replaces the kernel for (k->code, k->type). 0, or -1 if the table is full. */

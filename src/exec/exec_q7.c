@@ -424,11 +424,12 @@ static void softmax_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 void mcb_exec_register_q7(void)
 {
     static const mcb_exec_kernel k[] = {
-        {MCB_OP_CONV_2D, MCB_EXEC_Q7, conv_check, conv_run},
-        {MCB_OP_FULLY_CONNECTED, MCB_EXEC_Q7, fc_check, fc_run},
-        {MCB_OP_MAX_POOL_2D, MCB_EXEC_Q7, pool_check, pool_run},
-        {MCB_OP_RESHAPE, MCB_EXEC_Q7, reshape_check, reshape_run},
-        {MCB_OP_SOFTMAX, MCB_EXEC_Q7, mcb_q7_softmax_check, softmax_run},
+        {.code = MCB_OP_CONV_2D, .type = MCB_EXEC_Q7, .check = conv_check, .run = conv_run},
+        {.code = MCB_OP_FULLY_CONNECTED, .type = MCB_EXEC_Q7, .check = fc_check, .run = fc_run},
+        {.code = MCB_OP_MAX_POOL_2D, .type = MCB_EXEC_Q7, .check = pool_check, .run = pool_run},
+        {.code = MCB_OP_RESHAPE, .type = MCB_EXEC_Q7, .check = reshape_check, .run = reshape_run},
+        {.code = MCB_OP_SOFTMAX, .type = MCB_EXEC_Q7,
+          .check = mcb_q7_softmax_check, .run = softmax_run},
     };
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
         mcb_exec_register(&k[i]);

@@ -378,14 +378,16 @@ static void add_run(const mcb_graph *g, const mcb_op *op, void *const *data)
 void mcb_exec_register_float(void)
 {
     static const mcb_exec_kernel k[] = {
-        {MCB_OP_CONV_2D, MCB_FLOAT32, conv_check, conv_run},
-        {MCB_OP_DEPTHWISE_CONV_2D, MCB_FLOAT32, dwconv_check, dwconv_run},
-        {MCB_OP_MAX_POOL_2D, MCB_FLOAT32, pool_check, maxpool_run},
-        {MCB_OP_AVERAGE_POOL_2D, MCB_FLOAT32, pool_check, avgpool_run},
-        {MCB_OP_RESHAPE, MCB_FLOAT32, reshape_check, reshape_run},
-        {MCB_OP_FULLY_CONNECTED, MCB_FLOAT32, fc_check, fc_run},
-        {MCB_OP_SOFTMAX, MCB_FLOAT32, softmax_check, softmax_run},
-        {MCB_OP_ADD, MCB_FLOAT32, add_check, add_run},
+        {.code = MCB_OP_CONV_2D, .type = MCB_FLOAT32, .check = conv_check, .run = conv_run},
+        {.code = MCB_OP_DEPTHWISE_CONV_2D, .type = MCB_FLOAT32,
+          .check = dwconv_check, .run = dwconv_run},
+        {.code = MCB_OP_MAX_POOL_2D, .type = MCB_FLOAT32, .check = pool_check, .run = maxpool_run},
+        {.code = MCB_OP_AVERAGE_POOL_2D, .type = MCB_FLOAT32,
+          .check = pool_check, .run = avgpool_run},
+        {.code = MCB_OP_RESHAPE, .type = MCB_FLOAT32, .check = reshape_check, .run = reshape_run},
+        {.code = MCB_OP_FULLY_CONNECTED, .type = MCB_FLOAT32, .check = fc_check, .run = fc_run},
+        {.code = MCB_OP_SOFTMAX, .type = MCB_FLOAT32, .check = softmax_check, .run = softmax_run},
+        {.code = MCB_OP_ADD, .type = MCB_FLOAT32, .check = add_check, .run = add_run},
     };
     for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
         mcb_exec_register(&k[i]);

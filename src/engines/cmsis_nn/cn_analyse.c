@@ -1,7 +1,7 @@
 /* Analysis for the cmsis-nn engine (cn_int.h): support checks, one CMSIS-NN call per operator,
  * the parameters of each call and the arena plan. The graph is first checked by the host
  * executor (mcb_exec_prepare), and the constants come from the executor's own derivation
- * (exec_int8.h: TFLite's QuantizeMultiplier, activation ranges, padding), so the generated
+ * (lower.h: TFLite's QuantizeMultiplier, activation ranges, padding), so the generated
  * code computes what 'mcubench infer' computes. Buffers are placed by the aot engine's planner
  * (src/codegen/plan.h). */
 #include "cn_int.h"
@@ -9,6 +9,7 @@
 #include "err.h"
 #include "exec.h"
 #include "exec_int8.h"
+#include "lower.h"
 #include "graph_mem.h"
 #include "plan.h"
 
@@ -182,42 +183,40 @@ static void dwconv_dispatch(cn_step *s)
     }
 }
 
-static int conv_step(cn_model *m, int oi, int depthwise, cn_step *s)
+/* The lowered op oi (lower.h): the host executor's kernel parameters, whose checks passed
+ * already in cn_analyse; NULL after reporting. */
+static const mcb_lowered *lowered(cn_model *m, int oi)
 {
-    const mcb_op *op = &m->g->ops[oi];
-    const mcb_tensor *w = T(m, op->in[1]);
-    const int cout = depthwise ? w->shape[3] : w->shape[0];
     char why[256];
-    s->mult = malloc(sizeof(int32_t) * (size_t)cout);
-    s->shift = malloc(sizeof(int32_t) * (size_t)cout);
-    if (!s->mult || !s->shift)
-        return problem(m, oi, "out of memory");
-    if (mcb_int8_conv_params(m->g, op, depthwise, &s->conv, s->mult, s->shift, why, sizeof why))
-        return problem(m, oi, "%s", why);
-    s->n_mult = cout;
-    s->filter = (const int8_t *)w->data;
-    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(m, op->in[2])->data : NULL;
+    if (mcb_lower_op(m->g, &m->g->ops[oi], &m->low[oi], why, sizeof why)) {
+        problem(m, oi, "%s", why);
+        return NULL;
+    }
+    return &m->low[oi];
+}
+
+static int conv_step(cn_model *m, const mcb_lowered *l, int depthwise, cn_step *s)
+{
+    s->conv = l->conv;
+    s->mult = l->mult, s->shift = l->shift;
+    s->n_mult = l->n_mult;
+    s->filter = l->filter;
+    s->bias = l->bias;
     if (depthwise)
         dwconv_dispatch(s);
     else
         conv_dispatch(s);
+    (void)m;
     return 0;
 }
 
-static int fc_step(cn_model *m, int oi, cn_step *s)
+static int fc_step(cn_model *m, const mcb_lowered *l, cn_step *s)
 {
-    const mcb_op *op = &m->g->ops[oi];
-    const mcb_tensor *w = T(m, op->in[1]);
-    char why[256];
-    s->mult = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
-    s->shift = malloc(sizeof(int32_t) * (size_t)w->shape[0]);
-    if (!s->mult || !s->shift)
-        return problem(m, oi, "out of memory");
-    if (mcb_int8_fc_params(m->g, op, &s->fc, s->mult, s->shift, why, sizeof why))
-        return problem(m, oi, "%s", why);
-    s->n_mult = s->fc.per_channel ? s->fc.out_depth : 1;
-    s->filter = (const int8_t *)w->data;
-    s->bias = op->n_in > 2 && op->in[2] >= 0 ? (const int32_t *)T(m, op->in[2])->data : NULL;
+    s->fc = l->fc;
+    s->mult = l->mult, s->shift = l->shift;
+    s->n_mult = l->n_mult;
+    s->filter = l->filter;
+    s->bias = l->bias;
     snprintf(s->call, sizeof s->call, "%s",
              s->fc.per_channel ? "arm_fully_connected_per_channel_s8" : "arm_fully_connected_s8");
     snprintf(s->kernel, sizeof s->kernel, "arm_nn_vec_mat_mult_t%s_s8",
@@ -225,6 +224,7 @@ static int fc_step(cn_model *m, int oi, cn_step *s)
     /* arm_fully_connected_s8_get_buffer_size: the kernel sums are precomputed on Helium (MVE)
      * cores only; with the DSP extension the call takes no buffer. */
     s->scratch = 0;
+    (void)m;
     return 0;
 }
 
@@ -245,31 +245,31 @@ static int build_steps(cn_model *m)
         s->in = cn_canon(m, op->in[0]);
         s->in2 = -1;
         s->out = op->out[0];
-        char why[256];
+        const mcb_lowered *l = op->code == MCB_OP_RESHAPE ? NULL : lowered(m, i);
+        if (op->code != MCB_OP_RESHAPE && !l)
+            return -1;
         int rc = 0;
         switch (op->code) {
         case MCB_OP_CONV_2D:
         case MCB_OP_DEPTHWISE_CONV_2D:
             s->kind = op->code == MCB_OP_CONV_2D ? CN_CONV : CN_DWCONV;
-            rc = conv_step(m, i, s->kind == CN_DWCONV, s);
+            rc = conv_step(m, l, s->kind == CN_DWCONV, s);
             break;
         case MCB_OP_FULLY_CONNECTED:
             s->kind = CN_FC;
-            rc = fc_step(m, i, s);
+            rc = fc_step(m, l, s);
             break;
         case MCB_OP_MAX_POOL_2D:
             s->kind = CN_MAXPOOL;
             snprintf(s->call, sizeof s->call, "arm_max_pool_s8");
             snprintf(s->kernel, sizeof s->kernel, "arm_max_pool_s8");
-            if (mcb_int8_pool_params(g, op, &s->pool, why, sizeof why))
-                rc = problem(m, i, "%s", why);
+            s->pool = l->pool;
             break;
         case MCB_OP_AVERAGE_POOL_2D:
             s->kind = CN_AVGPOOL;
             snprintf(s->call, sizeof s->call, "arm_avgpool_s8");
             snprintf(s->kernel, sizeof s->kernel, "arm_avgpool_s8");
-            if (mcb_int8_pool_params(g, op, &s->pool, why, sizeof why))
-                rc = problem(m, i, "%s", why);
+            s->pool = l->pool;
             /* arm_avgpool_s8_get_buffer_size with the DSP extension: one int32 sum per
              * channel */
             s->scratch = 4 * (int64_t)s->pool.depth;
@@ -280,23 +280,19 @@ static int build_steps(cn_model *m)
             snprintf(s->kernel, sizeof s->kernel, "arm_elementwise_add_s8");
             s->in2 = cn_canon(m, op->in[1]);
             s->elems = mcb_tensor_elems(T(m, op->out[0]));
-            if (mcb_int8_add_params(g, op, &s->add, why, sizeof why))
-                rc = problem(m, i, "%s", why);
+            s->add = l->add;
             break;
         case MCB_OP_RESHAPE:
             m->canon[op->out[0]] = s->in; /* the same bytes, a new shape: no call */
             continue;
-        case MCB_OP_SOFTMAX: {
-            const mcb_tensor *x = T(m, op->in[0]);
+        case MCB_OP_SOFTMAX:
             s->kind = CN_SOFTMAX;
             snprintf(s->call, sizeof s->call, "arm_softmax_s8");
             snprintf(s->kernel, sizeof s->kernel, "arm_softmax_s8");
-            s->row_size = x->shape[x->rank - 1];
-            s->rows = (int)(mcb_tensor_elems(x) / s->row_size);
-            if (mcb_int8_softmax_params(g, op, &s->softmax, why, sizeof why))
-                rc = problem(m, i, "%s", why);
+            s->row_size = l->depth;
+            s->rows = l->outer;
+            s->softmax = l->softmax;
             break;
-        }
         default:
             rc = problem(m, i, "not supported by the cmsis-nn engine");
         }
@@ -417,6 +413,11 @@ cn_model *cn_analyse(const mcb_graph *g, const char *what)
     }
     for (int t = 0; t < g->n_tensors; t++)
         m->canon[t] = t;
+    m->low = calloc((size_t)g->n_ops, sizeof *m->low);
+    if (!m->low) {
+        problem(m, -1, "out of memory");
+        goto fail;
+    }
     if (build_steps(m) || plan(m))
         goto fail;
     weight_bytes(m);
@@ -430,15 +431,9 @@ void cn_free(cn_model *m)
 {
     if (!m)
         return;
-    for (int s = 0; s < m->n_steps; s++) {
-        free(m->steps[s].mult);
-        free(m->steps[s].shift);
-    }
-    /* a step that failed half-way is not counted in n_steps */
-    if (m->steps && m->g && m->n_steps < m->g->n_ops) {
-        free(m->steps[m->n_steps].mult);
-        free(m->steps[m->n_steps].shift);
-    }
+    for (int i = 0; m->low && i < m->g->n_ops; i++)
+        mcb_lowered_free(&m->low[i]);
+    free(m->low);
     free(m->steps);
     free(m->canon);
     free(m->buf_of);

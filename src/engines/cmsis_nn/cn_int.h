@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "graph.h"
+#include "lower.h"
 #include "mcb_kernels.h"
 
 #include <stddef.h>
@@ -50,7 +51,7 @@ typedef struct {
     mcb_add_params add;
     int64_t elems;        /* add */
     int rows, row_size;   /* softmax */
-    int32_t *mult, *shift; /* owned: per-channel (or one per-tensor) requantization */
+    const int32_t *mult, *shift; /* the lowered op's per-channel (or one) requantization */
     int n_mult;
     const int8_t *filter;  /* the graph's constant bytes */
     const int32_t *bias;   /* NULL: none (zeros are written) */
@@ -69,6 +70,7 @@ typedef struct {
     int n_bufs;
     int64_t arena, bound;  /* the planned arena and the planner's lower bound */
     int64_t weight_bytes;  /* filters, biases, multipliers and shifts */
+    mcb_lowered *low;      /* per graph operator: its lowering (lower.h) */
 } cn_model;
 
 /* Checks g and builds the calls and the arena plan; every problem (an operator the engine
