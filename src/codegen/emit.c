@@ -35,207 +35,31 @@ static void where(const mcb_codegen *cg, int t, char *buf, size_t n)
     snprintf(buf, n, "(arena_bytes + %lld)", (long long)cg->offset[cg->buf_of[t]]);
 }
 
-static int emit_i32(FILE *f, const char *name, const int32_t *v, size_t n)
-{
-    fprintf(f, "static const int32_t %s[%zu] = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", (long)v[i]);
-    return fprintf(f, "\n};\n") < 0 ? -1 : 0;
-}
-
-static int emit_i8(FILE *f, const char *name, const int8_t *v, size_t n)
-{
-    fprintf(f, "static const int8_t %s[%zu] MCB_MODEL_ALIGN4 = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", v[i]);
-    return fprintf(f, "\n};\n") < 0 ? -1 : 0;
-}
-
-static void emit_conv_params(FILE *f, const char *name, const mcb_conv_params *p)
-{
-    fprintf(f,
-            "static const mcb_conv_params %s_p = {\n"
-            "    .batches = %d, .in_h = %d, .in_w = %d, .in_c = %d,\n"
-            "    .out_h = %d, .out_w = %d, .out_c = %d, .filter_h = %d, .filter_w = %d,\n"
-            "    .stride_h = %d, .stride_w = %d, .dilation_h = %d, .dilation_w = %d,\n"
-            "    .pad_h = %d, .pad_w = %d, .depth_multiplier = %d,\n"
-            "    .input_offset = %ld, .filter_offset = %ld, .output_offset = %ld,\n"
-            "    .act_min = %ld, .act_max = %ld, .multiplier = %s_m, .shift = %s_s,\n};\n",
-            name, p->batches, p->in_h, p->in_w, p->in_c, p->out_h, p->out_w, p->out_c,
-            p->filter_h, p->filter_w, p->stride_h, p->stride_w, p->dilation_h, p->dilation_w,
-            p->pad_h, p->pad_w, p->depth_multiplier, (long)p->input_offset,
-            (long)p->filter_offset, (long)p->output_offset, (long)p->act_min, (long)p->act_max,
-            name, name);
-}
-
-static void emit_pool_params(FILE *f, const char *name, const mcb_pool_params *p)
-{
-    fprintf(f,
-            "static const mcb_pool_params %s_p = {\n"
-            "    .batches = %d, .depth = %d, .in_h = %d, .in_w = %d, .out_h = %d, .out_w = %d,\n"
-            "    .filter_h = %d, .filter_w = %d, .stride_h = %d, .stride_w = %d,\n"
-            "    .pad_h = %d, .pad_w = %d, .act_min = %ld, .act_max = %ld,\n};\n",
-            name, p->batches, p->depth, p->in_h, p->in_w, p->out_h, p->out_w, p->filter_h,
-            p->filter_w, p->stride_h, p->stride_w, p->pad_h, p->pad_w, (long)p->act_min,
-            (long)p->act_max);
-}
-
-/* The constant data of step s. */
+/* The constant data of step s: a comment naming it, then its kind's arrays and structs. */
 static int emit_data(FILE *f, const mcb_codegen *cg, int s)
 {
     const cg_step *st = &cg->steps[s];
-    char name[32], arr[48];
+    const cg_kind_desc *d = cg_kinds[st->kind];
+    char name[32];
     snprintf(name, sizeof name, "layer%d", s);
     fprintf(f, "\n/* layer %d: %s (graph operator%s", s, cg->layers[s].op, st->n_ops > 1 ? "s" : "");
     for (int k = 0; k < st->n_ops; k++)
         fprintf(f, " %d", st->ops[k]);
     fprintf(f, "), %lld MACs */\n", (long long)st->macs);
-    switch (st->kind) {
-    case CG_AOT_CONV:
-        if (st->add_fused) {
-            snprintf(arr, sizeof arr, "%s_add", name);
-            if (mcb_aot_add_emit_c(f, arr, 1, &st->aadd.k))
-                return -1;
-        }
-        return mcb_aot_conv_emit_c(f, name, 1, &st->aconv.k);
-    case CG_AOT_FC:
-        return mcb_aot_fc_emit_c(f, name, 1, &st->afc.k);
-    case CG_AOT_DWCONV:
-        return mcb_aot_dw_emit_c(f, name, 1, &st->adw.k);
-    case CG_AOT_ADD:
-        return mcb_aot_add_emit_c(f, name, 1, &st->aadd.k);
-    case CG_AOT_AVGPOOL:
-        return mcb_aot_avg_pool_emit_c(f, name, 1, &st->aavg);
-    case CG_REF_CONV:
-    case CG_REF_DWCONV: {
-        const mcb_conv_params *p = &st->conv;
-        const size_t nw = (size_t)p->filter_h * p->filter_w *
-                          (st->kind == CG_REF_DWCONV ? (size_t)p->out_c : (size_t)p->out_c * p->in_c);
-        snprintf(arr, sizeof arr, "%s_f", name);
-        emit_i8(f, arr, st->filter, nw);
-        if (st->bias) {
-            snprintf(arr, sizeof arr, "%s_b", name);
-            emit_i32(f, arr, st->bias, (size_t)p->out_c);
-        }
-        snprintf(arr, sizeof arr, "%s_m", name);
-        emit_i32(f, arr, st->mult, (size_t)p->out_c);
-        snprintf(arr, sizeof arr, "%s_s", name);
-        emit_i32(f, arr, st->shift, (size_t)p->out_c);
-        emit_conv_params(f, name, p);
-        return 0;
-    }
-    case CG_REF_FC: {
-        const mcb_fc_params *p = &st->fc;
-        const size_t nq = p->per_channel ? (size_t)p->out_depth : 1;
-        snprintf(arr, sizeof arr, "%s_f", name);
-        emit_i8(f, arr, st->filter, (size_t)p->in_depth * p->out_depth);
-        if (st->bias) {
-            snprintf(arr, sizeof arr, "%s_b", name);
-            emit_i32(f, arr, st->bias, (size_t)p->out_depth);
-        }
-        snprintf(arr, sizeof arr, "%s_m", name);
-        emit_i32(f, arr, st->mult, nq);
-        snprintf(arr, sizeof arr, "%s_s", name);
-        emit_i32(f, arr, st->shift, nq);
-        fprintf(f,
-                "static const mcb_fc_params %s_p = {\n"
-                "    .batches = %d, .in_depth = %d, .out_depth = %d,\n"
-                "    .input_offset = %ld, .filter_offset = %ld, .output_offset = %ld,\n"
-                "    .act_min = %ld, .act_max = %ld, .per_channel = %d,\n"
-                "    .multiplier = %s_m, .shift = %s_s,\n};\n",
-                name, p->batches, p->in_depth, p->out_depth, (long)p->input_offset,
-                (long)p->filter_offset, (long)p->output_offset, (long)p->act_min,
-                (long)p->act_max, p->per_channel, name, name);
-        return 0;
-    }
-    case CG_MAXPOOL:
-    case CG_AVGPOOL:
-        emit_pool_params(f, name, &st->pool);
-        return 0;
-    case CG_ADD: {
-        const mcb_add_params *p = &st->add;
-        fprintf(f,
-                "static const mcb_add_params %s_p = {\n"
-                "    .input1_offset = %ld, .input2_offset = %ld, .output_offset = %ld,\n"
-                "    .left_shift = %d, .input1_multiplier = %ld, .input2_multiplier = %ld,\n"
-                "    .output_multiplier = %ld, .input1_shift = %d, .input2_shift = %d,\n"
-                "    .output_shift = %d, .act_min = %ld, .act_max = %ld,\n};\n",
-                name, (long)p->input1_offset, (long)p->input2_offset, (long)p->output_offset,
-                p->left_shift, (long)p->input1_multiplier, (long)p->input2_multiplier,
-                (long)p->output_multiplier, p->input1_shift, p->input2_shift, p->output_shift,
-                (long)p->act_min, (long)p->act_max);
-        return 0;
-    }
-    case CG_SOFTMAX:
-        fprintf(f,
-                "static const mcb_softmax_params %s_p = {\n"
-                "    .input_multiplier = %ld, .input_left_shift = %d, .diff_min = %d,\n};\n",
-                name, (long)st->softmax.input_multiplier, st->softmax.input_left_shift,
-                st->softmax.diff_min);
-        return 0;
-    default:
-        return 0;
-    }
+    return d->data ? d->data(f, st, name) : 0;
 }
 
-/* The call of step s inside mcb_model_invoke. */
+/* The call of step s inside mcb_model_invoke, between its markers. */
 static void emit_call(FILE *f, const mcb_codegen *cg, int s)
 {
     const cg_step *st = &cg->steps[s];
-    char in[48], in2[48] = "", out[48], b[32] = "NULL";
+    char in[48], in2[48] = "", out[48];
     where(cg, st->in[0], in, sizeof in);
     if (st->n_in > 1)
         where(cg, st->in[1], in2, sizeof in2);
     where(cg, st->out, out, sizeof out);
-    if (st->bias)
-        snprintf(b, sizeof b, "layer%d_b", s);
     fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_LAYER_BEGIN, %d);\n", s);
-    switch (st->kind) {
-    case CG_AOT_CONV:
-        if (st->add_fused)
-            fprintf(f, "    mcb_aot_conv_add_s8(&layer%d, &layer%d_add, %s, %s, %s, arena_words + "
-                    "%lld);\n", s, s, in, in2, out, (long long)cg->offset[st->scratch_buf] / 4);
-        else
-            fprintf(f, "    mcb_aot_conv_s8(&layer%d, %s, %s, arena_words + %lld);\n", s, in,
-                    out, (long long)cg->offset[st->scratch_buf] / 4);
-        break;
-    case CG_AOT_FC:
-        fprintf(f, "    mcb_aot_fc_s8(&layer%d, %s, %s);\n", s, in, out);
-        break;
-    case CG_AOT_DWCONV:
-        fprintf(f, "    mcb_aot_dw_s8(&layer%d, %s, %s);\n", s, in, out);
-        break;
-    case CG_AOT_ADD:
-        fprintf(f, "    mcb_aot_add_s8(&layer%d, %lld, %s, %s, %s);\n", s, (long long)st->elems,
-                in, in2, out);
-        break;
-    case CG_AOT_AVGPOOL:
-        fprintf(f, "    mcb_aot_avg_pool_s8(&layer%d, %s, %s);\n", s, in, out);
-        break;
-    case CG_REF_CONV:
-    case CG_REF_DWCONV:
-        fprintf(f, "    %s(&layer%d_p, %s, layer%d_f, %s, %s);\n", cg_kernel_name(st->kind), s,
-                in, s, b, out);
-        break;
-    case CG_REF_FC:
-        fprintf(f, "    mcb_fully_connected_s8(&layer%d_p, %s, layer%d_f, %s, %s);\n", s, in, s,
-                b, out);
-        break;
-    case CG_MAXPOOL:
-        fprintf(f, "    mcb_max_pool2d_s8(&layer%d_p, %s, %s);\n", s, in, out);
-        break;
-    case CG_AVGPOOL:
-        fprintf(f, "    (void)mcb_avg_pool2d_s8(&layer%d_p, %s, %s);\n", s, in, out);
-        break;
-    case CG_ADD:
-        fprintf(f, "    mcb_add_s8(&layer%d_p, %lld, %s, %s, %s);\n", s, (long long)st->elems, in,
-                in2, out);
-        break;
-    case CG_SOFTMAX:
-        fprintf(f, "    mcb_softmax_s8(&layer%d_p, %d, %d, %s, %s);\n", s, st->outer, st->depth,
-                in, out);
-        break;
-    }
+    cg_kinds[st->kind]->call(f, cg, st, s, in, in2, out);
     fprintf(f, "    MCB_MODEL_MARK(MCB_MARK_LAYER_END, %d);\n", s);
     fprintf(f, "    MCB_MODEL_TRACE_LAYER(%d, %s, %lld);\n", s, out,
             (long long)mcb_tensor_bytes(&cg->g->tensors[st->out]));
@@ -325,10 +149,7 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
     comment_safe(cg->what, name, sizeof name);
     int aot = 0, ref = 0;
     for (int s = 0; s < cg->n_steps; s++) {
-        const int k = cg->steps[s].kind;
-        const int is_aot =
-            k == CG_AOT_CONV || k == CG_AOT_FC || k == CG_AOT_DWCONV || k == CG_AOT_ADD ||
-            k == CG_AOT_AVGPOOL;
+        const int is_aot = cg_kinds[cg->steps[s].kind]->aot;
         aot |= is_aot;
         ref |= !is_aot;
     }

@@ -18,15 +18,6 @@
 
 #define T(cg, i) (&(cg)->g->tensors[i])
 
-const char *cg_kernel_name(int kind)
-{
-    static const char *const names[] = {
-        "mcb_aot_conv_s8", "mcb_conv2d_s8",  "mcb_depthwise_conv2d_s8", "mcb_aot_fc_s8",
-        "mcb_fully_connected_s8", "mcb_max_pool2d_s8", "mcb_avg_pool2d_s8", "mcb_add_s8",
-        "mcb_softmax_s8", "mcb_aot_dw_s8", "mcb_aot_add_s8", "mcb_aot_avg_pool_s8"};
-    return kind >= 0 && kind < CG_KINDS ? names[kind] : "?";
-}
-
 static int problem(const mcb_codegen *cg, int op, const char *fmt, ...) MCB_PRINTF(3, 4);
 static int problem(const mcb_codegen *cg, int op, const char *fmt, ...)
 {
@@ -486,10 +477,10 @@ static int plan(mcb_codegen *cg)
         }
     for (int s = 0; s < cg->n_steps; s++) {
         cg_step *st = &cg->steps[s];
-        if (st->kind == CG_AOT_CONV) {
-            const size_t sb = st->add_fused ? mcb_aot_conv_add_scratch_bytes(&st->aconv.k)
-                                            : mcb_aot_conv_scratch_bytes(&st->aconv.k);
-            bufs[nb] = (mcb_plan_buf){(int64_t)sb, s, s, 0};
+        const cg_kind_desc *d = cg_kinds[st->kind];
+        const int64_t sb = d->scratch ? d->scratch(st) : -1;
+        if (sb >= 0) {
+            bufs[nb] = (mcb_plan_buf){sb, s, s, 0};
             st->scratch_buf = nb++;
         }
     }
@@ -530,90 +521,53 @@ static int plan(mcb_codegen *cg)
 static void weight_bytes(mcb_codegen *cg)
 {
     for (int s = 0; s < cg->n_steps; s++) {
-        const cg_step *st = &cg->steps[s];
-        const mcb_conv_params *c = &st->conv;
-        const int dw = st->kind == CG_REF_DWCONV || st->kind == CG_AOT_DWCONV;
-        const int64_t conv_w = (int64_t)c->filter_h * c->filter_w *
-                               (dw ? c->out_c : c->out_c * (int64_t)c->in_c);
-        const int64_t fc_w = (int64_t)st->fc.in_depth * st->fc.out_depth;
-        switch (st->kind) {
-        case CG_AOT_CONV:
-            cg->weight_bytes += (int64_t)mcb_aot_conv_flash_bytes(&st->aconv.k);
-            cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
-            if (st->add_fused)
-                cg->weight_bytes += 2 * 256 * 4; /* the ADD's two input tables */
-            break;
-        case CG_AOT_DWCONV:
-            cg->weight_bytes += (int64_t)mcb_aot_dw_flash_bytes(&st->adw.k);
-            cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
-            break;
-        case CG_REF_CONV:
-        case CG_REF_DWCONV:
-            cg->weight_bytes += conv_w + 12 * (int64_t)c->out_c;
-            cg->plain_bytes += conv_w + 12 * (int64_t)c->out_c;
-            break;
-        case CG_AOT_FC:
-            cg->weight_bytes += (int64_t)mcb_aot_fc_flash_bytes(&st->afc.k);
-            cg->plain_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
-            break;
-        case CG_AOT_ADD:
-            cg->weight_bytes += 2 * 256 * 4; /* the two input tables */
-            break;
-        case CG_REF_FC:
-            cg->weight_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
-            cg->plain_bytes += fc_w + 12 * (int64_t)st->fc.out_depth;
-            break;
-        default:
-            break;
-        }
+        const cg_kind_desc *d = cg_kinds[cg->steps[s].kind];
+        if (d->weights)
+            d->weights(&cg->steps[s], &cg->weight_bytes, &cg->plain_bytes);
     }
 }
 
-/* Kernel files the library needs, and its .c files. */
+/* Adds file to the library's kernel files (and a source to its .c files) unless listed. */
+static void add_file(mcb_codegen *cg, int *ns, const char *file, int source)
+{
+    for (int i = 0; i < cg->n_files; i++)
+        if (!strcmp(cg->files[i], file))
+            return;
+    cg->files[cg->n_files++] = file;
+    if (source) {
+        const char *base = strrchr(file, '/');
+        cg->sources[(*ns)++] = base ? base + 1 : file;
+    }
+}
+
+/* Kernel files the library needs, and its .c files: the headers, then each kind's source in
+ * kind order, then the sources some steps need besides. */
 static void file_lists(mcb_codegen *cg)
 {
-    int need[CG_KINDS] = {0};
-    int fused_add = 0;
+    int need[CG_KINDS] = {0}, aot = 0, ns = 0;
     for (int s = 0; s < cg->n_steps; s++) {
         need[cg->steps[s].kind] = 1;
-        fused_add |= cg->steps[s].add_fused;
+        aot |= cg_kinds[cg->steps[s].kind]->aot;
     }
-    int nf = 0, ns = 0;
-    cg->files[nf++] = "mcb_kernels.h";
-    cg->files[nf++] = "mcb_fixedpoint.h";
+    cg->n_files = 0;
     cg->sources[ns++] = "model.c";
-    if (need[CG_AOT_CONV] || need[CG_AOT_FC] || need[CG_AOT_DWCONV] || need[CG_AOT_ADD] ||
-        need[CG_AOT_AVGPOOL]) {
-        cg->files[nf++] = "aot/mcb_aot.h";
-        cg->files[nf++] = "aot/aot_simd.h";
-        cg->files[nf++] = "aot/aot_add.h";
+    add_file(cg, &ns, "mcb_kernels.h", 0);
+    add_file(cg, &ns, "mcb_fixedpoint.h", 0);
+    if (aot) {
+        add_file(cg, &ns, "aot/mcb_aot.h", 0);
+        add_file(cg, &ns, "aot/aot_simd.h", 0);
+        add_file(cg, &ns, "aot/aot_add.h", 0);
     }
-    static const struct { int kind; const char *file; } src[] = {
-        {CG_AOT_CONV, "aot/aot_conv.c"}, {CG_AOT_FC, "aot/aot_fc.c"},
-        {CG_AOT_DWCONV, "aot/aot_dw.c"}, {CG_AOT_ADD, "aot/aot_add.c"},
-        {CG_AOT_AVGPOOL, "aot/aot_pool.c"},
-        {CG_REF_CONV, "conv.c"},         {CG_REF_FC, "fully_connected.c"},
-        {CG_MAXPOOL, "pool.c"},          {CG_ADD, "add.c"},
-        {CG_SOFTMAX, "softmax.c"},
-    };
-    for (size_t k = 0; k < sizeof src / sizeof src[0]; k++) {
-        int want = need[src[k].kind];
-        if (src[k].kind == CG_REF_CONV)
-            want |= need[CG_REF_DWCONV];
-        if (src[k].kind == CG_MAXPOOL)
-            want |= need[CG_AVGPOOL];
-        if (want) {
-            cg->files[nf++] = src[k].file;
-            const char *base = strrchr(src[k].file, '/');
-            cg->sources[ns++] = base ? base + 1 : src[k].file;
-        }
+    for (int k = 0; k < CG_KINDS; k++)
+        if (need[k] && cg_kinds[k]->source)
+            add_file(cg, &ns, cg_kinds[k]->source, 1);
+    for (int s = 0; s < cg->n_steps; s++) {
+        const cg_kind_desc *d = cg_kinds[cg->steps[s].kind];
+        const char *extra = d->extra_source ? d->extra_source(&cg->steps[s]) : NULL;
+        if (extra)
+            add_file(cg, &ns, extra, 1);
     }
-    if (fused_add) {
-        cg->files[nf++] = "aot/aot_conv_add.c";
-        cg->sources[ns++] = "aot_conv_add.c";
-    }
-    cg->n_files = nf;
-    cg->files[nf] = NULL;
+    cg->files[cg->n_files] = NULL;
     cg->sources[ns] = NULL;
 }
 
