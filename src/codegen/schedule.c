@@ -178,6 +178,13 @@ static int dw_step(mcb_codegen *cg, int oi, cg_step *s)
     return 0;
 }
 
+/* How operator i becomes step s (lowered op -> kernel kind), marking the operators it fuses
+ * in done: 0 (step made), 1 (no step: the op is an alias) or -1 (reported). */
+typedef int cg_step_fn(mcb_codegen *cg, int i, cg_step *s, char *done);
+
+/* The step builder of an opcode the aot engine takes, else NULL (op_steps, below). */
+static cg_step_fn *op_step(int code);
+
 static int graph_checks(mcb_codegen *cg)
 {
     const mcb_graph *g = cg->g;
@@ -216,24 +223,13 @@ static int graph_checks(mcb_codegen *cg)
         const mcb_op *op = &g->ops[i];
         if (i == cg->wrap_in || i == cg->wrap_out)
             continue;
-        switch (op->code) {
-        case MCB_OP_CONV_2D:
-        case MCB_OP_DEPTHWISE_CONV_2D:
-        case MCB_OP_FULLY_CONNECTED:
-        case MCB_OP_MAX_POOL_2D:
-        case MCB_OP_AVERAGE_POOL_2D:
-        case MCB_OP_RESHAPE:
-        case MCB_OP_SOFTMAX:
-            break;
-        case MCB_OP_ADD:
-            if (op->n_in == 2 && op->in[0] >= 0 && op->in[1] >= 0 &&
-                mcb_tensor_elems(T(cg, op->in[0])) != mcb_tensor_elems(T(cg, op->in[1])))
-                bad |= problem(cg, i, "broadcasting is not supported by the aot engine");
-            break;
-        default:
+        if (!op_step(op->code)) {
             bad |= problem(cg, i, "not supported by the aot engine");
             continue;
         }
+        if (op->code == MCB_OP_ADD && op->n_in == 2 && op->in[0] >= 0 && op->in[1] >= 0 &&
+            mcb_tensor_elems(T(cg, op->in[0])) != mcb_tensor_elems(T(cg, op->in[1])))
+            bad |= problem(cg, i, "broadcasting is not supported by the aot engine");
         if (op->n_out != 1)
             bad |= problem(cg, i, "%d outputs (the aot engine takes 1)", op->n_out);
         else if (op->out[0] == cg->in_t)
@@ -324,6 +320,117 @@ static int fuse_add(mcb_codegen *cg, int oi, cg_step *s, char *done)
     return 0;
 }
 
+/* ---- One step per operator (or a few, fused): cg_step_fn ---- */
+
+static int step_conv(mcb_codegen *cg, int i, cg_step *s, char *done)
+{
+    const mcb_graph *g = cg->g;
+    const int pool = fusable_pool(g, i);
+    int fused = 0;
+    int rc = conv_step(cg, i, pool, s, &fused);
+    if (fused) {
+        s->ops[s->n_ops++] = pool;
+        s->out = g->ops[pool].out[0];
+        done[pool] = 1;
+    } else if (rc == 0) {
+        rc = fuse_add(cg, i, s, done);
+    }
+    return rc;
+}
+
+static int step_dwconv(mcb_codegen *cg, int i, cg_step *s, char *done)
+{
+    (void)done;
+    s->kind = CG_REF_DWCONV;
+    return conv_params(cg, i, s) || dw_step(cg, i, s) ? -1 : 0;
+}
+
+static int step_fc(mcb_codegen *cg, int i, cg_step *s, char *done)
+{
+    (void)done;
+    int rc = fc_params(cg, i, s);
+    char what[64];
+    snprintf(what, sizeof what, "operator %d", i);
+    const int q = mcb_err_quiet(1);
+    s->kind = rc == 0 && mcb_aot_fc_pack_w(what, &s->fc, s->filter, s->bias,
+                                           !cg->opts.weights_int16, &s->afc) == 0
+                  ? CG_AOT_FC
+                  : CG_REF_FC;
+    mcb_err_quiet(q);
+    return rc;
+}
+
+static int step_pool(mcb_codegen *cg, int i, cg_step *s, char *done)
+{
+    (void)done;
+    s->kind = cg->g->ops[i].code == MCB_OP_MAX_POOL_2D ? CG_MAXPOOL : CG_AVGPOOL;
+    int rc = pool_params(cg, i, &s->pool);
+    if (rc == 0 && s->kind == CG_AVGPOOL) {
+        const int q = mcb_err_quiet(1);
+        if (mcb_aot_avg_pool_pack("AVERAGE_POOL_2D", &s->pool, &s->aavg) == 0)
+            s->kind = CG_AOT_AVGPOOL;
+        mcb_err_quiet(q);
+    }
+    return rc;
+}
+
+static int step_reshape(mcb_codegen *cg, int i, cg_step *s, char *done)
+{
+    (void)done;
+    cg->canon[cg->g->ops[i].out[0]] = s->in[0]; /* in place: the same bytes, a new shape */
+    return 1;
+}
+
+static int step_softmax(mcb_codegen *cg, int i, cg_step *s, char *done)
+{
+    (void)done;
+    const mcb_lowered *l = lowered(cg, i);
+    s->kind = CG_SOFTMAX;
+    if (!l)
+        return -1;
+    s->softmax = l->softmax;
+    s->outer = l->outer, s->depth = l->depth;
+    return 0;
+}
+
+static int step_add(mcb_codegen *cg, int i, cg_step *s, char *done)
+{
+    (void)done;
+    const mcb_op *op = &cg->g->ops[i];
+    const mcb_lowered *l = lowered(cg, i);
+    s->kind = CG_ADD;
+    s->in[1] = canon(cg, op->in[1]);
+    s->n_in = 2;
+    s->elems = mcb_tensor_elems(T(cg, op->out[0]));
+    if (!l)
+        return -1;
+    s->add = l->add;
+    const int q = mcb_err_quiet(1);
+    if (mcb_aot_add_pack("ADD", &s->add, &s->aadd) == 0)
+        s->kind = CG_AOT_ADD;
+    mcb_err_quiet(q);
+    return 0;
+}
+
+/* The operators the aot engine takes, and how each becomes a step. */
+static const struct {
+    int code;
+    cg_step_fn *step;
+} op_steps[] = {
+    {MCB_OP_CONV_2D, step_conv},     {MCB_OP_DEPTHWISE_CONV_2D, step_dwconv},
+    {MCB_OP_FULLY_CONNECTED, step_fc}, {MCB_OP_MAX_POOL_2D, step_pool},
+    {MCB_OP_AVERAGE_POOL_2D, step_pool}, {MCB_OP_RESHAPE, step_reshape},
+    {MCB_OP_SOFTMAX, step_softmax},  {MCB_OP_ADD, step_add},
+};
+
+static cg_step_fn *op_step(int code)
+{
+    for (size_t k = 0; k < sizeof op_steps / sizeof op_steps[0]; k++)
+        if (op_steps[k].code == code)
+            return op_steps[k].step;
+    return NULL;
+}
+
 static int build_steps(mcb_codegen *cg)
 {
     const mcb_graph *g = cg->g;
@@ -350,80 +457,11 @@ static int build_steps(mcb_codegen *cg)
         s->in[0] = canon(cg, op->in[0]);
         s->n_in = 1;
         s->out = op->out[0];
-        switch (op->code) {
-        case MCB_OP_CONV_2D: {
-            const int pool = fusable_pool(g, i);
-            int fused = 0;
-            rc = conv_step(cg, i, pool, s, &fused);
-            if (fused) {
-                s->ops[s->n_ops++] = pool;
-                s->out = g->ops[pool].out[0];
-                done[pool] = 1;
-            } else if (rc == 0) {
-                rc = fuse_add(cg, i, s, done);
-            }
-            break;
-        }
-        case MCB_OP_DEPTHWISE_CONV_2D:
-            s->kind = CG_REF_DWCONV;
-            rc = conv_params(cg, i, s) || dw_step(cg, i, s);
-            break;
-        case MCB_OP_FULLY_CONNECTED: {
-            rc = fc_params(cg, i, s);
-            char what[64];
-            snprintf(what, sizeof what, "operator %d", i);
-            const int q = mcb_err_quiet(1);
-            s->kind = rc == 0 && mcb_aot_fc_pack_w(what, &s->fc, s->filter, s->bias,
-                                                   !cg->opts.weights_int16, &s->afc) == 0
-                          ? CG_AOT_FC
-                          : CG_REF_FC;
-            mcb_err_quiet(q);
-            break;
-        }
-        case MCB_OP_MAX_POOL_2D:
-        case MCB_OP_AVERAGE_POOL_2D:
-            s->kind = op->code == MCB_OP_MAX_POOL_2D ? CG_MAXPOOL : CG_AVGPOOL;
-            rc = pool_params(cg, i, &s->pool);
-            if (rc == 0 && s->kind == CG_AVGPOOL) {
-                const int q = mcb_err_quiet(1);
-                if (mcb_aot_avg_pool_pack("AVERAGE_POOL_2D", &s->pool, &s->aavg) == 0)
-                    s->kind = CG_AOT_AVGPOOL;
-                mcb_err_quiet(q);
-            }
-            break;
-        case MCB_OP_RESHAPE:
-            cg->canon[op->out[0]] = s->in[0]; /* in place: the same bytes, a new shape */
+        cg_step_fn *step = op_step(op->code);
+        rc = step ? step(cg, i, s, done) : problem(cg, i, "not supported by the aot engine");
+        if (rc == 1) { /* no step */
+            rc = 0;
             continue;
-        case MCB_OP_SOFTMAX: {
-            const mcb_lowered *l = lowered(cg, i);
-            s->kind = CG_SOFTMAX;
-            if (!l) {
-                rc = -1;
-            } else {
-                s->softmax = l->softmax;
-                s->outer = l->outer, s->depth = l->depth;
-            }
-            break;
-        }
-        case MCB_OP_ADD: {
-            const mcb_lowered *l = lowered(cg, i);
-            s->kind = CG_ADD;
-            s->in[1] = canon(cg, op->in[1]);
-            s->n_in = 2;
-            s->elems = mcb_tensor_elems(T(cg, op->out[0]));
-            if (!l) {
-                rc = -1;
-            } else {
-                s->add = l->add;
-                const int q = mcb_err_quiet(1);
-                if (mcb_aot_add_pack("ADD", &s->add, &s->aadd) == 0)
-                    s->kind = CG_AOT_ADD;
-                mcb_err_quiet(q);
-            }
-            break;
-        }
-        default:
-            rc = problem(cg, i, "not supported by the aot engine");
         }
         for (int k = 0; k < s->n_ops; k++)
             s->macs += mcb_op_macs(g, &g->ops[s->ops[k]]);
