@@ -108,9 +108,7 @@ extern const cg_kind_desc cg_maxpool, cg_avgpool, cg_aot_avgpool;
 extern const cg_kind_desc cg_aot_add, cg_add;
 extern const cg_kind_desc cg_softmax;
 
-/* C emission helpers (kinds.c): const arrays, the reference kernels' parameter structs. */
-int cg_emit_i32(FILE *f, const char *name, const int32_t *v, size_t n);
-int cg_emit_i8(FILE *f, const char *name, const int8_t *v, size_t n);
+/* The reference kernels' parameter structs as C (kinds.c); const arrays: cwrite.h. */
 void cg_emit_conv_params(FILE *f, const char *name, const mcb_conv_params *p);
 void cg_emit_pool_params(FILE *f, const char *name, const mcb_pool_params *p);
 

@@ -1,6 +1,7 @@
 /* Emission of the generated library (codegen.h): model.h, model.c and copies of the kernel
  * sources, written into a temporary folder beside the destination and renamed into place. */
 #include "codegen_int.h"
+#include "cwrite.h"
 
 #include "err.h"
 #include "fileio.h"
@@ -65,15 +66,6 @@ static void emit_call(FILE *f, const mcb_codegen *cg, int s)
             (long long)mcb_tensor_bytes(&cg->g->tensors[st->out]));
 }
 
-/* The model's name as it may appear inside a C comment: no comment end, no line break. */
-static void comment_safe(const char *in, char *out, size_t n)
-{
-    size_t o = 0;
-    for (; *in && o + 1 < n; in++)
-        out[o++] = (*in == '\n' || *in == '\r' || (*in == '*' && in[1] == '/')) ? '_' : *in;
-    out[o] = 0;
-}
-
 static void shape_text(const mcb_tensor *t, char *buf, size_t n)
 {
     size_t o = 0;
@@ -90,7 +82,7 @@ static char *model_h(const mcb_codegen *cg, size_t *size)
         return NULL;
     const mcb_tensor *x = &cg->g->tensors[cg->in_t], *y = &cg->g->tensors[cg->out_t];
     char xs[96], ys[96], name[512];
-    comment_safe(cg->what, name, sizeof name);
+    mcb_cw_comment_safe(cg->what, name, sizeof name);
     shape_text(x, xs, sizeof xs);
     shape_text(y, ys, sizeof ys);
     fprintf(f,
@@ -146,7 +138,7 @@ static char *model_c(const mcb_codegen *cg, size_t *size)
     if (!f)
         return NULL;
     char name[512];
-    comment_safe(cg->what, name, sizeof name);
+    mcb_cw_comment_safe(cg->what, name, sizeof name);
     int aot = 0, ref = 0;
     for (int s = 0; s < cg->n_steps; s++) {
         const int is_aot = cg_kinds[cg->steps[s].kind]->aot;

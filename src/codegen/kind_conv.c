@@ -2,6 +2,7 @@
  * mcb_aot_conv_add_s8; also a depthwise conv of one input channel), mcb_aot_dw_s8, and the
  * reference mcb_conv2d_s8 and mcb_depthwise_conv2d_s8. */
 #include "codegen_int.h"
+#include "cwrite.h"
 
 /* Filter values of a conv or depthwise step in the plain int8 layout. */
 static int64_t filter_values(const cg_step *st, int depthwise)
@@ -91,15 +92,15 @@ static int ref_data(FILE *f, const cg_step *st, const char *name, int depthwise)
     const mcb_conv_params *p = &st->conv;
     char arr[48];
     snprintf(arr, sizeof arr, "%s_f", name);
-    cg_emit_i8(f, arr, st->filter, (size_t)filter_values(st, depthwise));
+    mcb_cw_i8(f, "const", arr, NULL, st->filter, (size_t)filter_values(st, depthwise));
     if (st->bias) {
         snprintf(arr, sizeof arr, "%s_b", name);
-        cg_emit_i32(f, arr, st->bias, (size_t)p->out_c);
+        mcb_cw_i32(f, "const", arr, st->bias, (size_t)p->out_c);
     }
     snprintf(arr, sizeof arr, "%s_m", name);
-    cg_emit_i32(f, arr, st->mult, (size_t)p->out_c);
+    mcb_cw_i32(f, "const", arr, st->mult, (size_t)p->out_c);
     snprintf(arr, sizeof arr, "%s_s", name);
-    cg_emit_i32(f, arr, st->shift, (size_t)p->out_c);
+    mcb_cw_i32(f, "const", arr, st->shift, (size_t)p->out_c);
     cg_emit_conv_params(f, name, p);
     return 0;
 }

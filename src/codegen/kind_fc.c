@@ -1,5 +1,6 @@
 /* The fully connected kinds: mcb_aot_fc_s8 and the reference mcb_fully_connected_s8. */
 #include "codegen_int.h"
+#include "cwrite.h"
 
 /* Weights, bias, multipliers and shifts in the plain int8 layout. */
 static int64_t plain_bytes(const cg_step *st)
@@ -40,15 +41,15 @@ static int ref_fc_data(FILE *f, const cg_step *st, const char *name)
     const size_t nq = p->per_channel ? (size_t)p->out_depth : 1;
     char arr[48];
     snprintf(arr, sizeof arr, "%s_f", name);
-    cg_emit_i8(f, arr, st->filter, (size_t)p->in_depth * p->out_depth);
+    mcb_cw_i8(f, "const", arr, NULL, st->filter, (size_t)p->in_depth * p->out_depth);
     if (st->bias) {
         snprintf(arr, sizeof arr, "%s_b", name);
-        cg_emit_i32(f, arr, st->bias, (size_t)p->out_depth);
+        mcb_cw_i32(f, "const", arr, st->bias, (size_t)p->out_depth);
     }
     snprintf(arr, sizeof arr, "%s_m", name);
-    cg_emit_i32(f, arr, st->mult, nq);
+    mcb_cw_i32(f, "const", arr, st->mult, nq);
     snprintf(arr, sizeof arr, "%s_s", name);
-    cg_emit_i32(f, arr, st->shift, nq);
+    mcb_cw_i32(f, "const", arr, st->shift, nq);
     fprintf(f,
             "static const mcb_fc_params %s_p = {\n"
             "    .batches = %d, .in_depth = %d, .out_depth = %d,\n"

@@ -1,5 +1,5 @@
-/* The table of kernel kinds (codegen_int.h: one descriptor per kind, in kind_*.c) and the C
- * emission helpers they share. */
+/* The table of kernel kinds (codegen_int.h: one descriptor per kind, in kind_*.c) and the
+ * parameter structs of the reference kernels they share. */
 #include "codegen_int.h"
 
 const cg_kind_desc *const cg_kinds[CG_KINDS] = {
@@ -14,22 +14,6 @@ const cg_kind_desc *const cg_kinds[CG_KINDS] = {
 const char *cg_kernel_name(int kind)
 {
     return kind >= 0 && kind < CG_KINDS ? cg_kinds[kind]->kernel : "?";
-}
-
-int cg_emit_i32(FILE *f, const char *name, const int32_t *v, size_t n)
-{
-    fprintf(f, "static const int32_t %s[%zu] = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%ld,", i % 8 ? " " : "\n    ", (long)v[i]);
-    return fprintf(f, "\n};\n") < 0 ? -1 : 0;
-}
-
-int cg_emit_i8(FILE *f, const char *name, const int8_t *v, size_t n)
-{
-    fprintf(f, "static const int8_t %s[%zu] MCB_MODEL_ALIGN4 = {", name, n);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s%d,", i % 16 ? " " : "\n    ", v[i]);
-    return fprintf(f, "\n};\n") < 0 ? -1 : 0;
 }
 
 void cg_emit_conv_params(FILE *f, const char *name, const mcb_conv_params *p)

@@ -10,28 +10,16 @@
 #include "lower.h"
 #include "graph_mem.h"
 #include "plan.h"
+#include "walk.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define T(cg, i) (&(cg)->g->tensors[i])
 
-static int problem(const mcb_codegen *cg, int op, const char *fmt, ...) MCB_PRINTF(3, 4);
-static int problem(const mcb_codegen *cg, int op, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (op >= 0)
-        mcb_error("%s: operator %d (%s): %s", cg->what, op, mcb_op_name(cg->g->ops[op].code), msg);
-    else
-        mcb_error("%s: %s", cg->what, msg);
-    return -1;
-}
+/* One line naming the model (and operator op >= 0); -1. */
+#define problem(cg, op, ...) mcb_walk_problem((cg)->g, (cg)->what, (op), __VA_ARGS__)
 
 /* The lowered op oi (lower.h), lowered on first use: the host executor's kernel parameters
  * (the same derivation, whose checks passed already in mcb_codegen_analyse, so a failure
@@ -82,32 +70,13 @@ static int pool_params(mcb_codegen *cg, int oi, mcb_pool_params *p)
     return 0;
 }
 
-/* Operators reading tensor t, and whether t is a graph output. */
-static int readers(const mcb_graph *g, int t, int *only)
-{
-    int n = 0;
-    for (int i = 0; i < g->n_ops; i++)
-        for (int k = 0; k < g->ops[i].n_in; k++)
-            if (g->ops[i].in[k] == t) {
-                *only = i;
-                n++;
-                break;
-            }
-    return n;
-}
-
-static int is_graph_output(const mcb_graph *g, int t)
-{
-    return g->n_out > 0 && g->out[0] == t;
-}
-
 /* The MAX_POOL_2D that may be fused into conv op oi: the only reader of its output, 2x2
  * stride 2 VALID, and the conv output is not a graph output; else -1. */
 static int fusable_pool(const mcb_graph *g, int oi)
 {
     const int t = g->ops[oi].out[0];
     int only = -1;
-    if (is_graph_output(g, t) || readers(g, t, &only) != 1)
+    if (mcb_walk_is_graph_output(g, t) || mcb_walk_readers(g, t, &only) != 1)
         return -1;
     const mcb_op *p = &g->ops[only];
     if (p->code != MCB_OP_MAX_POOL_2D || p->filter_h != 2 || p->filter_w != 2 ||
@@ -185,82 +154,25 @@ typedef int cg_step_fn(mcb_codegen *cg, int i, cg_step *s, char *done);
 /* The step builder of an opcode the aot engine takes, else NULL (op_steps, below). */
 static cg_step_fn *op_step(int code);
 
+static int aot_takes(int code)
+{
+    return op_step(code) != NULL;
+}
+
 static int graph_checks(mcb_codegen *cg)
 {
-    const mcb_graph *g = cg->g;
-    int bad = 0;
-    if (g->n_in != 1 || g->n_out != 1)
-        return problem(cg, -1, "the aot engine takes one input and one output (the model has "
-                       "%d and %d)", g->n_in, g->n_out);
-    if (g->n_ops < 1)
-        return problem(cg, -1, "the model has no operators");
-    /* A converter-made model wraps the int8 graph in QUANTIZE (float input) and DEQUANTIZE
-     * (float output): the library takes and gives the int8 tensors inside. */
-    cg->in_t = g->in[0], cg->out_t = g->out[0], cg->wrap_in = cg->wrap_out = -1;
-    int only = -1;
-    if (T(cg, g->in[0])->type == MCB_FLOAT32 && readers(g, g->in[0], &only) == 1 &&
-        g->ops[only].code == MCB_OP_QUANTIZE && g->ops[only].n_out == 1 &&
-        g->ops[only].out[0] != g->out[0] && T(cg, g->ops[only].out[0])->type == MCB_INT8) {
-        cg->wrap_in = only;
-        cg->in_t = g->ops[only].out[0];
-    }
-    for (int i = 0; i < g->n_ops; i++)
-        if (T(cg, g->out[0])->type == MCB_FLOAT32 && g->ops[i].code == MCB_OP_DEQUANTIZE &&
-            g->ops[i].n_out == 1 && g->ops[i].out[0] == g->out[0] && g->ops[i].n_in == 1 &&
-            g->ops[i].in[0] >= 0 && g->ops[i].in[0] != g->in[0] &&
-            T(cg, g->ops[i].in[0])->type == MCB_INT8) {
-            cg->wrap_out = i;
-            cg->out_t = g->ops[i].in[0];
-        }
-    const mcb_tensor *x = T(cg, cg->in_t), *y = T(cg, cg->out_t);
-    if (x->type != MCB_INT8 || y->type != MCB_INT8 || x->n_quant != 1 || y->n_quant != 1)
-        bad |= problem(cg, -1, "input and output must be int8 with one scale and zero point "
-                       "(input %s, output %s): quantize the model with 'mcubench quantize'",
-                       mcb_dtype_name(x->type), mcb_dtype_name(y->type));
-    if (x->data || y->data)
-        bad |= problem(cg, -1, "the graph input or output is a constant");
-    for (int i = 0; i < g->n_ops; i++) {
-        const mcb_op *op = &g->ops[i];
-        if (i == cg->wrap_in || i == cg->wrap_out)
-            continue;
-        if (!op_step(op->code)) {
-            bad |= problem(cg, i, "not supported by the aot engine");
-            continue;
-        }
-        if (op->code == MCB_OP_ADD && op->n_in == 2 && op->in[0] >= 0 && op->in[1] >= 0 &&
-            mcb_tensor_elems(T(cg, op->in[0])) != mcb_tensor_elems(T(cg, op->in[1])))
-            bad |= problem(cg, i, "broadcasting is not supported by the aot engine");
-        if (op->n_out != 1)
-            bad |= problem(cg, i, "%d outputs (the aot engine takes 1)", op->n_out);
-        else if (op->out[0] == cg->in_t)
-            bad |= problem(cg, i, "writes the graph input");
-        if ((op->code == MCB_OP_CONV_2D || op->code == MCB_OP_DEPTHWISE_CONV_2D) &&
-            op->in[0] >= 0 && T(cg, op->in[0])->shape[0] != 1)
-            bad |= problem(cg, i, "batch %d (the aot engine takes 1)", T(cg, op->in[0])->shape[0]);
-        for (int k = 0; k < op->n_in; k++)
-            if (op->in[k] >= 0 && T(cg, op->in[k])->type == MCB_FLOAT32) {
-                bad |= problem(cg, i, "runs on float32 (the aot engine runs int8 only)");
-                break;
-            }
-    }
-    return bad ? -1 : 0;
+    static const mcb_walk_rules rules = {.engine = "aot", .takes = aot_takes, .takes_list = "",
+                                         .one_quant = 1, .batch1_conv = 1};
+    mcb_walk_io io;
+    const int rc = mcb_walk_check(cg->g, cg->what, &rules, &io);
+    cg->in_t = io.in_t, cg->out_t = io.out_t;
+    cg->wrap_in = io.wrap_in, cg->wrap_out = io.wrap_out;
+    return rc;
 }
 
 static int canon(const mcb_codegen *cg, int t)
 {
-    while (cg->canon[t] != t)
-        t = cg->canon[t];
-    return t;
-}
-
-/* The operator producing tensor t, or -1 (a graph input or a constant). */
-static int producer(const mcb_graph *g, int t)
-{
-    for (int i = 0; i < g->n_ops; i++)
-        for (int k = 0; k < g->ops[i].n_out; k++)
-            if (g->ops[i].out[k] == t)
-                return i;
-    return -1;
+    return mcb_walk_canon(cg->canon, t);
 }
 
 /* An ADD fused into the aot conv of step s (op oi, no pool): the ADD is the only reader of the
@@ -275,8 +187,8 @@ static int fuse_add(mcb_codegen *cg, int oi, cg_step *s, char *done)
     const mcb_graph *g = cg->g;
     const int t = g->ops[oi].out[0];
     int a = -1;
-    if (s->kind != CG_AOT_CONV || s->aconv.k.pool || t == cg->out_t || is_graph_output(g, t) ||
-        readers(g, t, &a) != 1 || done[a])
+    if (s->kind != CG_AOT_CONV || s->aconv.k.pool || t == cg->out_t || mcb_walk_is_graph_output(g, t) ||
+        mcb_walk_readers(g, t, &a) != 1 || done[a])
         return 0;
     const mcb_op *add = &g->ops[a];
     if (add->code != MCB_OP_ADD || add->n_in != 2 || add->n_out != 1 || add->in[0] == add->in[1])
@@ -284,7 +196,7 @@ static int fuse_add(mcb_codegen *cg, int oi, cg_step *s, char *done)
     const int second = add->in[1] == t, r = add->in[second ? 0 : 1];
     if (r < 0 || T(cg, r)->data || mcb_tensor_elems(T(cg, r)) != mcb_tensor_elems(T(cg, t)))
         return 0;
-    const int pr = producer(g, r);
+    const int pr = mcb_walk_producer(g, r);
     if (pr >= 0 && pr > oi && !done[pr])
         return 0; /* the residual comes later: the ADD goes with its producer, if a conv */
     const mcb_lowered *la = lowered(cg, a);
@@ -310,7 +222,7 @@ static int fuse_add(mcb_codegen *cg, int oi, cg_step *s, char *done)
     done[a] = 1;
     const int res = s->in[1];
     int in_place = res != s->in[0] && res != canon(cg, cg->in_t) && r != cg->out_t &&
-                   !is_graph_output(g, r);
+                   !mcb_walk_is_graph_output(g, r);
     for (int j = oi + 1; j < g->n_ops && in_place; j++)
         for (int k = 0; j != a && k < g->ops[j].n_in; k++)
             if (g->ops[j].in[k] >= 0 && canon(cg, g->ops[j].in[k]) == res)
@@ -471,73 +383,44 @@ static int build_steps(mcb_codegen *cg)
     return rc;
 }
 
-/* Lifetimes over the steps, the plan, and per-layer figures. */
+/* The plan over the steps (walk.h), and per-layer figures. */
 static int plan(mcb_codegen *cg)
 {
     const mcb_graph *g = cg->g;
-    const int nt = g->n_tensors;
-    int *first = malloc(sizeof(int) * (size_t)nt), *last = malloc(sizeof(int) * (size_t)nt);
-    mcb_plan_buf *bufs = calloc((size_t)nt + (size_t)cg->n_steps + 1, sizeof *bufs);
-    cg->buf_of = malloc(sizeof(int) * (size_t)nt);
-    cg->layers = calloc((size_t)cg->n_steps + 1, sizeof *cg->layers);
-    if (!first || !last || !bufs || !cg->buf_of || !cg->layers) {
-        free(first), free(last), free(bufs);
+    mcb_walk_step *ws = calloc((size_t)cg->n_steps + 1, sizeof *ws);
+    if (!ws)
         return problem(cg, -1, "out of memory");
-    }
-    for (int t = 0; t < nt; t++)
-        first[t] = last[t] = cg->buf_of[t] = -1;
     for (int s = 0; s < cg->n_steps; s++) {
         const cg_step *st = &cg->steps[s];
-        const int o = canon(cg, st->out); /* an in-place output: its input's bytes */
-        for (int k = 0; k < st->n_in; k++)
-            last[st->in[k]] = s;
-        if (first[o] < 0)
-            first[o] = s;
-        if (last[o] < s)
-            last[o] = s;
-    }
-    /* The input and output live in the arena too (mcb_model_input/output): the input from
-     * before step 0, the output until after the last step. */
-    const int in = canon(cg, cg->in_t), out = canon(cg, cg->out_t);
-    cg->canon_in = in;
-    cg->canon_out = out;
-    first[in] = 0;
-    if (last[in] < 0)
-        last[in] = 0;
-    last[out] = cg->n_steps - 1;
-    if (first[out] < 0)
-        first[out] = 0;
-    int nb = 0;
-    for (int t = 0; t < nt; t++)
-        if (first[t] >= 0 && (canon(cg, t) == t)) {
-            bufs[nb] = (mcb_plan_buf){mcb_tensor_bytes(T(cg, t)), first[t], last[t], 0};
-            cg->buf_of[t] = nb++;
-        }
-    for (int s = 0; s < cg->n_steps; s++) {
-        cg_step *st = &cg->steps[s];
         const cg_kind_desc *d = cg_kinds[st->kind];
-        const int64_t sb = d->scratch ? d->scratch(st) : -1;
-        if (sb >= 0) {
-            bufs[nb] = (mcb_plan_buf){sb, s, s, 0};
-            st->scratch_buf = nb++;
-        }
+        ws[s] = (mcb_walk_step){{st->in[0], st->in[1]}, st->n_in, st->out,
+                                d->scratch ? d->scratch(st) : -1};
     }
-    free(first), free(last);
-    cg->n_bufs = nb;
-    if (mcb_plan_place(bufs, nb, &cg->arena, &cg->bound)) {
-        free(bufs);
+    cg->canon_in = canon(cg, cg->in_t);
+    cg->canon_out = canon(cg, cg->out_t);
+    mcb_walk_plan p;
+    int rc = mcb_walk_plan_steps(g, cg->what, cg->canon, ws, cg->n_steps, cg->canon_in,
+                                 cg->canon_out, &p);
+    free(ws);
+    cg->buf_of = p.buf_of, p.buf_of = NULL;
+    cg->n_bufs = p.n_bufs;
+    cg->arena = p.arena, cg->bound = p.bound;
+    cg->layers = calloc((size_t)cg->n_steps + 1, sizeof *cg->layers);
+    cg->offset = malloc(sizeof(int64_t) * (size_t)(p.n_bufs ? p.n_bufs : 1));
+    if (rc == 0 && (!cg->layers || !cg->offset))
+        rc = problem(cg, -1, "out of memory");
+    if (rc) {
+        mcb_walk_plan_free(&p);
         return -1;
     }
-    cg->offset = malloc(sizeof(int64_t) * (size_t)(nb ? nb : 1));
-    if (!cg->offset) {
-        free(bufs);
-        return problem(cg, -1, "out of memory");
-    }
+    const int nb = p.n_bufs;
+    const mcb_plan_buf *bufs = p.bufs;
     for (int b = 0; b < nb; b++)
         cg->offset[b] = bufs[b].offset;
     for (int s = 0; s < cg->n_steps; s++) {
-        const cg_step *st = &cg->steps[s];
+        cg_step *st = &cg->steps[s];
         mcb_codegen_layer *l = &cg->layers[s];
+        st->scratch_buf = p.scratch_buf[s];
         l->op[0] = 0;
         for (int k = 0; k < st->n_ops; k++) {
             if (k)
@@ -552,7 +435,7 @@ static int plan(mcb_codegen *cg)
             if (bufs[b].first <= s && s <= bufs[b].last)
                 l->live_bytes += bufs[b].size;
     }
-    free(bufs);
+    mcb_walk_plan_free(&p);
     return 0;
 }
 
