@@ -12,34 +12,20 @@
 #include "lower.h"
 #include "graph_mem.h"
 #include "plan.h"
+#include "walk.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define T(m, i) (&(m)->g->tensors[i])
 
-static int problem(const cn_model *m, int op, const char *fmt, ...) MCB_PRINTF(3, 4);
-static int problem(const cn_model *m, int op, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (op >= 0)
-        mcb_error("%s: operator %d (%s): %s", m->what, op, mcb_op_name(m->g->ops[op].code), msg);
-    else
-        mcb_error("%s: %s", m->what, msg);
-    return -1;
-}
+/* One line naming the model (and operator op >= 0); -1. */
+#define problem(m, op, ...) mcb_walk_problem((m)->g, (m)->what, (op), __VA_ARGS__)
 
 int cn_canon(const cn_model *m, int t)
 {
-    while (m->canon[t] != t)
-        t = m->canon[t];
-    return t;
+    return mcb_walk_canon(m->canon, t);
 }
 
 int64_t cn_offset(const cn_model *m, int t)
@@ -47,88 +33,36 @@ int64_t cn_offset(const cn_model *m, int t)
     return m->offset[m->buf_of[cn_canon(m, t)]];
 }
 
-static int readers(const mcb_graph *g, int t, int *only)
+static int cn_takes(int code)
 {
-    int n = 0;
-    for (int i = 0; i < g->n_ops; i++)
-        for (int k = 0; k < g->ops[i].n_in; k++)
-            if (g->ops[i].in[k] == t) {
-                *only = i;
-                n++;
-                break;
-            }
-    return n;
+    switch (code) {
+    case MCB_OP_CONV_2D:
+    case MCB_OP_DEPTHWISE_CONV_2D:
+    case MCB_OP_FULLY_CONNECTED:
+    case MCB_OP_MAX_POOL_2D:
+    case MCB_OP_AVERAGE_POOL_2D:
+    case MCB_OP_RESHAPE:
+    case MCB_OP_SOFTMAX:
+    case MCB_OP_ADD:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 /* The model's int8 input and output (inside a converter's QUANTIZE / DEQUANTIZE wrappers, which
  * are not generated: the caller quantizes, as for the aot engine), and the operator list. */
 static int graph_checks(cn_model *m)
 {
-    const mcb_graph *g = m->g;
-    int bad = 0;
-    if (g->n_in != 1 || g->n_out != 1)
-        return problem(m, -1, "the cmsis-nn engine takes one input and one output (the model has "
-                       "%d and %d)", g->n_in, g->n_out);
-    if (g->n_ops < 1)
-        return problem(m, -1, "the model has no operators");
-    m->in_t = g->in[0], m->out_t = g->out[0], m->wrap_in = m->wrap_out = -1;
-    int only = -1;
-    if (T(m, g->in[0])->type == MCB_FLOAT32 && readers(g, g->in[0], &only) == 1 &&
-        g->ops[only].code == MCB_OP_QUANTIZE && g->ops[only].n_out == 1 &&
-        g->ops[only].out[0] != g->out[0] && T(m, g->ops[only].out[0])->type == MCB_INT8) {
-        m->wrap_in = only;
-        m->in_t = g->ops[only].out[0];
-    }
-    for (int i = 0; i < g->n_ops; i++)
-        if (T(m, g->out[0])->type == MCB_FLOAT32 && g->ops[i].code == MCB_OP_DEQUANTIZE &&
-            g->ops[i].n_out == 1 && g->ops[i].out[0] == g->out[0] && g->ops[i].n_in == 1 &&
-            g->ops[i].in[0] >= 0 && g->ops[i].in[0] != g->in[0] &&
-            T(m, g->ops[i].in[0])->type == MCB_INT8) {
-            m->wrap_out = i;
-            m->out_t = g->ops[i].in[0];
-        }
-    const mcb_tensor *x = T(m, m->in_t), *y = T(m, m->out_t);
-    if (x->type != MCB_INT8 || y->type != MCB_INT8)
-        bad |= problem(m, -1, "input and output must be int8 (input %s, output %s): quantize "
-                       "the model with 'mcubench quantize'", mcb_dtype_name(x->type),
-                       mcb_dtype_name(y->type));
-    if (x->data || y->data)
-        bad |= problem(m, -1, "the graph input or output is a constant");
-    for (int i = 0; i < g->n_ops; i++) {
-        const mcb_op *op = &g->ops[i];
-        if (i == m->wrap_in || i == m->wrap_out)
-            continue;
-        switch (op->code) {
-        case MCB_OP_CONV_2D:
-        case MCB_OP_DEPTHWISE_CONV_2D:
-        case MCB_OP_FULLY_CONNECTED:
-        case MCB_OP_MAX_POOL_2D:
-        case MCB_OP_AVERAGE_POOL_2D:
-        case MCB_OP_RESHAPE:
-        case MCB_OP_SOFTMAX:
-            break;
-        case MCB_OP_ADD:
-            if (op->n_in == 2 && op->in[0] >= 0 && op->in[1] >= 0 &&
-                mcb_tensor_elems(T(m, op->in[0])) != mcb_tensor_elems(T(m, op->in[1])))
-                bad |= problem(m, i, "broadcasting is not supported by the cmsis-nn engine");
-            break;
-        default:
-            bad |= problem(m, i, "not supported by the cmsis-nn engine (it takes CONV_2D, "
-                           "DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, AVERAGE_POOL_2D, "
-                           "ADD, RESHAPE, SOFTMAX)");
-            continue;
-        }
-        if (op->n_out != 1)
-            bad |= problem(m, i, "%d outputs (the cmsis-nn engine takes 1)", op->n_out);
-        else if (op->out[0] == m->in_t)
-            bad |= problem(m, i, "writes the graph input");
-        for (int k = 0; k < op->n_in; k++)
-            if (op->in[k] >= 0 && T(m, op->in[k])->type == MCB_FLOAT32) {
-                bad |= problem(m, i, "runs on float32 (the cmsis-nn engine runs int8 only)");
-                break;
-            }
-    }
-    return bad ? -1 : 0;
+    static const mcb_walk_rules rules = {
+        .engine = "cmsis-nn", .takes = cn_takes,
+        .takes_list = " (it takes CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, "
+                      "AVERAGE_POOL_2D, ADD, RESHAPE, SOFTMAX)"};
+    mcb_walk_io io;
+    const int rc = mcb_walk_check(m->g, m->what, &rules, &io);
+    m->in_t = io.in_t, m->out_t = io.out_t;
+    m->wrap_in = io.wrap_in, m->wrap_out = io.wrap_out;
+    return rc;
 }
 
 static int64_t round4(int64_t v)
@@ -306,65 +240,35 @@ static int build_steps(cn_model *m)
     return 0;
 }
 
-/* Lifetimes over the calls, as for the aot engine (docs/codegen.md): a tensor lives from the
- * call that writes it to the last call that reads it or an alias of it; the input from the
- * first call, the output to the last; each call's scratch during that call only. */
+/* Lifetimes over the calls, as for the aot engine (walk.h, docs/codegen.md): a tensor lives
+ * from the call that writes it to the last call that reads it or an alias of it; the input
+ * from the first call, the output to the last; each call's scratch during that call only. */
 static int plan(cn_model *m)
 {
-    const mcb_graph *g = m->g;
-    const int nt = g->n_tensors;
-    int *first = malloc(sizeof(int) * (size_t)nt), *last = malloc(sizeof(int) * (size_t)nt);
-    mcb_plan_buf *bufs = calloc((size_t)nt + (size_t)m->n_steps + 1, sizeof *bufs);
-    m->buf_of = malloc(sizeof(int) * (size_t)nt);
-    if (!first || !last || !bufs || !m->buf_of) {
-        free(first), free(last), free(bufs);
+    mcb_walk_step *ws = calloc((size_t)m->n_steps + 1, sizeof *ws);
+    if (!ws)
         return problem(m, -1, "out of memory");
-    }
-    for (int t = 0; t < nt; t++)
-        first[t] = last[t] = m->buf_of[t] = -1;
     for (int s = 0; s < m->n_steps; s++) {
         const cn_step *st = &m->steps[s];
-        last[st->in] = s;
-        if (st->in2 >= 0)
-            last[st->in2] = s;
-        if (first[st->out] < 0)
-            first[st->out] = s;
-        if (last[st->out] < s)
-            last[st->out] = s;
+        ws[s] = (mcb_walk_step){{st->in, st->in2}, st->in2 >= 0 ? 2 : 1, st->out,
+                                st->scratch > 0 ? st->scratch : -1};
     }
-    const int in = cn_canon(m, m->in_t), out = cn_canon(m, m->out_t);
-    first[in] = 0;
-    if (last[in] < 0)
-        last[in] = 0;
-    last[out] = m->n_steps - 1;
-    if (first[out] < 0)
-        first[out] = 0;
-    int nb = 0;
-    for (int t = 0; t < nt; t++)
-        if (first[t] >= 0 && cn_canon(m, t) == t) {
-            bufs[nb] = (mcb_plan_buf){mcb_tensor_bytes(T(m, t)), first[t], last[t], 0};
-            m->buf_of[t] = nb++;
-        }
-    for (int s = 0; s < m->n_steps; s++)
-        if (m->steps[s].scratch > 0) {
-            bufs[nb] = (mcb_plan_buf){m->steps[s].scratch, s, s, 0};
-            m->steps[s].scratch_buf = nb++;
-        }
-    free(first), free(last);
-    m->n_bufs = nb;
-    m->offset = malloc(sizeof(int64_t) * (size_t)(nb ? nb : 1));
-    if (!m->offset) {
-        free(bufs);
-        return problem(m, -1, "out of memory");
-    }
-    if (mcb_plan_place(bufs, nb, &m->arena, &m->bound)) {
-        free(bufs);
-        return -1;
-    }
-    for (int b = 0; b < nb; b++)
-        m->offset[b] = bufs[b].offset;
-    free(bufs);
-    return 0;
+    mcb_walk_plan p;
+    int rc = mcb_walk_plan_steps(m->g, m->what, m->canon, ws, m->n_steps, cn_canon(m, m->in_t),
+                                 cn_canon(m, m->out_t), &p);
+    free(ws);
+    m->buf_of = p.buf_of, p.buf_of = NULL;
+    m->n_bufs = p.n_bufs;
+    m->arena = p.arena, m->bound = p.bound;
+    m->offset = malloc(sizeof(int64_t) * (size_t)(p.n_bufs ? p.n_bufs : 1));
+    if (rc == 0 && !m->offset)
+        rc = problem(m, -1, "out of memory");
+    for (int b = 0; rc == 0 && b < p.n_bufs; b++)
+        m->offset[b] = p.bufs[b].offset;
+    for (int s = 0; rc == 0 && s < m->n_steps; s++)
+        m->steps[s].scratch_buf = p.scratch_buf[s];
+    mcb_walk_plan_free(&p);
+    return rc;
 }
 
 static void weight_bytes(cn_model *m)
