@@ -1,14 +1,16 @@
-/* Analysis for the code generator: support checks, the fused schedule, kernel parameters,
- * weight packing and the memory plan (codegen.h). The graph is first checked by the host
- * executor's int8 kernels (mcb_exec_prepare), so shapes, types and quantization are known
- * to be valid here; this file adds what the generated code does not support. */
+/* Analysis for the code generator (codegen.h): the operators it takes and how each becomes a
+ * step (op_steps: the lowered op's kernel parameters, then the aot kernel or the reference
+ * one), the fused schedule, weight packing and the memory plan (walk.h). The graph is first
+ * checked by the host executor (mcb_exec_prepare: every op's lowering, lower.h), so shapes,
+ * types and quantization are known to be valid here; this file adds what the generated code
+ * does not support. */
 #include "codegen_int.h"
 
 #include "err.h"
 #include "exec.h"
 #include "exec_int8.h"
-#include "lower.h"
 #include "graph_mem.h"
+#include "lower.h"
 #include "plan.h"
 #include "walk.h"
 

@@ -1,17 +1,15 @@
-/* Analysis for the cmsis-nn engine (cn_int.h): support checks, one CMSIS-NN call per operator,
- * the parameters of each call and the arena plan. The graph is first checked by the host
- * executor (mcb_exec_prepare), and the constants come from the executor's own derivation
- * (lower.h: TFLite's QuantizeMultiplier, activation ranges, padding), so the generated
- * code computes what 'mcubench infer' computes. Buffers are placed by the aot engine's planner
- * (src/codegen/plan.h). */
+/* Analysis for the cmsis-nn engine (cn_int.h): one CMSIS-NN call per operator, with its
+ * parameters and the kernel CMSIS-NN dispatches to. The graph is first checked by the host
+ * executor (mcb_exec_prepare), and the constants are the lowered operators the executor runs
+ * (lower.h: TFLite's QuantizeMultiplier, activation ranges, padding), so the generated code
+ * computes what 'mcubench infer' computes. The support checks and the arena plan are the aot
+ * generator's graph walk (src/codegen/walk.h, plan.h). */
 #include "cn_int.h"
 
 #include "err.h"
 #include "exec.h"
 #include "exec_int8.h"
 #include "lower.h"
-#include "graph_mem.h"
-#include "plan.h"
 #include "walk.h"
 
 #include <stdio.h>
