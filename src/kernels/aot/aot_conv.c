@@ -36,6 +36,8 @@
  *                 SSAT; conv_c3's compiled C epilogue)
  *   C1            some conv takes conv_c1 (mcb_aot_conv_c1_ok: pooled 3x3 stride 1, one input
  *                 channel)
+ *   C1U           some conv takes conv_c1u (mcb_aot_conv_c1u_ok: unpooled 3x3 stride 1 or 2,
+ *                 one input channel)
  *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
  *                 channels, an even out_c)
  *   SPLIT         some conv stores its partial last block unpadded (mcb_aot_conv_split): the
@@ -100,6 +102,9 @@
 #ifndef MCB_AOT_CONV_C3
 #define MCB_AOT_CONV_C3 1
 #endif
+#ifndef MCB_AOT_CONV_C1U
+#define MCB_AOT_CONV_C1U 1
+#endif
 
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
@@ -108,6 +113,7 @@
 #endif
 
 static size_t c3_scratch_words(const mcb_aot_conv *c);
+static size_t c1u_scratch_words(const mcb_aot_conv *c);
 
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
 {
@@ -118,6 +124,8 @@ size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
     const size_t plane = (size_t)c->out_h * c->out_w;
     if (MCB_AOT_CONV_C3 && mcb_aot_conv_c3_ok(c))
         return 4 * c3_scratch_words(c);
+    if (MCB_AOT_CONV_C1U && mcb_aot_conv_c1u_ok(c))
+        return 4 * c1u_scratch_words(c);
     return 4 * (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c) && plane > n ? plane : n);
 }
 
@@ -1112,25 +1120,30 @@ static void c1_requant(const int32_t *a, int rows, int cols, int32_t b, int32_t 
     }
 }
 
+/* The 9 weights of channel ch of a conv_c1 / conv_c1u layer: int8 at byte 9 ch + t (the
+ * packer's dense layout for these paths, mcb_aot.h), int16 at half t % 2 of word 3 (t / 2) + n
+ * of its block of 3 kw words. */
+AOT_INLINE void c1_filter(const mcb_aot_conv *c, int ch, int32_t *w)
+{
+    const int8_t *const w8 = (const int8_t *)c->weights;
+    const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
+    for (int t = 0; t < 9; t++) {
+        if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
+            w[t] = w8[(size_t)ch * 9 + t];
+        } else {
+            const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
+            w[t] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
+        }
+    }
+}
+
 static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                     int32_t *scratch)
 {
     const int oc = c->out_c;
-    const int8_t *const w8 = (const int8_t *)c->weights;
     for (int ch = 0; ch < oc; ch++) {
-        /* weight value t of the channel: int8 at byte 9 ch + t (the packer's dense layout for
-         * this path, mcb_aot.h), int16 at half t % 2 of word 3 (t / 2) + n of its block of
-         * 3 kw words */
-        const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
         int32_t w[9];
-        for (int t = 0; t < 9; t++) {
-            if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
-                w[t] = w8[(size_t)ch * 9 + t];
-            } else {
-                const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
-                w[t] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
-            }
-        }
+        c1_filter(c, ch, w);
         const uint32_t wr[5] = {aot_pack16(w[0], w[2]), aot_pack16(w[3], w[5]),
                                 aot_pack16(w[6], w[8]), aot_pack16(w[1], w[4]),
                                 aot_pack16(w[7], 0)};
@@ -1138,6 +1151,165 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         c1_requant(scratch, c->out_h, c->out_w, c->bias[ch], c->multiplier[ch], c->shift[ch],
                    c->output_offset, c->act_min, c->act_max, output + ch, oc);
     }
+}
+
+/* ---- One input channel, unpooled, stride 1 or 2 (person_detect's first layer): conv_c1u ----
+ * A depthwise conv of one channel with multiplier M is a conv of 1 input channel to M outputs
+ * (the generator lowers it so): 9 MACs per output, so the patch path spends its time on
+ * patches and epilogues. Here, per output row, its 3 input rows are widened once into a band
+ * that every channel reads: band word 3k + r = the int16 pair (x(r, 2k), x(r, 2k + 1)) of
+ * input row r, the columns counted from the first tap of output 0 (the zero point outside the
+ * input). A stride-2 output j then reads words j and the low half of j + 1 of each row; a
+ * stride-1 row is two stride-2 rows, its even outputs from a band starting at column 0, its
+ * odd ones from a band starting at column 1. One channel at a time, its filter in 5 registers
+ * (Wf = (wf0, wf1) per filter row f, V01 = (w02, w12), V2 = (w22, 0)), the inner loop per
+ * output, the 3 words of j carried from the output before (Cortex-M4 timings):
+ *     ldr y0, [p, #12]; ldr y1, [p, #16]; ldr y2, [p, #20]      word j + 1      4
+ *     smuad s, x0, W0; smlabb s, y0, V01, s                                      2
+ *     smlad s, x1, W1, s; smlabt s, y1, V01, s                                   2
+ *     smlad s, x2, W2, s; smlabb s, y2, V2, s                                    2
+ *     str s, [q], #4                                                             1
+ * two outputs per pass (x and y swap roles), then add, the end pointer from the stack, cmp,
+ * bne: about 13 cycles per output. Registers: 5 weights, 6 words, the sum and 2 pointers = 14.
+ * Then c1_requant (conv_c1's) turns the row's sums into bytes, one channel's outputs oc bytes
+ * apart (2 oc for the halves of a stride-1 row), about 10 cycles per output; the band costs
+ * about 2 cycles per output when 8 channels share it. */
+
+/* Words of scratch conv_c1u uses: the 5 filter words of every channel, the band (one word
+ * more per row than the outputs it serves) and one sum per output of a (half) row. */
+static size_t c1u_scratch_words(const mcb_aot_conv *c)
+{
+    const size_t n = c->stride_w == 2 ? (size_t)c->out_w : ((size_t)c->out_w + 1) / 2;
+    return 5 * (size_t)c->out_c + 3 * (n + 1) + n;
+}
+
+/* The band of input rows iy0..iy0+2 (see above): nw words per row, word k holding columns
+ * ix0 + 2k and ix0 + 2k + 1. */
+static void c1u_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int ix0, int nw,
+                     uint32_t *band)
+{
+    const int32_t zp = c->input_zero_point;
+    const int w = c->in_w;
+    for (int r = 0; r < 3; r++) {
+        const int iy = iy0 + r;
+        uint32_t *const d = band + r;
+        int k = 0;
+        if (iy < 0 || iy >= c->in_h) {
+            for (; k < nw; k++)
+                d[3 * k] = aot_pack16(zp, zp);
+            continue;
+        }
+        const int8_t *const row = in + (size_t)iy * w;
+        /* a word with its first column before the input (SAME padding) */
+        for (; k < nw && ix0 + 2 * k < 0; k++) {
+            const int ix = ix0 + 2 * k + 1;
+            d[3 * k] = aot_pack16(zp, ix >= 0 && ix < w ? row[ix] : zp);
+        }
+        /* inside: 4 columns, 2 words, per load (PKHBT / PKHTB of the SXTB16 halves) */
+        for (; k + 1 < nw && ix0 + 2 * k + 3 < w; k += 2) {
+            const uint32_t x = aot_load32(row + ix0 + 2 * k);
+            const uint32_t lo = aot_sxtb16(x), hi = aot_sxtb16_ror8(x);
+            d[3 * k] = (lo & 0xFFFFu) | hi << 16;
+            d[3 * k + 3] = lo >> 16 | (hi & 0xFFFF0000u);
+        }
+        /* the rest, and the columns past the input */
+        for (; k < nw; k++) {
+            const int ix = ix0 + 2 * k;
+            d[3 * k] = aot_pack16(ix < w ? row[ix] : zp, ix + 1 < w ? row[ix + 1] : zp);
+        }
+    }
+}
+
+/* The sum of one output: p = its first band word, wr = the 5 filter words. */
+AOT_INLINE int32_t c1u_one(const uint32_t *p, const uint32_t *wr)
+{
+    int32_t s = aot_smlad(p[0], wr[0], 0);
+    s = aot_smlabb(p[3], wr[3], s);
+    s = aot_smlad(p[1], wr[1], s);
+    s = aot_smlabb(p[4], wr[3] >> 16, s);
+    s = aot_smlad(p[2], wr[2], s);
+    return aot_smlabb(p[5], wr[4], s);
+}
+
+/* acc[j] = the sum (no bias) of output j < n of one channel (filter words wr) over the band. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c1u_row(const uint32_t *band, int n, const uint32_t *wr, int32_t *acc)
+{
+#if defined(AOT_GROUP)
+    if (n >= 2) {
+        const uint32_t W0 = wr[0], W1 = wr[1], W2 = wr[2], V01 = wr[3], V2 = wr[4];
+        const int32_t *const end = acc + (n & ~1);
+        const uint32_t *p = band;
+        int32_t *q = acc, s;
+        uint32_t x0, x1, x2, y0, y1, y2;
+        /* output from words X (carried) and Y (loaded at O0, O1, O2 from p) */
+#define AOT_C1U_OUT(X0, X1, X2, Y0, Y1, Y2, O0, O1, O2)                                        \
+    "ldr %[" Y0 "], [%[p], #" O0 "]\n\t"                                                       \
+    "ldr %[" Y1 "], [%[p], #" O1 "]\n\t"                                                       \
+    "ldr %[" Y2 "], [%[p], #" O2 "]\n\t"                                                       \
+    "smuad %[s], %[" X0 "], %[W0]\n\t"                                                         \
+    "smlabb %[s], %[" Y0 "], %[V01], %[s]\n\t"                                                 \
+    "smlad %[s], %[" X1 "], %[W1], %[s]\n\t"                                                   \
+    "smlabt %[s], %[" Y1 "], %[V01], %[s]\n\t"                                                 \
+    "smlad %[s], %[" X2 "], %[W2], %[s]\n\t"                                                   \
+    "smlabb %[s], %[" Y2 "], %[V2], %[s]\n\t"                                                  \
+    "str %[s], [%[q]], #4\n\t"
+        __asm__ volatile("ldr %[x0], [%[p]]\n\t"
+                         "ldr %[x1], [%[p], #4]\n\t"
+                         "ldr %[x2], [%[p], #8]\n\t"
+                         ".p2align 2\n1:\n\t"
+                         AOT_C1U_OUT("x0", "x1", "x2", "y0", "y1", "y2", "12", "16", "20")
+                         AOT_C1U_OUT("y0", "y1", "y2", "x0", "x1", "x2", "24", "28", "32")
+                         "add %[p], %[p], #24\n\t"
+                         "ldr %[s], %[end]\n\t"
+                         "cmp %[q], %[s]\n\t"
+                         "bne 1b\n\t"
+                         : [s] "=&r"(s), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
+                           [y0] "=&r"(y0), [y1] "=&r"(y1), [y2] "=&r"(y2), [p] "+r"(p),
+                           [q] "+r"(q)
+                         : [W0] "r"(W0), [W1] "r"(W1), [W2] "r"(W2), [V01] "r"(V01),
+                           [V2] "r"(V2), [end] "m"(end)
+                         : "cc", "memory");
+#undef AOT_C1U_OUT
+    }
+    if (n & 1)
+        acc[n - 1] = c1u_one(band + 3 * (size_t)(n - 1), wr);
+#else
+    for (int j = 0; j < n; j++)
+        acc[j] = c1u_one(band + 3 * (size_t)j, wr);
+#endif
+}
+
+static void conv_c1u(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                     int32_t *scratch)
+{
+    const int oc = c->out_c, ow = c->out_w, st = c->stride_w;
+    const int halves = st == 2 ? 1 : 2; /* stride 1: even outputs, then odd ones */
+    const int nmax = (ow + halves - 1) / halves;
+    uint32_t *const wr = (uint32_t *)scratch;
+    uint32_t *const band = wr + 5 * (size_t)oc;
+    int32_t *const acc = (int32_t *)(band + 3 * ((size_t)nmax + 1));
+    for (int ch = 0; ch < oc; ch++) {
+        int32_t w[9];
+        c1_filter(c, ch, w);
+        uint32_t *const r = wr + 5 * (size_t)ch;
+        r[0] = aot_pack16(w[0], w[1]), r[1] = aot_pack16(w[3], w[4]);
+        r[2] = aot_pack16(w[6], w[7]), r[3] = aot_pack16(w[2], w[5]);
+        r[4] = aot_pack16(w[8], 0);
+    }
+    for (int oy = 0; oy < c->out_h; oy++)
+        for (int h = 0; h < halves && h < ow; h++) {
+            const int n = (ow - h + halves - 1) / halves;
+            c1u_band(c, input, oy * st - c->pad_h, h - c->pad_w, n + 1, band);
+            int8_t *const o = output + ((size_t)oy * ow + h) * oc;
+            for (int ch = 0; ch < oc; ch++) {
+                c1u_row(band, n, wr + 5 * (size_t)ch, acc);
+                c1_requant(acc, n, 1, c->bias[ch], c->multiplier[ch], c->shift[ch],
+                           c->output_offset, c->act_min, c->act_max, o + ch, halves * oc);
+            }
+        }
 }
 
 /* ---- Three input channels (the CIFAR-10 and ResNet-8 first layers): conv_c3 ----
@@ -1883,6 +2055,10 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
     if (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c)) {
         conv_c1(c, input, output, scratch);
+        return;
+    }
+    if (MCB_AOT_CONV_C1U && mcb_aot_conv_c1u_ok(c)) {
+        conv_c1u(c, input, output, scratch);
         return;
     }
     if (MCB_AOT_CONV_PW && mcb_aot_conv_pointwise(c)) {
