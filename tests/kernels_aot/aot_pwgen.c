@@ -9,7 +9,8 @@
  * path), out_c with a partial last block, multipliers above 1 (shifts >= 0: the general
  * requantization), biases near 2^30 (the SMLAL requantization), output ranges narrower than
  * int8 (the compiled C epilogue); FC: in_depth with and without a remainder, out_depth % 4 in
- * 0..3, shifts <= -1 (fused) and > 0 (generic); 3x3 convs of one input channel (conv_c1u). */
+ * 0..3, shifts <= -1 (fused) and > 0 (generic); 3x3 convs of one input channel (conv_c1u);
+ * pointwise convs of 8 input channels (conv_pw8). */
 #include "kernel_prep.h"
 #include "mcb_aot_pack.h"
 #include "fwgen_util.h"
@@ -216,6 +217,12 @@ int main(int argc, char **argv)
     rc |= conv_layer_v(f, n++, 11, 10, 1, 3, 3, 2, 0, 0, 1);
     rc |= conv_layer(f, n++, 7, 1, 1, 2, 3, 1, 0, 0);
     rc |= conv_layer(f, n++, 6, 9, 1, 8, 3, 2, 0, 1);
+    /* 8 input channels (conv_pw8): MobileNet's 8 -> 16, odd pixel counts, stride 2, odd
+     * out_c, one output channel */
+    rc |= conv_layer(f, n++, 6, 5, 8, 16, 1, 1, 0, 0);
+    rc |= conv_layer(f, n++, 7, 5, 8, 9, 1, 2, 0, 0);
+    rc |= conv_layer(f, n++, 3, 3, 8, 1, 1, 1, 0, 0);
+    rc |= conv_layer(f, n++, 5, 4, 8, 17, 1, 1, 0, 0);
     rc |= fc_layer(f, n++, 640, 128, 0, 0);
     rc |= fc_layer(f, n++, 8, 128, 0, 0);
     rc |= fc_layer(f, n++, 100, 10, 0, 0);

@@ -84,6 +84,8 @@ typedef struct {
 static int c1_cases;
 /* ... the unpooled one-input-channel path (conv_c1u). */
 static int c1u_cases;
+/* ... the pointwise path for 8 input channels (conv_pw8). */
+static int pw8_cases;
 /* ... and the three-input-channel path (conv_c3). */
 static int c3_cases;
 
@@ -173,6 +175,7 @@ static long run_conv(const conv_case *cc)
         split_layers += pk.k.split != 0;
         c1_cases += mcb_aot_conv_c1_ok(&pk.k);
         c1u_cases += mcb_aot_conv_c1u_ok(&pk.k);
+        pw8_cases += mcb_aot_conv_pw8_ok(&pk.k);
         c3_cases += mcb_aot_conv_c3_ok(&pk.k);
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
@@ -521,6 +524,27 @@ int main(void)
         CHECK(r >= 0);
         bad += r != 0;
     }
+    /* 8 input channels (conv_pw8 when the output range is all of int8 and the shifts <= -1):
+     * MobileNet's 8 -> 16 at 48x48 (person_detect, VWW), odd pixel counts (the last pixel
+     * twice), stride 2, odd out_c (the channel after the pairs), 1 output channel */
+    const conv_case pw8[] = {
+        {48, 48, 8, 16, 1, 1, 1, 1, 0, 0}, {7, 5, 8, 9, 1, 1, 2, 0, 0, 0},
+        {3, 3, 8, 1, 1, 1, 1, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof pw8 / sizeof pw8[0]; i++, cases++)
+        bad += run_conv(&pw8[i]) != 0;
+    for (int i = 0; i < 200; i++, cases++) {
+        conv_case cc;
+        memset(&cc, 0, sizeof cc);
+        cc.in_c = 8, cc.out_c = uniform(1, 40), cc.fh = cc.fw = 1;
+        cc.stride = uniform(0, 3) ? 1 : 2;
+        cc.same = uniform(0, 1);
+        cc.in_h = uniform(1, 9), cc.in_w = uniform(1, 9);
+        cc.pos_shifts = uniform(0, 5) == 0;
+        const long r = run_conv(&cc);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
     /* FC: 4-row blocks, out_depth % 4 rows stored unpadded, in_depth % 4 != 0 */
     for (int i = 0; i < 200; i++, cases++) {
         const long r = run_fc(uniform(1, 300), uniform(1, 21), uniform(0, 1));
@@ -575,6 +599,7 @@ int main(void)
     CHECK(c1_cases >= 8); /* both weight storages of the 5 conv_c1 shapes above, at least */
     CHECK(c3_cases >= 12); /* and of the 7 conv_c3 shapes */
     CHECK(c1u_cases >= 150); /* the shapes above and most of the random ones */
+    CHECK(pw8_cases >= 30); /* the output range is all of int8 in about a quarter */
     printf("%d cases, %ld with a mismatch\n", cases, bad);
     test_refusals();
     test_emit();

@@ -38,6 +38,7 @@
  *                 channel)
  *   C1U           some conv takes conv_c1u (mcb_aot_conv_c1u_ok: unpooled 3x3 stride 1 or 2,
  *                 one input channel)
+ *   PW8           some conv takes conv_pw8 (mcb_aot_conv_pw8_ok: pointwise, 8 input channels)
  *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
  *                 channels, an even out_c)
  *   SPLIT         some conv stores its partial last block unpadded (mcb_aot_conv_split): the
@@ -105,6 +106,9 @@
 #ifndef MCB_AOT_CONV_C1U
 #define MCB_AOT_CONV_C1U 1
 #endif
+#ifndef MCB_AOT_CONV_PW8
+#define MCB_AOT_CONV_PW8 1
+#endif
 
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
@@ -114,6 +118,7 @@
 
 static size_t c3_scratch_words(const mcb_aot_conv *c);
 static size_t c1u_scratch_words(const mcb_aot_conv *c);
+static size_t pw8_scratch_words(const mcb_aot_conv *c);
 
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
 {
@@ -126,6 +131,8 @@ size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
         return 4 * c3_scratch_words(c);
     if (MCB_AOT_CONV_C1U && mcb_aot_conv_c1u_ok(c))
         return 4 * c1u_scratch_words(c);
+    if (MCB_AOT_CONV_PW8 && mcb_aot_conv_pw8_ok(c))
+        return 4 * pw8_scratch_words(c);
     return 4 * (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c) && plane > n ? plane : n);
 }
 
@@ -2046,6 +2053,150 @@ static int conv_plain_fused(const mcb_aot_conv *c, const int8_t *input, int8_t *
 #endif
 }
 
+/* ---- Pointwise convs of 8 input channels (MobileNet's first pointwise layer): conv_pw8 ----
+ * With 8 input channels the block loop above spends more on each block's set-up and
+ * requantization than on its 48 MACs. Here the 8 channels of a pixel pair stay widened in 8
+ * registers (pixel A: (x0,x2), (x1,x3), (x4,x6), (x5,x7), then pixel B) and a loop walks the
+ * output channels over a table made once per call (8 words per channel: 2 x bias, the 4
+ * weight pairs doubled in the pixel words' order, multiplier, -shift - 1, 2 x output offset
+ * + 1), so that each channel's sums start from the doubled bias and need no shift before the
+ * SMMULR requantization of conv_c1 (exact: |2 (bias + sum)| < 2^31 with |bias| <= 2^29 and
+ * 8 products). Per channel, Cortex-M4 timings:
+ *     ldr s0, [w]; ldr t, [w, #4]; smlad s1, b0, t, s0; smlad s0, a0, t, s0     5
+ *     3 x (ldr t; smlad s0, a_k, t, s0; smlad s1, b_k, t, s1)                    12
+ *     ldr t (m); smmulr s0; smmulr s1                                            4
+ *     ldr t (e); add s, s, s, asr #31; asr s, s, t (both)                        6
+ *     ldr t (off); add; add; ssat #8, asr #1 (both); strb s0, [oa], #1; strb s1, [ob], #1  8
+ * = 35 cycles per 16 MACs, two channels per pass (then the end pointer from the stack, cmp,
+ * bne: 7 per pass). Registers: 8 pixel words, 2 sums, the loaded word, the table and 2
+ * output pointers = 14. The portable path runs the same arithmetic in C. */
+
+static size_t pw8_scratch_words(const mcb_aot_conv *c)
+{
+    return 8 * (size_t)c->out_c;
+}
+
+/* The table (above) into tab, from the packed int8 weights: value t of channel ch is byte
+ * t % 4 of word 3 (kw/2 b + t/4) + n of its block b (channel n of it). */
+static void pw8_table(const mcb_aot_conv *c, int32_t *tab)
+{
+    const int8_t *const w8 = (const int8_t *)c->weights;
+    const size_t q = (size_t)c->kw / 2;
+    for (int ch = 0; ch < c->out_c; ch++) {
+        const size_t b = (size_t)ch / MCB_AOT_CONV_BLOCK, n = (size_t)ch % MCB_AOT_CONV_BLOCK;
+        int32_t w[8];
+        for (int t = 0; t < 8; t++)
+            w[t] = 2 * w8[4 * (MCB_AOT_CONV_BLOCK * (b * q + (size_t)(t >> 2)) + n) + (t & 3)];
+        int32_t *const d = tab + 8 * (size_t)ch;
+        d[0] = (int32_t)((uint32_t)c->bias[ch] << 1);
+        d[1] = (int32_t)aot_pack16(w[0], w[2]), d[2] = (int32_t)aot_pack16(w[1], w[3]);
+        d[3] = (int32_t)aot_pack16(w[4], w[6]), d[4] = (int32_t)aot_pack16(w[5], w[7]);
+        d[5] = c->multiplier[ch], d[6] = -c->shift[ch] - 1, d[7] = 2 * c->output_offset + 1;
+    }
+}
+
+/* One channel (table words d) of a pixel pair whose widened words are x[0..3], x[4..7]:
+ * the two requantized outputs. */
+AOT_INLINE void pw8_one(const int32_t *d, const uint32_t *x, int8_t *oa, int8_t *ob)
+{
+    int32_t s0 = d[0], s1 = d[0];
+    for (int k = 0; k < 4; k++) {
+        s0 = aot_smlad(x[k], (uint32_t)d[1 + k], s0);
+        s1 = aot_smlad(x[4 + k], (uint32_t)d[1 + k], s1);
+    }
+    *oa = (int8_t)mcb_clamp_i32(c3_requant(s0, d[5], d[6], d[7]), -128, 127);
+    *ob = (int8_t)mcb_clamp_i32(c3_requant(s1, d[5], d[6], d[7]), -128, 127);
+}
+
+/* Every channel of a pixel pair (widened words x[0..3], x[4..7]; table tab of oc channels),
+ * pixel A's outputs at oa, B's at ob. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pw8_pair(const int32_t *tab, int oc, const uint32_t *x, int8_t *oa, int8_t *ob)
+{
+    const int32_t *d = tab;
+#if defined(AOT_GROUP)
+    /* the odd last channel first: nothing but the asm's operands is live across it (14
+     * registers) */
+    if (oc & 1)
+        pw8_one(tab + 8 * (size_t)(oc - 1), x, oa + oc - 1, ob + oc - 1);
+    if (oc >= 2) {
+        const int32_t *const end = tab + 8 * (size_t)(oc & ~1);
+        int32_t s0, s1;
+        uint32_t u;
+        /* one channel from the table words at byte offsets O0..O7 of d */
+#define AOT_PW8_CH(O0, O1, O2, O3, O4, O5, O6, O7)                                             \
+    "ldr %[s0], [%[d], #" O0 "]\n\t"                                                           \
+    "ldr %[u], [%[d], #" O1 "]\n\t"                                                            \
+    "smlad %[s1], %[b0], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s0], %[a0], %[u], %[s0]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O2 "]\n\t"                                                            \
+    "smlad %[s0], %[a1], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s1], %[b1], %[u], %[s1]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O3 "]\n\t"                                                            \
+    "smlad %[s0], %[a2], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s1], %[b2], %[u], %[s1]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O4 "]\n\t"                                                            \
+    "smlad %[s0], %[a3], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s1], %[b3], %[u], %[s1]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O5 "]\n\t"                                                            \
+    "smmulr %[s0], %[s0], %[u]\n\t"                                                            \
+    "smmulr %[s1], %[s1], %[u]\n\t"                                                            \
+    "ldr %[u], [%[d], #" O6 "]\n\t"                                                            \
+    "add %[s0], %[s0], %[s0], asr #31\n\t"                                                     \
+    "add %[s1], %[s1], %[s1], asr #31\n\t"                                                     \
+    "asr %[s0], %[s0], %[u]\n\t"                                                               \
+    "asr %[s1], %[s1], %[u]\n\t"                                                               \
+    "ldr %[u], [%[d], #" O7 "]\n\t"                                                            \
+    "add %[s0], %[s0], %[u]\n\t"                                                               \
+    "add %[s1], %[s1], %[u]\n\t"                                                               \
+    "ssat %[s0], #8, %[s0], asr #1\n\t"                                                        \
+    "ssat %[s1], #8, %[s1], asr #1\n\t"                                                        \
+    "strb %[s0], [%[oa]], #1\n\t"                                                              \
+    "strb %[s1], [%[ob]], #1\n\t"
+        __asm__ volatile(".p2align 2\n1:\n\t"
+                         AOT_PW8_CH("0", "4", "8", "12", "16", "20", "24", "28")
+                         AOT_PW8_CH("32", "36", "40", "44", "48", "52", "56", "60")
+                         "add %[d], %[d], #64\n\t"
+                         "ldr %[u], %[end]\n\t"
+                         "cmp %[d], %[u]\n\t"
+                         "bne 1b\n\t"
+                         : [s0] "=&r"(s0), [s1] "=&r"(s1), [u] "=&r"(u), [d] "+r"(d),
+                           [oa] "+r"(oa), [ob] "+r"(ob)
+                         : [a0] "r"(x[0]), [a1] "r"(x[1]), [a2] "r"(x[2]), [a3] "r"(x[3]),
+                           [b0] "r"(x[4]), [b1] "r"(x[5]), [b2] "r"(x[6]), [b3] "r"(x[7]),
+                           [end] "m"(end)
+                         : "cc", "memory");
+#undef AOT_PW8_CH
+    }
+#else
+    for (int ch = 0; ch < oc; ch++, d += 8)
+        pw8_one(d, x, oa++, ob++);
+#endif
+}
+
+static void conv_pw8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                     int32_t *scratch)
+{
+    const int oc = c->out_c, ow = c->out_w, npix = c->out_h * ow;
+    const size_t row = (size_t)c->in_w * 8 * c->stride_h, col = (size_t)8 * c->stride_w;
+    int32_t *const tab = scratch;
+    pw8_table(c, tab);
+    for (int t = 0; t < npix; t += 2) {
+        const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
+        const int8_t *const sa = input + (size_t)(t / ow) * row + (size_t)(t % ow) * col;
+        const int8_t *const sb = input + (size_t)(t1 / ow) * row + (size_t)(t1 % ow) * col;
+        uint32_t x[8];
+        for (int g = 0; g < 2; g++) {
+            const uint32_t va = aot_load32(sa + 4 * g), vb = aot_load32(sb + 4 * g);
+            x[2 * g] = aot_sxtb16(va), x[2 * g + 1] = aot_sxtb16_ror8(va);
+            x[4 + 2 * g] = aot_sxtb16(vb), x[5 + 2 * g] = aot_sxtb16_ror8(vb);
+        }
+        pw8_pair(tab, oc, x, output + (size_t)t * oc, output + (size_t)t1 * oc);
+    }
+}
+
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
@@ -2059,6 +2210,10 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
     if (MCB_AOT_CONV_C1U && mcb_aot_conv_c1u_ok(c)) {
         conv_c1u(c, input, output, scratch);
+        return;
+    }
+    if (MCB_AOT_CONV_PW8 && mcb_aot_conv_pw8_ok(c)) {
+        conv_pw8(c, input, output, scratch);
         return;
     }
     if (MCB_AOT_CONV_PW && mcb_aot_conv_pointwise(c)) {

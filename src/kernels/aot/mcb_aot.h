@@ -131,6 +131,23 @@ static inline int mcb_aot_conv_pointwise(const mcb_aot_conv *c)
            c->pad_w == 0 && c->int8w && c->in_c % 4 == 0;
 }
 
+/* Whether mcb_aot_conv_s8 takes its pointwise path for 8 input channels (conv_pw8 in
+ * aot_conv.c: a pixel pair's 8 channels widened in registers, a loop over the output channels
+ * with each one's weights, bias and requantization from a table made per call): a pointwise
+ * conv (above) of exactly 8 input channels, output range all of int8, every shift <= -1 and
+ * |bias| <= 2^29 (2 x the accumulator fits int32, for the SMMULR requantization). MobileNet's
+ * first pointwise layer (8 -> 16 at 48x48: person_detect and VWW). The code generator asks
+ * the same (variant switch PW8). */
+static inline int mcb_aot_conv_pw8_ok(const mcb_aot_conv *c)
+{
+    if (!mcb_aot_conv_pointwise(c) || c->in_c != 8 || c->act_min != -128 || c->act_max != 127)
+        return 0;
+    for (int ch = 0; ch < c->out_c; ch++)
+        if (c->shift[ch] > -1 || c->bias[ch] > (1 << 29) || c->bias[ch] < -(1 << 29))
+            return 0;
+    return 1;
+}
+
 /* Whether an unpooled conv that is not pointwise takes the same fused loop on the DSP path
  * (patches as before, then MACs, requantization and stores in one assembly loop): int8
  * weights, in_c a multiple of 4 (perm4 patches; first layers with 1 or 3 input channels keep
