@@ -10,7 +10,7 @@
  * requantization), biases near 2^30 (the SMLAL requantization), output ranges narrower than
  * int8 (the compiled C epilogue); FC: in_depth with and without a remainder, out_depth % 4 in
  * 0..3, shifts <= -1 (fused) and > 0 (generic); 3x3 convs of one input channel (conv_c1u);
- * pointwise convs of 8 input channels (conv_pw8). */
+ * pointwise convs of 8 input channels (conv_pw8); 3x3 stride-2 convs of 3 (conv_c3). */
 #include "kernel_prep.h"
 #include "mcb_aot_pack.h"
 #include "fwgen_util.h"
@@ -217,6 +217,11 @@ int main(int argc, char **argv)
     rc |= conv_layer_v(f, n++, 11, 10, 1, 3, 3, 2, 0, 0, 1);
     rc |= conv_layer(f, n++, 7, 1, 1, 2, 3, 1, 0, 0);
     rc |= conv_layer(f, n++, 6, 9, 1, 8, 3, 2, 0, 1);
+    /* 3 input channels, 3x3 stride 2 (conv_c3's unpooled part): MobileNet-VWW's first conv
+     * on a smaller input (SAME, the last tap row and column outside), odd sizes, VALID */
+    rc |= conv_layer(f, n++, 12, 12, 3, 8, 3, 2, 0, 0);
+    rc |= conv_layer(f, n++, 13, 11, 3, 6, 3, 2, 0, 0);
+    rc |= conv_layer_v(f, n++, 11, 9, 3, 4, 3, 2, 0, 0, 1);
     /* 8 input channels (conv_pw8): MobileNet's 8 -> 16, odd pixel counts, stride 2, odd
      * out_c, one output channel */
     rc |= conv_layer(f, n++, 6, 5, 8, 16, 1, 1, 0, 0);

@@ -446,10 +446,15 @@ int main(void)
         {27, 29, 1, 7, 3, 3, 1, 0, 1, 0},   {9, 6, 1, 4, 3, 3, 1, 0, 1, 0},
         {4, 4, 1, 3, 3, 3, 1, 0, 1, 0},     {7, 12, 1, 2, 3, 3, 1, 0, 1, 0},
         /* conv_c3's: ResNet-8's first conv (SAME, unpooled; fewer rows), SAME pooled, odd
-         * sizes and pixel counts not a multiple of 4 */
+         * sizes and pixel counts not a multiple of 4, */
         {9, 32, 3, 16, 3, 3, 1, 1, 0, 0},   {12, 12, 3, 8, 3, 3, 1, 1, 1, 0},
         {7, 9, 3, 6, 3, 3, 1, 0, 1, 0},     {5, 6, 3, 2, 3, 3, 1, 1, 0, 0},
         {3, 3, 3, 4, 3, 3, 1, 0, 0, 0},
+        /* and stride 2 unpooled: MobileNet-VWW's first conv (SAME, the last tap row and column
+         * outside), odd sizes (SAME padding on both sides), VALID, rows not a multiple of 4 */
+        {96, 96, 3, 8, 3, 3, 2, 1, 0, 0},   {13, 11, 3, 6, 3, 3, 2, 1, 0, 0},
+        {9, 10, 3, 4, 3, 3, 2, 0, 0, 0},    {5, 7, 3, 2, 3, 3, 2, 1, 0, 0},
+        {18, 17, 3, 10, 3, 3, 2, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof family / sizeof family[0]; i++, cases++)
         bad += run_conv(&family[i]) != 0;
@@ -597,7 +602,7 @@ int main(void)
     }
     CHECK_EQ_INT(bad, 0);
     CHECK(c1_cases >= 8); /* both weight storages of the 5 conv_c1 shapes above, at least */
-    CHECK(c3_cases >= 12); /* and of the 7 conv_c3 shapes */
+    CHECK(c3_cases >= 20); /* and of the 12 conv_c3 shapes */
     CHECK(c1u_cases >= 150); /* the shapes above and most of the random ones */
     CHECK(pw8_cases >= 30); /* the output range is all of int8 in about a quarter */
     printf("%d cases, %ld with a mismatch\n", cases, bad);

@@ -1341,7 +1341,7 @@ static void conv_c1u(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
 static size_t c3_scratch_words(const mcb_aot_conv *c)
 {
     return (size_t)c->out_c * (AOT_C3_KW + 1) + 4 * AOT_C3_KW + 4 * (size_t)c->out_c +
-           (c->pool ? 0 : (9 * ((size_t)c->out_w + 2) + 3) / 4);
+           (c->pool ? 0 : (9 * ((size_t)(c->out_w - 1) * c->stride_w + 3) + 3) / 4);
 }
 
 /* Widens the packed weights (either storage) into wq, doubled: channel pair q, k-word k,
@@ -1412,9 +1412,19 @@ static void c3_patch4(const int8_t *s, size_t row, size_t o2, uint32_t *x)
         c3_patch_in(s + (p >> 1) * o2 + (p & 1) * 3, row, x + p);
 }
 
-/* The 3 input rows iy0.. under conv row oy0 = iy0 + pad_h, padded: cols = out_w + 2 taps of
- * 3 bytes per row, tap j at input column j - pad_w, the zero point outside the input. Then
- * every patch of the row is c3_patch_in's (row = 3 cols bytes). */
+/* The patches of 4 pixels of a row into x's 4 lanes: at s + p step (step 3 stride bytes). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_patch4r(const int8_t *s, size_t row, size_t step, uint32_t *x)
+{
+    for (int p = 0; p < 4; p++, s += step)
+        c3_patch_in(s, row, x + p);
+}
+
+/* The 3 input rows iy0.. under conv row oy = (iy0 + pad_h) / stride, padded: cols = (out_w -
+ * 1) stride + 3 taps of 3 bytes per row, tap j at input column j - pad_w, the zero point
+ * outside the input. Then every patch of the row is c3_patch_in's (row = 3 cols bytes). */
 static void c3_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int cols, int8_t *band)
 {
     const int8_t zp = (int8_t)c->input_zero_point;
@@ -1449,7 +1459,7 @@ static void c3_patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, ui
 {
     uint32_t gw[7];
     int8_t *g = (int8_t *)gw;
-    const int iy0 = oy - c->pad_h, ix0 = ox - c->pad_w;
+    const int iy0 = oy * c->stride_h - c->pad_h, ix0 = ox * c->stride_w - c->pad_w;
     gw[6] = 0;
     {
         /* taps outside read the zero point; a filter row and column (3 bytes) at a time */
@@ -1699,18 +1709,19 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
     const int npix = c->out_h * c->out_w, ow = c->out_w;
     int8_t *const band = (int8_t *)(acc + 4 * (size_t)oc);
-    const size_t bw = 3 * ((size_t)ow + 2); /* bytes per band row */
+    const int st = c->stride_w, bc = (ow - 1) * st + 3; /* taps per band row */
+    const size_t bw = 3 * (size_t)bc;                    /* bytes per band row */
     int oy = 0, ox = 0, band_y = -1;        /* pixel t; the band's conv row */
     for (int t = 0; t < npix; t += 4) {
         int pix[4];
         if (ox + 4 <= ow) {
             /* 4 pixels of one row, from the padded band of its input rows */
             if (band_y != oy)
-                c3_band(c, input, oy - c->pad_h, ow + 2, band), band_y = oy;
-            const int8_t *s = band + 3 * (size_t)ox;
+                c3_band(c, input, oy * st - c->pad_h, bc, band), band_y = oy;
+            const int8_t *s = band + 3 * (size_t)ox * st;
             for (int p = 0; p < 4; p++)
                 pix[p] = t + p;
-            c3_patch4(s, bw, 6, x);
+            c3_patch4r(s, bw, 3 * st, x);
         } else {
             for (int p = 0, y = oy, xx = ox; p < 4; p++) {
                 pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
