@@ -314,6 +314,32 @@ int cgt_head_graph(unsigned seed, mcb_graph *g)
     return 0;
 }
 
+int cgt_vww_head_graph(unsigned seed, mcb_graph *g)
+{
+    rng_state = seed;
+    mcb_graph_init(g);
+    const int x = input(g, 13, 11, 3);
+    if (x < 0)
+        return -1;
+    const float in_s = g->tensors[x].scale[0];
+    float ws[8];
+    const int32_t wshape[4] = {8, 3, 3, 3}, oshape[4] = {1, 7, 6, 8};
+    const int wt = weights(g, "conv/w", 4, wshape, 8, 0, ws);
+    const int bt = bias(g, "conv/b", 8, in_s, ws, 8);
+    const int ct = act_tensor(g, "conv", 4, oshape, out_scale(in_s, ws[0], 27), -128);
+    const int cin[3] = {x, wt, bt};
+    if (wt < 0 || bt < 0 || ct < 0 || op(g, MCB_OP_CONV_2D, 3, cin, ct, MCB_ACT_RELU6) < 0)
+        return -1;
+    set_last(g, MCB_PAD_SAME, 2, 0);
+    int t = reshape(g, "flat", ct);
+    t = t < 0 ? -1 : dense(g, "fc", t, 4, 1);
+    if (t < 0)
+        return -1;
+    g->n_out = 1;
+    g->out[0] = t;
+    return 0;
+}
+
 int cgt_wrap_float_io(mcb_graph *g)
 {
     const int in8 = g->in[0], out8 = g->out[0];

@@ -28,6 +28,10 @@ int cgt_residual_graph(unsigned seed, mcb_graph *g);
  * -128 (all of int8: aot conv_pw8) -> AveragePool 2x2 -> Reshape -> FullyConnected. */
 int cgt_head_graph(unsigned seed, mcb_graph *g);
 
+/* MobileNet-VWW's head, smaller: 13x11x3 input -> Conv 3x3 3 -> 8, SAME stride 2, ReLU6 (aot
+ * conv_c3's stride-2 part) -> Reshape -> FullyConnected. */
+int cgt_vww_head_graph(unsigned seed, mcb_graph *g);
+
 /* Wraps g's int8 input and output as a converter-made model does: a float32 input read by a
  * QUANTIZE (the first operator), a DEQUANTIZE to a float32 output (the last). 0 or -1. */
 int cgt_wrap_float_io(mcb_graph *g);

@@ -41,6 +41,8 @@
  *   PW8           some conv takes conv_pw8 (mcb_aot_conv_pw8_ok: pointwise, 8 input channels)
  *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
  *                 channels, an even out_c)
+ *   C3S2          some conv_c3 layer has stride 2 (unpooled; its default is in mcb_aot.h,
+ *                 whose predicate reads it)
  *   SPLIT         some conv stores its partial last block unpadded (mcb_aot_conv_split): the
  *                 dot products of split_tail
  *   NATGEN        some natural-order conv is not served by patch4_3x3 alone (it is not a
@@ -1341,7 +1343,9 @@ static void conv_c1u(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
 static size_t c3_scratch_words(const mcb_aot_conv *c)
 {
     return (size_t)c->out_c * (AOT_C3_KW + 1) + 4 * AOT_C3_KW + 4 * (size_t)c->out_c +
-           (c->pool ? 0 : (9 * ((size_t)(c->out_w - 1) * c->stride_w + 3) + 3) / 4);
+           (c->pool ? 0
+                    : (9 * (size_t)(MCB_AOT_CONV_C3S2 ? (c->out_w - 1) * c->stride_w + 3
+                                                      : c->out_w + 2) + 3) / 4);
 }
 
 /* Widens the packed weights (either storage) into wq, doubled: channel pair q, k-word k,
@@ -1412,13 +1416,13 @@ static void c3_patch4(const int8_t *s, size_t row, size_t o2, uint32_t *x)
         c3_patch_in(s + (p >> 1) * o2 + (p & 1) * 3, row, x + p);
 }
 
-/* The patches of 4 pixels of a row into x's 4 lanes: at s + p step (step 3 stride bytes). */
+/* The patches of 4 pixels of a stride-2 row into x's 4 lanes: at s + 6 p. */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void c3_patch4r(const int8_t *s, size_t row, size_t step, uint32_t *x)
+static void c3_patch4s2(const int8_t *s, size_t row, uint32_t *x)
 {
-    for (int p = 0; p < 4; p++, s += step)
+    for (int p = 0; p < 4; p++, s += 6)
         c3_patch_in(s, row, x + p);
 }
 
@@ -1453,13 +1457,14 @@ static void c3_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int cols, 
     }
 }
 
-/* The patch of conv pixel (oy, ox) into lane p of x (x[4k + p] = k-word k), any pixel (the
- * pool windows at a border, a group of 4 across two rows). */
+/* The patch whose first tap is input row oy - pad_h, column ox - pad_w (conv pixel (oy, ox)
+ * at stride 1, (oy / stride, ox / stride) else) into lane p of x (x[4k + p] = k-word k), any
+ * pixel (the pool windows at a border, a group of 4 across two rows). */
 static void c3_patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint32_t *x)
 {
     uint32_t gw[7];
     int8_t *g = (int8_t *)gw;
-    const int iy0 = oy * c->stride_h - c->pad_h, ix0 = ox * c->stride_w - c->pad_w;
+    const int iy0 = oy - c->pad_h, ix0 = ox - c->pad_w;
     gw[6] = 0;
     {
         /* taps outside read the zero point; a filter row and column (3 bytes) at a time */
@@ -1709,7 +1714,7 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
     const int npix = c->out_h * c->out_w, ow = c->out_w;
     int8_t *const band = (int8_t *)(acc + 4 * (size_t)oc);
-    const int st = c->stride_w, bc = (ow - 1) * st + 3; /* taps per band row */
+    const int st = MCB_AOT_CONV_C3S2 ? c->stride_w : 1, bc = (ow - 1) * st + 3; /* band taps */
     const size_t bw = 3 * (size_t)bc;                    /* bytes per band row */
     int oy = 0, ox = 0, band_y = -1;        /* pixel t; the band's conv row */
     for (int t = 0; t < npix; t += 4) {
@@ -1721,14 +1726,17 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
             const int8_t *s = band + 3 * (size_t)ox * st;
             for (int p = 0; p < 4; p++)
                 pix[p] = t + p;
-            c3_patch4r(s, bw, 3 * st, x);
+            if (st == 2)
+                c3_patch4s2(s, bw, x);
+            else
+                c3_patch4(s, bw, 6, x);
         } else {
             for (int p = 0, y = oy, xx = ox; p < 4; p++) {
                 pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
                 if (t + p < npix)
-                    c3_patch(c, input, y, xx, x + p);
+                    c3_patch(c, input, y * st, xx * st, x + p);
                 else
-                    c3_patch(c, input, c->out_h - 1, ow - 1, x + p);
+                    c3_patch(c, input, (c->out_h - 1) * st, (ow - 1) * st, x + p);
                 if (++xx == ow)
                     xx = 0, y++;
             }

@@ -107,17 +107,25 @@ static inline int mcb_aot_conv_c1u_ok(const mcb_aot_conv *c)
     return 1;
 }
 
+/* Variant switch of aot_conv.c that a predicate below reads: the generator defines it 0 in
+ * its copy of the kernel when no layer is an unpooled stride-2 conv_c3, so that firmwares
+ * without one compile the stride-1 code alone (docs/codegen.md, "Flash"). Undefined: 1. */
+#ifndef MCB_AOT_CONV_C3S2
+#define MCB_AOT_CONV_C3S2 1
+#endif
+
 /* Whether mcb_aot_conv_s8 takes its three-input-channel path (conv_c3 in aot_conv.c: the
  * weights widened into the scratch once per call, 4 conv pixels x 2 channels per register
- * block) for c: a 3x3 conv of 3 input channels, stride 1 (pooled or not) or 2 in both
- * directions (unpooled: MobileNet-VWW's first layer), any padding, an even number of output
- * channels, every shift <= -1 and |bias| <= 2^29 (as for conv_c1). */
+ * block) for c: a 3x3 conv of 3 input channels, stride 1 (pooled or not) or, with switch
+ * C3S2, 2 in both directions (unpooled: MobileNet-VWW's first layer), any padding, an even
+ * number of output channels, every shift <= -1 and |bias| <= 2^29 (as for conv_c1). */
 static inline int mcb_aot_conv_c3_ok(const mcb_aot_conv *c)
 {
-    /* strides are >= 1 (the packer checks): stride + pool <= 2 is stride 1, or 2 unpooled
-     * (the shortest test: this runs in every firmware with the path, whose flash is a goal) */
-    if (c->in_c != 3 || c->filter_h != 3 || c->filter_w != 3 || c->stride_h != c->stride_w ||
-        c->stride_w + c->pool > 2 || c->out_c % 2 != 0 || c->kw != 14)
+    /* strides are >= 1 (the packer checks): stride + pool <= 2 is stride 1, or 2 unpooled */
+    if (c->in_c != 3 || c->filter_h != 3 || c->filter_w != 3 ||
+        (MCB_AOT_CONV_C3S2 ? c->stride_h != c->stride_w || c->stride_w + c->pool > 2
+                           : c->stride_h != 1 || c->stride_w != 1) ||
+        c->out_c % 2 != 0 || c->kw != 14)
         return 0;
     for (int ch = 0; ch < c->out_c; ch++)
         if (c->shift[ch] > -1 || c->bias[ch] > (1 << 29) || c->bias[ch] < -(1 << 29))
