@@ -223,7 +223,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
             kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0,
-            pw = 0, c1 = 0, c3 = 0, split = 0;
+            pw = 0, c1 = 0, c1u = 0, c3 = 0, split = 0, pw8 = 0, c3s2 = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
@@ -233,14 +233,23 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 w16 |= !k->int8w, w8 |= k->int8w;
                 continue;
             }
+            if (mcb_aot_conv_c1u_ok(k)) { /* conv_c1u alone (aot_conv.c), its weights */
+                c1u = 1;
+                w16 |= !k->int8w, w8 |= k->int8w;
+                continue;
+            }
             if (mcb_aot_conv_c3_ok(k)) { /* conv_c3: its pooled or unpooled part, weights */
-                c3 = 1;
+                c3 = 1, c3s2 |= k->stride_w == 2;
                 pool |= k->pool != 0, plain |= k->pool == 0;
                 clamp |= k->act_min != -128 || k->act_max != 127; /* its C epilogue */
                 w16 |= !k->int8w, w8 |= k->int8w;
                 /* a pool window with a tap outside the input (pooled SAME) */
                 padded |= k->pool && (k->pad_h != 0 || k->pad_w != 0 ||
                                       2 * k->out_h + 2 > k->in_h || 2 * k->out_w + 2 > k->in_w);
+                continue;
+            }
+            if (mcb_aot_conv_pw8_ok(k)) { /* conv_pw8 alone (aot_conv.c) */
+                pw8 = 1;
                 continue;
             }
             if (mcb_aot_conv_pointwise(k)) { /* conv_1x1: its own loop, then pair_all_blocks */
@@ -282,7 +291,8 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                   {"W16", w16},       {"W8", w8},       {"W8KW6", w8kw6}, {"W8KW14", w8kw14},
                   {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
                   {"NATGEN", natgen}, {"CLAMP", clamp}, {"PW", pw},
-                  {"C1", c1},         {"C3", c3},       {"SPLIT", split}};
+                  {"C1", c1},         {"C3", c3},       {"SPLIT", split}, {"C1U", c1u},
+                  {"PW8", pw8},       {"C3S2", c3s2}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");

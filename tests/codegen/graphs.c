@@ -283,6 +283,63 @@ int cgt_residual_graph(unsigned seed, mcb_graph *g)
     return 0;
 }
 
+int cgt_head_graph(unsigned seed, mcb_graph *g)
+{
+    rng_state = seed;
+    mcb_graph_init(g);
+    const int x = input(g, 13, 15, 1);
+    if (x < 0)
+        return -1;
+    /* the depthwise conv of one channel, multiplier 8: weights [1][3][3][8] */
+    const float in_s = g->tensors[x].scale[0];
+    float ws[8], s;
+    const int32_t wshape[4] = {1, 3, 3, 8}, oshape[4] = {1, 7, 8, 8};
+    const int wt = weights(g, "dw/w", 4, wshape, 8, 3, ws);
+    const int bt = bias(g, "dw/b", 8, in_s, ws, 8);
+    const int dt = act_tensor(g, "dw", 4, oshape, out_scale(in_s, ws[0], 9), -128);
+    const int din[3] = {x, wt, bt};
+    if (wt < 0 || bt < 0 || dt < 0 ||
+        op(g, MCB_OP_DEPTHWISE_CONV_2D, 3, din, dt, MCB_ACT_RELU6) < 0)
+        return -1;
+    set_last(g, MCB_PAD_SAME, 2, 0);
+    g->ops[g->n_ops - 1].depth_multiplier = 8;
+    int t = conv(g, "pw", dt, 16, 1, MCB_PAD_VALID, MCB_ACT_RELU, 0, &s);
+    t = t < 0 ? -1 : pool(g, "avg", t, MCB_OP_AVERAGE_POOL_2D, 2, 2);
+    t = t < 0 ? -1 : reshape(g, "flat", t);
+    t = t < 0 ? -1 : dense(g, "fc", t, 3, 1);
+    if (t < 0)
+        return -1;
+    g->n_out = 1;
+    g->out[0] = t;
+    return 0;
+}
+
+int cgt_vww_head_graph(unsigned seed, mcb_graph *g)
+{
+    rng_state = seed;
+    mcb_graph_init(g);
+    const int x = input(g, 13, 11, 3);
+    if (x < 0)
+        return -1;
+    const float in_s = g->tensors[x].scale[0];
+    float ws[8];
+    const int32_t wshape[4] = {8, 3, 3, 3}, oshape[4] = {1, 7, 6, 8};
+    const int wt = weights(g, "conv/w", 4, wshape, 8, 0, ws);
+    const int bt = bias(g, "conv/b", 8, in_s, ws, 8);
+    const int ct = act_tensor(g, "conv", 4, oshape, out_scale(in_s, ws[0], 27), -128);
+    const int cin[3] = {x, wt, bt};
+    if (wt < 0 || bt < 0 || ct < 0 || op(g, MCB_OP_CONV_2D, 3, cin, ct, MCB_ACT_RELU6) < 0)
+        return -1;
+    set_last(g, MCB_PAD_SAME, 2, 0);
+    int t = reshape(g, "flat", ct);
+    t = t < 0 ? -1 : dense(g, "fc", t, 4, 1);
+    if (t < 0)
+        return -1;
+    g->n_out = 1;
+    g->out[0] = t;
+    return 0;
+}
+
 int cgt_wrap_float_io(mcb_graph *g)
 {
     const int in8 = g->in[0], out8 = g->out[0];

@@ -23,6 +23,15 @@ int cgt_mixed_graph(unsigned seed, mcb_graph *g);
  * The ADDs' activations: ReLU with zero point -128 (all of int8), ReLU with -90, none. */
 int cgt_residual_graph(unsigned seed, mcb_graph *g);
 
+/* person_detect's head, smaller: 13x15x1 input -> DepthwiseConv 3x3 of the one channel,
+ * multiplier 8, SAME stride 2, ReLU6 (aot conv_c1u) -> Conv 1x1 8 -> 16 ReLU with zero point
+ * -128 (all of int8: aot conv_pw8) -> AveragePool 2x2 -> Reshape -> FullyConnected. */
+int cgt_head_graph(unsigned seed, mcb_graph *g);
+
+/* MobileNet-VWW's head, smaller: 13x11x3 input -> Conv 3x3 3 -> 8, SAME stride 2, ReLU6 (aot
+ * conv_c3's stride-2 part) -> Reshape -> FullyConnected. */
+int cgt_vww_head_graph(unsigned seed, mcb_graph *g);
+
 /* Wraps g's int8 input and output as a converter-made model does: a float32 input read by a
  * QUANTIZE (the first operator), a DEQUANTIZE to a float32 output (the last). 0 or -1. */
 int cgt_wrap_float_io(mcb_graph *g);

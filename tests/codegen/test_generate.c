@@ -289,12 +289,13 @@ static void check_switches(void)
     /* int8 weights (the default): the first conv (one input channel) takes conv_c1 (C1),
      * which needs none of the patch variants (no NATURAL, W8KW6H, NATGEN); the second conv
      * the perm4 patches and the int8 main loop */
-    const char *off[] = {"PLAIN",  "PADDED", "WRAP",   "KW14",    "KW5",    "W16",
-                         "W8KW14", "SHIFT0", "W8KW6",  "NATGEN",  "W8KW6H", "NATURAL"};
+    const char *off[] = {"PLAIN",  "PADDED", "WRAP",   "KW14",    "KW5",    "W16",   "W8KW14",
+                         "SHIFT0", "W8KW6",  "NATGEN", "W8KW6H",  "NATURAL", "C1U",   "PW8",
+                         "C3S2"};
     /* SPLIT: the second conv's 16 channels end in a partial block, stored unpadded */
     const char *on[] = {"POOL", "PERM4", "W8", "C1", "SPLIT"};
     char d[64];
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < 15; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }
@@ -502,6 +503,32 @@ int main(int argc, char **argv)
     CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PADDED 0\n"));
     CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3 0\n"));
     CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C1 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3S2 0\n")); /* stride 1 */
+    mcb_graph_free(&g);
+
+    CHECK(cgt_head_graph(21, &g) == 0);
+    {
+        /* the depthwise conv of one channel is a conv (conv_c1u), the 8-channel pointwise
+         * conv takes conv_pw8: their switches on, the general pointwise loop's off */
+        mcb_codegen *cg = mcb_codegen_analyse(&g, "head");
+        const mcb_codegen_layer *l = NULL;
+        CHECK(cg && mcb_codegen_layers(cg, &l) == 4);
+        CHECK(cg && l && !strcmp(l[0].kernel, "mcb_aot_conv_s8") &&
+              !strcmp(l[1].kernel, "mcb_aot_conv_s8"));
+        mcb_codegen_free(cg);
+    }
+    check_graph(&g, "person_detect head", 13);
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C1U 0\n"));
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PW8 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PW 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C1 0\n"));
+    mcb_graph_free(&g);
+
+    CHECK(cgt_vww_head_graph(22, &g) == 0);
+    check_graph(&g, "VWW head (conv_c3, stride 2)", 14);
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3 0\n"));
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3S2 0\n"));
+    CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_POOL 0\n"));
     mcb_graph_free(&g);
 
     check_residual();

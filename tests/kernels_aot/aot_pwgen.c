@@ -9,7 +9,8 @@
  * path), out_c with a partial last block, multipliers above 1 (shifts >= 0: the general
  * requantization), biases near 2^30 (the SMLAL requantization), output ranges narrower than
  * int8 (the compiled C epilogue); FC: in_depth with and without a remainder, out_depth % 4 in
- * 0..3, shifts <= -1 (fused) and > 0 (generic). */
+ * 0..3, shifts <= -1 (fused) and > 0 (generic); 3x3 convs of one input channel (conv_c1u);
+ * pointwise convs of 8 input channels (conv_pw8); 3x3 stride-2 convs of 3 (conv_c3). */
 #include "kernel_prep.h"
 #include "mcb_aot_pack.h"
 #include "fwgen_util.h"
@@ -48,18 +49,18 @@ static void grow(size_t *a, size_t b)
         *a = b;
 }
 
-/* A conv without pool, fs x fs filter (1: pointwise, VALID; else SAME): in_h x in_w x in_c ->
- * out_c, stride s; kind: see quant (2: biases near 2^30 too); narrow: an output range inside
- * int8. */
-static int conv_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c, int fs, int s,
-                      int kind, int narrow)
+/* A conv without pool, fs x fs filter (1: pointwise, VALID; else SAME, or VALID with valid):
+ * in_h x in_w x in_c -> out_c, stride s; kind: see quant (2: biases near 2^30 too); narrow: an
+ * output range inside int8. */
+static int conv_layer_v(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c, int fs,
+                        int s, int kind, int narrow, int valid)
 {
     mcb_conv_params p;
     memset(&p, 0, sizeof p);
     p.batches = 1, p.in_h = in_h, p.in_w = in_w, p.in_c = in_c, p.out_c = out_c;
     p.filter_h = p.filter_w = fs, p.stride_h = p.stride_w = s, p.dilation_h = p.dilation_w = 1;
-    p.out_h = mcb_compute_padding(0, in_h, fs, s, 1, &p.pad_h); /* SAME (no padding for 1x1) */
-    p.out_w = mcb_compute_padding(0, in_w, fs, s, 1, &p.pad_w);
+    p.out_h = mcb_compute_padding(valid, in_h, fs, s, 1, &p.pad_h); /* no padding for 1x1 */
+    p.out_w = mcb_compute_padding(valid, in_w, fs, s, 1, &p.pad_w);
     const int taps = fs * fs * in_c;
     const int32_t out_zp = uniform(-128, 10);
     p.input_offset = -uniform(-128, 20), p.output_offset = out_zp;
@@ -105,7 +106,7 @@ static int conv_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c,
     fprintf(f,
             "#define L%d_ENTRY {\"%s %dx%dx%d -> %d stride %d%s%s\", %lld, &l%d_conv, 0, "
             "&l%d_aot, 0, 0, l%d_in, %zu, l%d_filter, l%d_bias, l%d_expect, %zu, 0}\n",
-            idx, fs == 1 ? "pointwise" : "conv 3x3 SAME", in_h, in_w, in_c, out_c, s,
+            idx, fs == 1 ? "pointwise" : valid ? "conv 3x3 VALID" : "conv 3x3 SAME", in_h, in_w, in_c, out_c, s,
             kind == 2 ? ", biases ~2^30" : kind == 1 ? ", shifts >= 0" : "",
             narrow ? ", narrow range" : "", (long long)n_out * taps, idx, idx, idx, n_in, idx,
             idx, idx, n_out);
@@ -114,6 +115,12 @@ static int conv_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c,
     mcb_aot_conv_free(&pk);
     free(mult), free(shift), free(bias), free(in), free(filt), free(out);
     return 0;
+}
+
+static int conv_layer(FILE *f, int idx, int in_h, int in_w, int in_c, int out_c, int fs, int s,
+                      int kind, int narrow)
+{
+    return conv_layer_v(f, idx, in_h, in_w, in_c, out_c, fs, s, kind, narrow, 0);
 }
 
 /* A fully connected layer; pos: some shifts > 0 (the generic path); narrow: see conv_layer. */
@@ -199,6 +206,28 @@ int main(int argc, char **argv)
     rc |= conv_layer(f, n++, 7, 9, 8, 11, 3, 2, 2, 0);
     rc |= conv_layer(f, n++, 5, 6, 4, 7, 3, 1, 1, 0);
     rc |= conv_layer(f, n++, 5, 5, 12, 6, 3, 1, 0, 1);  /* narrow range: conv_plain */
+    /* one input channel, unpooled (conv_c1u's band and two-outputs-per-pass loop): person_detect's
+     * first layer on a smaller input (SAME stride 2, the last tap row and column outside),
+     * odd sizes, stride 1 and 2, SAME and VALID, odd output widths, out_c not a multiple of
+     * 3, a narrow output range (the C requantization) */
+    rc |= conv_layer(f, n++, 24, 24, 1, 8, 3, 2, 0, 0);
+    rc |= conv_layer(f, n++, 13, 11, 1, 5, 3, 2, 0, 0);
+    rc |= conv_layer(f, n++, 9, 12, 1, 7, 3, 1, 0, 0);
+    rc |= conv_layer_v(f, n++, 10, 9, 1, 4, 3, 1, 0, 0, 1);
+    rc |= conv_layer_v(f, n++, 11, 10, 1, 3, 3, 2, 0, 0, 1);
+    rc |= conv_layer(f, n++, 7, 1, 1, 2, 3, 1, 0, 0);
+    rc |= conv_layer(f, n++, 6, 9, 1, 8, 3, 2, 0, 1);
+    /* 3 input channels, 3x3 stride 2 (conv_c3's unpooled part): MobileNet-VWW's first conv
+     * on a smaller input (SAME, the last tap row and column outside), odd sizes, VALID */
+    rc |= conv_layer(f, n++, 12, 12, 3, 8, 3, 2, 0, 0);
+    rc |= conv_layer(f, n++, 13, 11, 3, 6, 3, 2, 0, 0);
+    rc |= conv_layer_v(f, n++, 11, 9, 3, 4, 3, 2, 0, 0, 1);
+    /* 8 input channels (conv_pw8): MobileNet's 8 -> 16, odd pixel counts, stride 2, odd
+     * out_c, one output channel */
+    rc |= conv_layer(f, n++, 6, 5, 8, 16, 1, 1, 0, 0);
+    rc |= conv_layer(f, n++, 7, 5, 8, 9, 1, 2, 0, 0);
+    rc |= conv_layer(f, n++, 3, 3, 8, 1, 1, 1, 0, 0);
+    rc |= conv_layer(f, n++, 5, 4, 8, 17, 1, 1, 0, 0);
     rc |= fc_layer(f, n++, 640, 128, 0, 0);
     rc |= fc_layer(f, n++, 8, 128, 0, 0);
     rc |= fc_layer(f, n++, 100, 10, 0, 0);

@@ -82,6 +82,10 @@ typedef struct {
 /* Runs one conv case; returns the number of mismatching bytes (or -1 if packing failed). */
 /* Packed convs that took the one-input-channel path (conv_c1). */
 static int c1_cases;
+/* ... the unpooled one-input-channel path (conv_c1u). */
+static int c1u_cases;
+/* ... the pointwise path for 8 input channels (conv_pw8). */
+static int pw8_cases;
 /* ... and the three-input-channel path (conv_c3). */
 static int c3_cases;
 
@@ -170,6 +174,8 @@ static long run_conv(const conv_case *cc)
             bad++;
         split_layers += pk.k.split != 0;
         c1_cases += mcb_aot_conv_c1_ok(&pk.k);
+        c1u_cases += mcb_aot_conv_c1u_ok(&pk.k);
+        pw8_cases += mcb_aot_conv_pw8_ok(&pk.k);
         c3_cases += mcb_aot_conv_c3_ok(&pk.k);
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
@@ -440,10 +446,15 @@ int main(void)
         {27, 29, 1, 7, 3, 3, 1, 0, 1, 0},   {9, 6, 1, 4, 3, 3, 1, 0, 1, 0},
         {4, 4, 1, 3, 3, 3, 1, 0, 1, 0},     {7, 12, 1, 2, 3, 3, 1, 0, 1, 0},
         /* conv_c3's: ResNet-8's first conv (SAME, unpooled; fewer rows), SAME pooled, odd
-         * sizes and pixel counts not a multiple of 4 */
+         * sizes and pixel counts not a multiple of 4, */
         {9, 32, 3, 16, 3, 3, 1, 1, 0, 0},   {12, 12, 3, 8, 3, 3, 1, 1, 1, 0},
         {7, 9, 3, 6, 3, 3, 1, 0, 1, 0},     {5, 6, 3, 2, 3, 3, 1, 1, 0, 0},
         {3, 3, 3, 4, 3, 3, 1, 0, 0, 0},
+        /* and stride 2 unpooled: MobileNet-VWW's first conv (SAME, the last tap row and column
+         * outside), odd sizes (SAME padding on both sides), VALID, rows not a multiple of 4 */
+        {96, 96, 3, 8, 3, 3, 2, 1, 0, 0},   {13, 11, 3, 6, 3, 3, 2, 1, 0, 0},
+        {9, 10, 3, 4, 3, 3, 2, 0, 0, 0},    {5, 7, 3, 2, 3, 3, 2, 1, 0, 0},
+        {18, 17, 3, 10, 3, 3, 2, 0, 0, 0},
     };
     for (size_t i = 0; i < sizeof family / sizeof family[0]; i++, cases++)
         bad += run_conv(&family[i]) != 0;
@@ -466,6 +477,34 @@ int main(void)
         bad += r != 0;
     }
     CHECK(split_layers > 20);
+    /* conv_c1u (unpooled 3x3, one input channel, stride 1 or 2): person_detect's first layer
+     * (a depthwise conv of one channel, multiplier 8, SAME stride 2: its last tap row and
+     * column outside the input), SAME and VALID, odd sizes, output widths of 1 and odd ones
+     * (the assembly's two outputs per pass and the last one), out_c not a multiple of the
+     * block, 1x1 and 1-row inputs, then random ones */
+    const conv_case c1u[] = {
+        {96, 96, 1, 8, 3, 3, 2, 1, 0, 0},  {13, 17, 1, 7, 3, 3, 2, 1, 0, 0},
+        {12, 11, 1, 5, 3, 3, 1, 1, 0, 0},  {9, 10, 1, 4, 3, 3, 1, 0, 0, 0},
+        {10, 9, 1, 3, 3, 3, 2, 0, 0, 0},   {3, 3, 1, 2, 3, 3, 1, 0, 0, 0},
+        {4, 5, 1, 1, 3, 3, 2, 1, 0, 0},    {1, 1, 1, 3, 3, 3, 1, 1, 0, 0},
+        {2, 7, 1, 11, 3, 3, 2, 1, 0, 0},   {1, 8, 1, 16, 3, 3, 1, 1, 0, 0},
+        {11, 4, 1, 9, 3, 3, 2, 0, 0, 0},   {5, 40, 1, 8, 3, 3, 1, 1, 0, 0},
+    };
+    const int c1u_before = c1u_cases;
+    for (size_t i = 0; i < sizeof c1u / sizeof c1u[0]; i++, cases++)
+        bad += run_conv(&c1u[i]) != 0;
+    CHECK(c1u_cases - c1u_before >= 20); /* both storages of the 12 shapes (few refused) */
+    for (int i = 0; i < 120; i++, cases++) {
+        conv_case cc;
+        memset(&cc, 0, sizeof cc);
+        cc.in_c = 1, cc.out_c = uniform(1, 17), cc.fh = cc.fw = 3;
+        cc.stride = uniform(1, 2), cc.same = uniform(0, 1);
+        cc.in_h = uniform(cc.same ? 1 : 3, 20), cc.in_w = uniform(cc.same ? 1 : 3, 50);
+        cc.pos_shifts = uniform(0, 5) == 0;
+        const long r = run_conv(&cc);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
     /* Pointwise (1x1, no pool: the matrix-multiply path for in_c % 4 == 0, the patch path
      * otherwise): MLPerf's channel counts and random ones, stride 1 and 2, odd pixel counts,
      * out_c not a multiple of the block, positive shifts sometimes. */
@@ -486,6 +525,27 @@ int main(void)
         cc.in_h = uniform(1, 9);
         cc.in_w = uniform(1, 9);
         cc.pos_shifts = uniform(0, 3) == 0;
+        const long r = run_conv(&cc);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    /* 8 input channels (conv_pw8 when the output range is all of int8 and the shifts <= -1):
+     * MobileNet's 8 -> 16 at 48x48 (person_detect, VWW), odd pixel counts (the last pixel
+     * twice), stride 2, odd out_c (the channel after the pairs), 1 output channel */
+    const conv_case pw8[] = {
+        {48, 48, 8, 16, 1, 1, 1, 1, 0, 0}, {7, 5, 8, 9, 1, 1, 2, 0, 0, 0},
+        {3, 3, 8, 1, 1, 1, 1, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof pw8 / sizeof pw8[0]; i++, cases++)
+        bad += run_conv(&pw8[i]) != 0;
+    for (int i = 0; i < 200; i++, cases++) {
+        conv_case cc;
+        memset(&cc, 0, sizeof cc);
+        cc.in_c = 8, cc.out_c = uniform(1, 40), cc.fh = cc.fw = 1;
+        cc.stride = uniform(0, 3) ? 1 : 2;
+        cc.same = uniform(0, 1);
+        cc.in_h = uniform(1, 9), cc.in_w = uniform(1, 9);
+        cc.pos_shifts = uniform(0, 5) == 0;
         const long r = run_conv(&cc);
         CHECK(r >= 0);
         bad += r != 0;
@@ -542,7 +602,9 @@ int main(void)
     }
     CHECK_EQ_INT(bad, 0);
     CHECK(c1_cases >= 8); /* both weight storages of the 5 conv_c1 shapes above, at least */
-    CHECK(c3_cases >= 12); /* and of the 7 conv_c3 shapes */
+    CHECK(c3_cases >= 20); /* and of the 12 conv_c3 shapes */
+    CHECK(c1u_cases >= 150); /* the shapes above and most of the random ones */
+    CHECK(pw8_cases >= 30); /* the output range is all of int8 in about a quarter */
     printf("%d cases, %ld with a mismatch\n", cases, bad);
     test_refusals();
     test_emit();

@@ -36,8 +36,13 @@
  *                 SSAT; conv_c3's compiled C epilogue)
  *   C1            some conv takes conv_c1 (mcb_aot_conv_c1_ok: pooled 3x3 stride 1, one input
  *                 channel)
+ *   C1U           some conv takes conv_c1u (mcb_aot_conv_c1u_ok: unpooled 3x3 stride 1 or 2,
+ *                 one input channel)
+ *   PW8           some conv takes conv_pw8 (mcb_aot_conv_pw8_ok: pointwise, 8 input channels)
  *   C3            some conv takes conv_c3 (mcb_aot_conv_c3_ok: 3x3 stride 1, three input
  *                 channels, an even out_c)
+ *   C3S2          some conv_c3 layer has stride 2 (unpooled; its default is in mcb_aot.h,
+ *                 whose predicate reads it)
  *   SPLIT         some conv stores its partial last block unpadded (mcb_aot_conv_split): the
  *                 dot products of split_tail
  *   NATGEN        some natural-order conv is not served by patch4_3x3 alone (it is not a
@@ -100,6 +105,12 @@
 #ifndef MCB_AOT_CONV_C3
 #define MCB_AOT_CONV_C3 1
 #endif
+#ifndef MCB_AOT_CONV_C1U
+#define MCB_AOT_CONV_C1U 1
+#endif
+#ifndef MCB_AOT_CONV_PW8
+#define MCB_AOT_CONV_PW8 1
+#endif
 
 #if defined(__GNUC__)
 #define AOT_INLINE static inline __attribute__((always_inline))
@@ -108,6 +119,8 @@
 #endif
 
 static size_t c3_scratch_words(const mcb_aot_conv *c);
+static size_t c1u_scratch_words(const mcb_aot_conv *c);
+static size_t pw8_scratch_words(const mcb_aot_conv *c);
 
 size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
 {
@@ -118,6 +131,10 @@ size_t mcb_aot_conv_scratch_bytes(const mcb_aot_conv *c)
     const size_t plane = (size_t)c->out_h * c->out_w;
     if (MCB_AOT_CONV_C3 && mcb_aot_conv_c3_ok(c))
         return 4 * c3_scratch_words(c);
+    if (MCB_AOT_CONV_C1U && mcb_aot_conv_c1u_ok(c))
+        return 4 * c1u_scratch_words(c);
+    if (MCB_AOT_CONV_PW8 && mcb_aot_conv_pw8_ok(c))
+        return 4 * pw8_scratch_words(c);
     return 4 * (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c) && plane > n ? plane : n);
 }
 
@@ -1112,25 +1129,30 @@ static void c1_requant(const int32_t *a, int rows, int cols, int32_t b, int32_t 
     }
 }
 
+/* The 9 weights of channel ch of a conv_c1 / conv_c1u layer: int8 at byte 9 ch + t (the
+ * packer's dense layout for these paths, mcb_aot.h), int16 at half t % 2 of word 3 (t / 2) + n
+ * of its block of 3 kw words. */
+AOT_INLINE void c1_filter(const mcb_aot_conv *c, int ch, int32_t *w)
+{
+    const int8_t *const w8 = (const int8_t *)c->weights;
+    const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
+    for (int t = 0; t < 9; t++) {
+        if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
+            w[t] = w8[(size_t)ch * 9 + t];
+        } else {
+            const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
+            w[t] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
+        }
+    }
+}
+
 static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                     int32_t *scratch)
 {
     const int oc = c->out_c;
-    const int8_t *const w8 = (const int8_t *)c->weights;
     for (int ch = 0; ch < oc; ch++) {
-        /* weight value t of the channel: int8 at byte 9 ch + t (the packer's dense layout for
-         * this path, mcb_aot.h), int16 at half t % 2 of word 3 (t / 2) + n of its block of
-         * 3 kw words */
-        const int b = ch / MCB_AOT_CONV_BLOCK, n = ch % MCB_AOT_CONV_BLOCK;
         int32_t w[9];
-        for (int t = 0; t < 9; t++) {
-            if (MCB_AOT_CONV_W8 && (!MCB_AOT_CONV_W16 || c->int8w)) {
-                w[t] = w8[(size_t)ch * 9 + t];
-            } else {
-                const uint32_t u = (uint32_t)c->weights[(size_t)b * 3 * c->kw + 3 * (t >> 1) + n];
-                w[t] = (int16_t)(t & 1 ? u >> 16 : u & 0xFFFF);
-            }
-        }
+        c1_filter(c, ch, w);
         const uint32_t wr[5] = {aot_pack16(w[0], w[2]), aot_pack16(w[3], w[5]),
                                 aot_pack16(w[6], w[8]), aot_pack16(w[1], w[4]),
                                 aot_pack16(w[7], 0)};
@@ -1138,6 +1160,165 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
         c1_requant(scratch, c->out_h, c->out_w, c->bias[ch], c->multiplier[ch], c->shift[ch],
                    c->output_offset, c->act_min, c->act_max, output + ch, oc);
     }
+}
+
+/* ---- One input channel, unpooled, stride 1 or 2 (person_detect's first layer): conv_c1u ----
+ * A depthwise conv of one channel with multiplier M is a conv of 1 input channel to M outputs
+ * (the generator lowers it so): 9 MACs per output, so the patch path spends its time on
+ * patches and epilogues. Here, per output row, its 3 input rows are widened once into a band
+ * that every channel reads: band word 3k + r = the int16 pair (x(r, 2k), x(r, 2k + 1)) of
+ * input row r, the columns counted from the first tap of output 0 (the zero point outside the
+ * input). A stride-2 output j then reads words j and the low half of j + 1 of each row; a
+ * stride-1 row is two stride-2 rows, its even outputs from a band starting at column 0, its
+ * odd ones from a band starting at column 1. One channel at a time, its filter in 5 registers
+ * (Wf = (wf0, wf1) per filter row f, V01 = (w02, w12), V2 = (w22, 0)), the inner loop per
+ * output, the 3 words of j carried from the output before (Cortex-M4 timings):
+ *     ldr y0, [p, #12]; ldr y1, [p, #16]; ldr y2, [p, #20]      word j + 1      4
+ *     smuad s, x0, W0; smlabb s, y0, V01, s                                      2
+ *     smlad s, x1, W1, s; smlabt s, y1, V01, s                                   2
+ *     smlad s, x2, W2, s; smlabb s, y2, V2, s                                    2
+ *     str s, [q], #4                                                             1
+ * two outputs per pass (x and y swap roles), then add, the end pointer from the stack, cmp,
+ * bne: about 13 cycles per output. Registers: 5 weights, 6 words, the sum and 2 pointers = 14.
+ * Then c1_requant (conv_c1's) turns the row's sums into bytes, one channel's outputs oc bytes
+ * apart (2 oc for the halves of a stride-1 row), about 10 cycles per output; the band costs
+ * about 2 cycles per output when 8 channels share it. */
+
+/* Words of scratch conv_c1u uses: the 5 filter words of every channel, the band (one word
+ * more per row than the outputs it serves) and one sum per output of a (half) row. */
+static size_t c1u_scratch_words(const mcb_aot_conv *c)
+{
+    const size_t n = c->stride_w == 2 ? (size_t)c->out_w : ((size_t)c->out_w + 1) / 2;
+    return 5 * (size_t)c->out_c + 3 * (n + 1) + n;
+}
+
+/* The band of input rows iy0..iy0+2 (see above): nw words per row, word k holding columns
+ * ix0 + 2k and ix0 + 2k + 1. */
+static void c1u_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int ix0, int nw,
+                     uint32_t *band)
+{
+    const int32_t zp = c->input_zero_point;
+    const int w = c->in_w;
+    for (int r = 0; r < 3; r++) {
+        const int iy = iy0 + r;
+        uint32_t *const d = band + r;
+        int k = 0;
+        if (iy < 0 || iy >= c->in_h) {
+            for (; k < nw; k++)
+                d[3 * k] = aot_pack16(zp, zp);
+            continue;
+        }
+        const int8_t *const row = in + (size_t)iy * w;
+        /* a word with its first column before the input (SAME padding) */
+        for (; k < nw && ix0 + 2 * k < 0; k++) {
+            const int ix = ix0 + 2 * k + 1;
+            d[3 * k] = aot_pack16(zp, ix >= 0 && ix < w ? row[ix] : zp);
+        }
+        /* inside: 4 columns, 2 words, per load (PKHBT / PKHTB of the SXTB16 halves) */
+        for (; k + 1 < nw && ix0 + 2 * k + 3 < w; k += 2) {
+            const uint32_t x = aot_load32(row + ix0 + 2 * k);
+            const uint32_t lo = aot_sxtb16(x), hi = aot_sxtb16_ror8(x);
+            d[3 * k] = (lo & 0xFFFFu) | hi << 16;
+            d[3 * k + 3] = lo >> 16 | (hi & 0xFFFF0000u);
+        }
+        /* the rest, and the columns past the input */
+        for (; k < nw; k++) {
+            const int ix = ix0 + 2 * k;
+            d[3 * k] = aot_pack16(ix < w ? row[ix] : zp, ix + 1 < w ? row[ix + 1] : zp);
+        }
+    }
+}
+
+/* The sum of one output: p = its first band word, wr = the 5 filter words. */
+AOT_INLINE int32_t c1u_one(const uint32_t *p, const uint32_t *wr)
+{
+    int32_t s = aot_smlad(p[0], wr[0], 0);
+    s = aot_smlabb(p[3], wr[3], s);
+    s = aot_smlad(p[1], wr[1], s);
+    s = aot_smlabb(p[4], wr[3] >> 16, s);
+    s = aot_smlad(p[2], wr[2], s);
+    return aot_smlabb(p[5], wr[4], s);
+}
+
+/* acc[j] = the sum (no bias) of output j < n of one channel (filter words wr) over the band. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c1u_row(const uint32_t *band, int n, const uint32_t *wr, int32_t *acc)
+{
+#if defined(AOT_GROUP)
+    if (n >= 2) {
+        const uint32_t W0 = wr[0], W1 = wr[1], W2 = wr[2], V01 = wr[3], V2 = wr[4];
+        const int32_t *const end = acc + (n & ~1);
+        const uint32_t *p = band;
+        int32_t *q = acc, s;
+        uint32_t x0, x1, x2, y0, y1, y2;
+        /* output from words X (carried) and Y (loaded at O0, O1, O2 from p) */
+#define AOT_C1U_OUT(X0, X1, X2, Y0, Y1, Y2, O0, O1, O2)                                        \
+    "ldr %[" Y0 "], [%[p], #" O0 "]\n\t"                                                       \
+    "ldr %[" Y1 "], [%[p], #" O1 "]\n\t"                                                       \
+    "ldr %[" Y2 "], [%[p], #" O2 "]\n\t"                                                       \
+    "smuad %[s], %[" X0 "], %[W0]\n\t"                                                         \
+    "smlabb %[s], %[" Y0 "], %[V01], %[s]\n\t"                                                 \
+    "smlad %[s], %[" X1 "], %[W1], %[s]\n\t"                                                   \
+    "smlabt %[s], %[" Y1 "], %[V01], %[s]\n\t"                                                 \
+    "smlad %[s], %[" X2 "], %[W2], %[s]\n\t"                                                   \
+    "smlabb %[s], %[" Y2 "], %[V2], %[s]\n\t"                                                  \
+    "str %[s], [%[q]], #4\n\t"
+        __asm__ volatile("ldr %[x0], [%[p]]\n\t"
+                         "ldr %[x1], [%[p], #4]\n\t"
+                         "ldr %[x2], [%[p], #8]\n\t"
+                         ".p2align 2\n1:\n\t"
+                         AOT_C1U_OUT("x0", "x1", "x2", "y0", "y1", "y2", "12", "16", "20")
+                         AOT_C1U_OUT("y0", "y1", "y2", "x0", "x1", "x2", "24", "28", "32")
+                         "add %[p], %[p], #24\n\t"
+                         "ldr %[s], %[end]\n\t"
+                         "cmp %[q], %[s]\n\t"
+                         "bne 1b\n\t"
+                         : [s] "=&r"(s), [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2),
+                           [y0] "=&r"(y0), [y1] "=&r"(y1), [y2] "=&r"(y2), [p] "+r"(p),
+                           [q] "+r"(q)
+                         : [W0] "r"(W0), [W1] "r"(W1), [W2] "r"(W2), [V01] "r"(V01),
+                           [V2] "r"(V2), [end] "m"(end)
+                         : "cc", "memory");
+#undef AOT_C1U_OUT
+    }
+    if (n & 1)
+        acc[n - 1] = c1u_one(band + 3 * (size_t)(n - 1), wr);
+#else
+    for (int j = 0; j < n; j++)
+        acc[j] = c1u_one(band + 3 * (size_t)j, wr);
+#endif
+}
+
+static void conv_c1u(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                     int32_t *scratch)
+{
+    const int oc = c->out_c, ow = c->out_w, st = c->stride_w;
+    const int halves = st == 2 ? 1 : 2; /* stride 1: even outputs, then odd ones */
+    const int nmax = (ow + halves - 1) / halves;
+    uint32_t *const wr = (uint32_t *)scratch;
+    uint32_t *const band = wr + 5 * (size_t)oc;
+    int32_t *const acc = (int32_t *)(band + 3 * ((size_t)nmax + 1));
+    for (int ch = 0; ch < oc; ch++) {
+        int32_t w[9];
+        c1_filter(c, ch, w);
+        uint32_t *const r = wr + 5 * (size_t)ch;
+        r[0] = aot_pack16(w[0], w[1]), r[1] = aot_pack16(w[3], w[4]);
+        r[2] = aot_pack16(w[6], w[7]), r[3] = aot_pack16(w[2], w[5]);
+        r[4] = aot_pack16(w[8], 0);
+    }
+    for (int oy = 0; oy < c->out_h; oy++)
+        for (int h = 0; h < halves && h < ow; h++) {
+            const int n = (ow - h + halves - 1) / halves;
+            c1u_band(c, input, oy * st - c->pad_h, h - c->pad_w, n + 1, band);
+            int8_t *const o = output + ((size_t)oy * ow + h) * oc;
+            for (int ch = 0; ch < oc; ch++) {
+                c1u_row(band, n, wr + 5 * (size_t)ch, acc);
+                c1_requant(acc, n, 1, c->bias[ch], c->multiplier[ch], c->shift[ch],
+                           c->output_offset, c->act_min, c->act_max, o + ch, halves * oc);
+            }
+        }
 }
 
 /* ---- Three input channels (the CIFAR-10 and ResNet-8 first layers): conv_c3 ----
@@ -1162,7 +1343,9 @@ static void conv_c1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
 static size_t c3_scratch_words(const mcb_aot_conv *c)
 {
     return (size_t)c->out_c * (AOT_C3_KW + 1) + 4 * AOT_C3_KW + 4 * (size_t)c->out_c +
-           (c->pool ? 0 : (9 * ((size_t)c->out_w + 2) + 3) / 4);
+           (c->pool ? 0
+                    : (9 * (size_t)(MCB_AOT_CONV_C3S2 ? (c->out_w - 1) * c->stride_w + 3
+                                                      : c->out_w + 2) + 3) / 4);
 }
 
 /* Widens the packed weights (either storage) into wq, doubled: channel pair q, k-word k,
@@ -1233,9 +1416,19 @@ static void c3_patch4(const int8_t *s, size_t row, size_t o2, uint32_t *x)
         c3_patch_in(s + (p >> 1) * o2 + (p & 1) * 3, row, x + p);
 }
 
-/* The 3 input rows iy0.. under conv row oy0 = iy0 + pad_h, padded: cols = out_w + 2 taps of
- * 3 bytes per row, tap j at input column j - pad_w, the zero point outside the input. Then
- * every patch of the row is c3_patch_in's (row = 3 cols bytes). */
+/* The patches of 4 pixels of a stride-2 row into x's 4 lanes: at s + 6 p. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void c3_patch4s2(const int8_t *s, size_t row, uint32_t *x)
+{
+    for (int p = 0; p < 4; p++, s += 6)
+        c3_patch_in(s, row, x + p);
+}
+
+/* The 3 input rows iy0.. under conv row oy = (iy0 + pad_h) / stride, padded: cols = (out_w -
+ * 1) stride + 3 taps of 3 bytes per row, tap j at input column j - pad_w, the zero point
+ * outside the input. Then every patch of the row is c3_patch_in's (row = 3 cols bytes). */
 static void c3_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int cols, int8_t *band)
 {
     const int8_t zp = (int8_t)c->input_zero_point;
@@ -1264,8 +1457,9 @@ static void c3_band(const mcb_aot_conv *c, const int8_t *in, int iy0, int cols, 
     }
 }
 
-/* The patch of conv pixel (oy, ox) into lane p of x (x[4k + p] = k-word k), any pixel (the
- * pool windows at a border, a group of 4 across two rows). */
+/* The patch whose first tap is input row oy - pad_h, column ox - pad_w (conv pixel (oy, ox)
+ * at stride 1, (oy / stride, ox / stride) else) into lane p of x (x[4k + p] = k-word k), any
+ * pixel (the pool windows at a border, a group of 4 across two rows). */
 static void c3_patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint32_t *x)
 {
     uint32_t gw[7];
@@ -1520,25 +1714,29 @@ static void conv_c3(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
     const int npix = c->out_h * c->out_w, ow = c->out_w;
     int8_t *const band = (int8_t *)(acc + 4 * (size_t)oc);
-    const size_t bw = 3 * ((size_t)ow + 2); /* bytes per band row */
+    const int st = MCB_AOT_CONV_C3S2 ? c->stride_w : 1, bc = (ow - 1) * st + 3; /* band taps */
+    const size_t bw = 3 * (size_t)bc;                    /* bytes per band row */
     int oy = 0, ox = 0, band_y = -1;        /* pixel t; the band's conv row */
     for (int t = 0; t < npix; t += 4) {
         int pix[4];
         if (ox + 4 <= ow) {
             /* 4 pixels of one row, from the padded band of its input rows */
             if (band_y != oy)
-                c3_band(c, input, oy - c->pad_h, ow + 2, band), band_y = oy;
-            const int8_t *s = band + 3 * (size_t)ox;
+                c3_band(c, input, oy * st - c->pad_h, bc, band), band_y = oy;
+            const int8_t *s = band + 3 * (size_t)ox * st;
             for (int p = 0; p < 4; p++)
                 pix[p] = t + p;
-            c3_patch4(s, bw, 6, x);
+            if (st == 2)
+                c3_patch4s2(s, bw, x);
+            else
+                c3_patch4(s, bw, 6, x);
         } else {
             for (int p = 0, y = oy, xx = ox; p < 4; p++) {
                 pix[p] = t + p < npix ? t + p : npix - 1; /* the last pixel again */
                 if (t + p < npix)
-                    c3_patch(c, input, y, xx, x + p);
+                    c3_patch(c, input, y * st, xx * st, x + p);
                 else
-                    c3_patch(c, input, c->out_h - 1, ow - 1, x + p);
+                    c3_patch(c, input, (c->out_h - 1) * st, (ow - 1) * st, x + p);
                 if (++xx == ow)
                     xx = 0, y++;
             }
@@ -1874,6 +2072,150 @@ static int conv_plain_fused(const mcb_aot_conv *c, const int8_t *input, int8_t *
 #endif
 }
 
+/* ---- Pointwise convs of 8 input channels (MobileNet's first pointwise layer): conv_pw8 ----
+ * With 8 input channels the block loop above spends more on each block's set-up and
+ * requantization than on its 48 MACs. Here the 8 channels of a pixel pair stay widened in 8
+ * registers (pixel A: (x0,x2), (x1,x3), (x4,x6), (x5,x7), then pixel B) and a loop walks the
+ * output channels over a table made once per call (8 words per channel: 2 x bias, the 4
+ * weight pairs doubled in the pixel words' order, multiplier, -shift - 1, 2 x output offset
+ * + 1), so that each channel's sums start from the doubled bias and need no shift before the
+ * SMMULR requantization of conv_c1 (exact: |2 (bias + sum)| < 2^31 with |bias| <= 2^29 and
+ * 8 products). Per channel, Cortex-M4 timings:
+ *     ldr s0, [w]; ldr t, [w, #4]; smlad s1, b0, t, s0; smlad s0, a0, t, s0     5
+ *     3 x (ldr t; smlad s0, a_k, t, s0; smlad s1, b_k, t, s1)                    12
+ *     ldr t (m); smmulr s0; smmulr s1                                            4
+ *     ldr t (e); add s, s, s, asr #31; asr s, s, t (both)                        6
+ *     ldr t (off); add; add; ssat #8, asr #1 (both); strb s0, [oa], #1; strb s1, [ob], #1  8
+ * = 35 cycles per 16 MACs, two channels per pass (then the end pointer from the stack, cmp,
+ * bne: 7 per pass). Registers: 8 pixel words, 2 sums, the loaded word, the table and 2
+ * output pointers = 14. The portable path runs the same arithmetic in C. */
+
+static size_t pw8_scratch_words(const mcb_aot_conv *c)
+{
+    return 8 * (size_t)c->out_c;
+}
+
+/* The table (above) into tab, from the packed int8 weights: value t of channel ch is byte
+ * t % 4 of word 3 (kw/2 b + t/4) + n of its block b (channel n of it). */
+static void pw8_table(const mcb_aot_conv *c, int32_t *tab)
+{
+    const int8_t *const w8 = (const int8_t *)c->weights;
+    const size_t q = (size_t)c->kw / 2;
+    for (int ch = 0; ch < c->out_c; ch++) {
+        const size_t b = (size_t)ch / MCB_AOT_CONV_BLOCK, n = (size_t)ch % MCB_AOT_CONV_BLOCK;
+        int32_t w[8];
+        for (int t = 0; t < 8; t++)
+            w[t] = 2 * w8[4 * (MCB_AOT_CONV_BLOCK * (b * q + (size_t)(t >> 2)) + n) + (t & 3)];
+        int32_t *const d = tab + 8 * (size_t)ch;
+        d[0] = (int32_t)((uint32_t)c->bias[ch] << 1);
+        d[1] = (int32_t)aot_pack16(w[0], w[2]), d[2] = (int32_t)aot_pack16(w[1], w[3]);
+        d[3] = (int32_t)aot_pack16(w[4], w[6]), d[4] = (int32_t)aot_pack16(w[5], w[7]);
+        d[5] = c->multiplier[ch], d[6] = -c->shift[ch] - 1, d[7] = 2 * c->output_offset + 1;
+    }
+}
+
+/* One channel (table words d) of a pixel pair whose widened words are x[0..3], x[4..7]:
+ * the two requantized outputs. */
+AOT_INLINE void pw8_one(const int32_t *d, const uint32_t *x, int8_t *oa, int8_t *ob)
+{
+    int32_t s0 = d[0], s1 = d[0];
+    for (int k = 0; k < 4; k++) {
+        s0 = aot_smlad(x[k], (uint32_t)d[1 + k], s0);
+        s1 = aot_smlad(x[4 + k], (uint32_t)d[1 + k], s1);
+    }
+    *oa = (int8_t)mcb_clamp_i32(c3_requant(s0, d[5], d[6], d[7]), -128, 127);
+    *ob = (int8_t)mcb_clamp_i32(c3_requant(s1, d[5], d[6], d[7]), -128, 127);
+}
+
+/* Every channel of a pixel pair (widened words x[0..3], x[4..7]; table tab of oc channels),
+ * pixel A's outputs at oa, B's at ob. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pw8_pair(const int32_t *tab, int oc, const uint32_t *x, int8_t *oa, int8_t *ob)
+{
+    const int32_t *d = tab;
+#if defined(AOT_GROUP)
+    /* the odd last channel first: nothing but the asm's operands is live across it (14
+     * registers) */
+    if (oc & 1)
+        pw8_one(tab + 8 * (size_t)(oc - 1), x, oa + oc - 1, ob + oc - 1);
+    if (oc >= 2) {
+        const int32_t *const end = tab + 8 * (size_t)(oc & ~1);
+        int32_t s0, s1;
+        uint32_t u;
+        /* one channel from the table words at byte offsets O0..O7 of d */
+#define AOT_PW8_CH(O0, O1, O2, O3, O4, O5, O6, O7)                                             \
+    "ldr %[s0], [%[d], #" O0 "]\n\t"                                                           \
+    "ldr %[u], [%[d], #" O1 "]\n\t"                                                            \
+    "smlad %[s1], %[b0], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s0], %[a0], %[u], %[s0]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O2 "]\n\t"                                                            \
+    "smlad %[s0], %[a1], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s1], %[b1], %[u], %[s1]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O3 "]\n\t"                                                            \
+    "smlad %[s0], %[a2], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s1], %[b2], %[u], %[s1]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O4 "]\n\t"                                                            \
+    "smlad %[s0], %[a3], %[u], %[s0]\n\t"                                                      \
+    "smlad %[s1], %[b3], %[u], %[s1]\n\t"                                                      \
+    "ldr %[u], [%[d], #" O5 "]\n\t"                                                            \
+    "smmulr %[s0], %[s0], %[u]\n\t"                                                            \
+    "smmulr %[s1], %[s1], %[u]\n\t"                                                            \
+    "ldr %[u], [%[d], #" O6 "]\n\t"                                                            \
+    "add %[s0], %[s0], %[s0], asr #31\n\t"                                                     \
+    "add %[s1], %[s1], %[s1], asr #31\n\t"                                                     \
+    "asr %[s0], %[s0], %[u]\n\t"                                                               \
+    "asr %[s1], %[s1], %[u]\n\t"                                                               \
+    "ldr %[u], [%[d], #" O7 "]\n\t"                                                            \
+    "add %[s0], %[s0], %[u]\n\t"                                                               \
+    "add %[s1], %[s1], %[u]\n\t"                                                               \
+    "ssat %[s0], #8, %[s0], asr #1\n\t"                                                        \
+    "ssat %[s1], #8, %[s1], asr #1\n\t"                                                        \
+    "strb %[s0], [%[oa]], #1\n\t"                                                              \
+    "strb %[s1], [%[ob]], #1\n\t"
+        __asm__ volatile(".p2align 2\n1:\n\t"
+                         AOT_PW8_CH("0", "4", "8", "12", "16", "20", "24", "28")
+                         AOT_PW8_CH("32", "36", "40", "44", "48", "52", "56", "60")
+                         "add %[d], %[d], #64\n\t"
+                         "ldr %[u], %[end]\n\t"
+                         "cmp %[d], %[u]\n\t"
+                         "bne 1b\n\t"
+                         : [s0] "=&r"(s0), [s1] "=&r"(s1), [u] "=&r"(u), [d] "+r"(d),
+                           [oa] "+r"(oa), [ob] "+r"(ob)
+                         : [a0] "r"(x[0]), [a1] "r"(x[1]), [a2] "r"(x[2]), [a3] "r"(x[3]),
+                           [b0] "r"(x[4]), [b1] "r"(x[5]), [b2] "r"(x[6]), [b3] "r"(x[7]),
+                           [end] "m"(end)
+                         : "cc", "memory");
+#undef AOT_PW8_CH
+    }
+#else
+    for (int ch = 0; ch < oc; ch++, d += 8)
+        pw8_one(d, x, oa++, ob++);
+#endif
+}
+
+static void conv_pw8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
+                     int32_t *scratch)
+{
+    const int oc = c->out_c, ow = c->out_w, npix = c->out_h * ow;
+    const size_t row = (size_t)c->in_w * 8 * c->stride_h, col = (size_t)8 * c->stride_w;
+    int32_t *const tab = scratch;
+    pw8_table(c, tab);
+    for (int t = 0; t < npix; t += 2) {
+        const int t1 = t + 1 < npix ? t + 1 : t; /* an odd last pixel is computed twice */
+        const int8_t *const sa = input + (size_t)(t / ow) * row + (size_t)(t % ow) * col;
+        const int8_t *const sb = input + (size_t)(t1 / ow) * row + (size_t)(t1 % ow) * col;
+        uint32_t x[8];
+        for (int g = 0; g < 2; g++) {
+            const uint32_t va = aot_load32(sa + 4 * g), vb = aot_load32(sb + 4 * g);
+            x[2 * g] = aot_sxtb16(va), x[2 * g + 1] = aot_sxtb16_ror8(va);
+            x[4 + 2 * g] = aot_sxtb16(vb), x[5 + 2 * g] = aot_sxtb16_ror8(vb);
+        }
+        pw8_pair(tab, oc, x, output + (size_t)t * oc, output + (size_t)t1 * oc);
+    }
+}
+
 void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                      int32_t *scratch)
 {
@@ -1883,6 +2225,14 @@ void mcb_aot_conv_s8(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
     if (MCB_AOT_CONV_C1 && mcb_aot_conv_c1_ok(c)) {
         conv_c1(c, input, output, scratch);
+        return;
+    }
+    if (MCB_AOT_CONV_C1U && mcb_aot_conv_c1u_ok(c)) {
+        conv_c1u(c, input, output, scratch);
+        return;
+    }
+    if (MCB_AOT_CONV_PW8 && mcb_aot_conv_pw8_ok(c)) {
+        conv_pw8(c, input, output, scratch);
         return;
     }
     if (MCB_AOT_CONV_PW && mcb_aot_conv_pointwise(c)) {

@@ -188,9 +188,9 @@ int mcb_aot_conv_pack_w(const char *what, const mcb_conv_params *p, const mcb_po
     }
     k->weights = out->weights, k->bias = out->bias;
     k->multiplier = out->multiplier, k->shift = out->shift;
-    if (k->int8w && mcb_aot_conv_c1_ok(k)) {
-        /* conv_c1 reads each channel's 9 int8 weights once: stored dense, byte 9 ch + t
-         * (mcb_aot.h), 3 bytes per channel less than the blocks */
+    if (k->int8w && (mcb_aot_conv_c1_ok(k) || mcb_aot_conv_c1u_ok(k))) {
+        /* conv_c1 and conv_c1u read each channel's 9 int8 weights once: stored dense, byte
+         * 9 ch + t (mcb_aot.h), 3 bytes per channel less than the blocks */
         const int8_t *const from = (const int8_t *)out->weights;
         int8_t *dense = calloc((size_t)p->out_c * 9 + 4, 1);
         if (!dense) {
@@ -321,8 +321,8 @@ static size_t arrays_bytes(size_t weight_words, size_t channels)
 /* Weight words of a packed layer (per channel: kw int16 pairs, or kw/2 words of 4 int8). */
 static size_t conv_weight_words(const mcb_aot_conv *k)
 {
-    if (k->int8w && mcb_aot_conv_c1_ok(k))
-        return ((size_t)k->out_c * 9 + 3) / 4; /* conv_c1's dense bytes */
+    if (k->int8w && (mcb_aot_conv_c1_ok(k) || mcb_aot_conv_c1u_ok(k)))
+        return ((size_t)k->out_c * 9 + 3) / 4; /* conv_c1's / conv_c1u's dense bytes */
     const size_t wpc = k->int8w ? (size_t)k->kw / 2 : (size_t)k->kw;
     const size_t pad = k->split
                            ? (size_t)(MCB_AOT_CONV_BLOCK - k->split)

@@ -89,14 +89,43 @@ static inline int mcb_aot_conv_c1_ok(const mcb_aot_conv *c)
     return 1;
 }
 
+/* Whether mcb_aot_conv_s8 takes its unpooled one-input-channel path (conv_c1u in aot_conv.c:
+ * the 3 input rows of an output row widened once into a band that every channel reads, one
+ * channel's filter in 5 registers, 6 multiplies per output): an unpooled 3x3 conv of 1 input
+ * channel, stride 1 or 2 (the same in both directions), any padding, every shift <= -1 and
+ * |bias| <= 2^29 (as for conv_c1; person_detect's first layer, a depthwise conv of one
+ * channel with multiplier 8 lowered to a conv). The code generator asks the same (variant
+ * switch C1U). With int8 weights the packer stores them dense, as for conv_c1. */
+static inline int mcb_aot_conv_c1u_ok(const mcb_aot_conv *c)
+{
+    if (c->pool || c->in_c != 1 || c->filter_h != 3 || c->filter_w != 3 ||
+        c->stride_h != c->stride_w || c->stride_w < 1 || c->stride_w > 2)
+        return 0;
+    for (int ch = 0; ch < c->out_c; ch++)
+        if (c->shift[ch] > -1 || c->bias[ch] > (1 << 29) || c->bias[ch] < -(1 << 29))
+            return 0;
+    return 1;
+}
+
+/* Variant switch of aot_conv.c that a predicate below reads: the generator defines it 0 in
+ * its copy of the kernel when no layer is an unpooled stride-2 conv_c3, so that firmwares
+ * without one compile the stride-1 code alone (docs/codegen.md, "Flash"). Undefined: 1. */
+#ifndef MCB_AOT_CONV_C3S2
+#define MCB_AOT_CONV_C3S2 1
+#endif
+
 /* Whether mcb_aot_conv_s8 takes its three-input-channel path (conv_c3 in aot_conv.c: the
  * weights widened into the scratch once per call, 4 conv pixels x 2 channels per register
- * block) for c: a 3x3 stride-1 conv of 3 input channels (pooled or not, any padding), an even
+ * block) for c: a 3x3 conv of 3 input channels, stride 1 (pooled or not) or, with switch
+ * C3S2, 2 in both directions (unpooled: MobileNet-VWW's first layer), any padding, an even
  * number of output channels, every shift <= -1 and |bias| <= 2^29 (as for conv_c1). */
 static inline int mcb_aot_conv_c3_ok(const mcb_aot_conv *c)
 {
-    if (c->in_c != 3 || c->filter_h != 3 || c->filter_w != 3 || c->stride_h != 1 ||
-        c->stride_w != 1 || c->out_c % 2 != 0 || c->kw != 14)
+    /* strides are >= 1 (the packer checks): stride + pool <= 2 is stride 1, or 2 unpooled */
+    if (c->in_c != 3 || c->filter_h != 3 || c->filter_w != 3 ||
+        (MCB_AOT_CONV_C3S2 ? c->stride_h != c->stride_w || c->stride_w + c->pool > 2
+                           : c->stride_h != 1 || c->stride_w != 1) ||
+        c->out_c % 2 != 0 || c->kw != 14)
         return 0;
     for (int ch = 0; ch < c->out_c; ch++)
         if (c->shift[ch] > -1 || c->bias[ch] > (1 << 29) || c->bias[ch] < -(1 << 29))
@@ -113,6 +142,23 @@ static inline int mcb_aot_conv_pointwise(const mcb_aot_conv *c)
            c->pad_w == 0 && c->int8w && c->in_c % 4 == 0;
 }
 
+/* Whether mcb_aot_conv_s8 takes its pointwise path for 8 input channels (conv_pw8 in
+ * aot_conv.c: a pixel pair's 8 channels widened in registers, a loop over the output channels
+ * with each one's weights, bias and requantization from a table made per call): a pointwise
+ * conv (above) of exactly 8 input channels, output range all of int8, every shift <= -1 and
+ * |bias| <= 2^29 (2 x the accumulator fits int32, for the SMMULR requantization). MobileNet's
+ * first pointwise layer (8 -> 16 at 48x48: person_detect and VWW). The code generator asks
+ * the same (variant switch PW8). */
+static inline int mcb_aot_conv_pw8_ok(const mcb_aot_conv *c)
+{
+    if (!mcb_aot_conv_pointwise(c) || c->in_c != 8 || c->act_min != -128 || c->act_max != 127)
+        return 0;
+    for (int ch = 0; ch < c->out_c; ch++)
+        if (c->shift[ch] > -1 || c->bias[ch] > (1 << 29) || c->bias[ch] < -(1 << 29))
+            return 0;
+    return 1;
+}
+
 /* Whether an unpooled conv that is not pointwise takes the same fused loop on the DSP path
  * (patches as before, then MACs, requantization and stores in one assembly loop): int8
  * weights, in_c a multiple of 4 (perm4 patches; first layers with 1 or 3 input channels keep
@@ -126,7 +172,7 @@ static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
 /* Whether the last, partial block (out_c % MCB_AOT_CONV_BLOCK = 1 or 2 channels) of an
  * int8-weight conv is stored unpadded, channel after channel (kw/2 words each, after the full
  * blocks), and run as plain dot products: every such layer that takes the general patch path
- * (conv_pool / conv_plain in aot_conv.c; not conv_c1, conv_c3, the pointwise or the fused
+ * (conv_pool / conv_plain in aot_conv.c; not conv_c1, conv_c1u, conv_c3, the pointwise or the fused
  * unpooled loop, which read whole blocks). Saves the zero weights of the 1-2 padding channels
  * (1.2 KB of flash on a conv64 network) and is no slower: the padding channels' MACs are
  * gone. The packer asks this and records it in the layer's split field, which the kernel and
@@ -134,7 +180,7 @@ static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
 static inline int mcb_aot_conv_split(const mcb_aot_conv *c)
 {
     return c->int8w && c->out_c % MCB_AOT_CONV_BLOCK != 0 && !mcb_aot_conv_c1_ok(c) &&
-           !mcb_aot_conv_c3_ok(c) && !mcb_aot_conv_pointwise(c) &&
+           !mcb_aot_conv_c1u_ok(c) && !mcb_aot_conv_c3_ok(c) && !mcb_aot_conv_pointwise(c) &&
            !mcb_aot_conv_fused_plain(c);
 }
 
