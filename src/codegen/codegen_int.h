@@ -3,6 +3,7 @@
 #define MCB_CODEGEN_INT_H
 
 #include "codegen.h"
+#include "exec.h"
 #include "lower.h"
 #include "mcb_aot_pack.h"
 #include "mcb_kernels.h"
@@ -69,8 +70,7 @@ struct mcb_codegen {
     int n_bufs;
     int64_t arena, bound, weight_bytes, plain_bytes;
     mcb_codegen_layer *layers;
-    mcb_lowered *low;    /* per graph operator: its lowering (lower.h), made on first use */
-    char *is_lowered;
+    mcb_exec *exec;      /* the host executor's plan: its lowered ops (exec_int8.h) */
     const char *sources[16];
     const char *files[24]; /* kernel files to copy (headers and sources) */
     int n_files;

@@ -23,20 +23,22 @@
 /* One line naming the model (and operator op >= 0); -1. */
 #define problem(cg, op, ...) mcb_walk_problem((cg)->g, (cg)->what, (op), __VA_ARGS__)
 
-/* The lowered op oi (lower.h), lowered on first use: the host executor's kernel parameters
- * (the same derivation, whose checks passed already in mcb_codegen_analyse, so a failure
- * here is only out of memory); NULL after reporting. */
+/* The lowered op oi (lower.h): the host executor's own, derived once when mcb_codegen_analyse
+ * prepared the graph. An op the executor runs with other kernels (a q7 graph's) is lowered
+ * here only for the reason it is refused; NULL after reporting. */
 static const mcb_lowered *lowered(mcb_codegen *cg, int oi)
 {
-    if (!cg->is_lowered[oi]) {
+    const mcb_lowered *l = mcb_exec_int8_lowered(cg->exec, oi);
+    if (!l) {
+        mcb_lowered tmp;
         char why[256];
-        if (mcb_lower_op(cg->g, &cg->g->ops[oi], &cg->low[oi], why, sizeof why)) {
-            problem(cg, oi, "%s", why);
-            return NULL;
+        if (mcb_lower_op(cg->g, &cg->g->ops[oi], &tmp, why, sizeof why) == 0) {
+            mcb_lowered_free(&tmp);
+            snprintf(why, sizeof why, "not an int8 operator");
         }
-        cg->is_lowered[oi] = 1;
+        problem(cg, oi, "%s", why);
     }
-    return &cg->low[oi];
+    return l;
 }
 
 /* A conv or depthwise conv step's parameters (s->conv, which the step may change) and
@@ -512,10 +514,9 @@ mcb_codegen *mcb_codegen_analyse_opts(const mcb_graph *g, const char *what,
     if (opts)
         cg->opts = *opts;
     mcb_exec_register_int8();
-    mcb_exec *e = mcb_exec_prepare(g, what); /* one line per invalid operator */
-    if (!e)
+    /* one line per invalid operator; the lowered ops stay with it for the steps */
+    if (!(cg->exec = mcb_exec_prepare(g, what)))
         goto fail;
-    mcb_exec_free(e);
     if (graph_checks(cg))
         goto fail;
     cg->canon = malloc(sizeof(int) * (size_t)g->n_tensors);
@@ -525,12 +526,6 @@ mcb_codegen *mcb_codegen_analyse_opts(const mcb_graph *g, const char *what,
     }
     for (int t = 0; t < g->n_tensors; t++)
         cg->canon[t] = t;
-    cg->low = calloc((size_t)g->n_ops, sizeof *cg->low);
-    cg->is_lowered = calloc((size_t)g->n_ops, 1);
-    if (!cg->low || !cg->is_lowered) {
-        problem(cg, -1, "out of memory");
-        goto fail;
-    }
     if (build_steps(cg))
         goto fail;
     if (cg->n_steps == 0) {
@@ -551,10 +546,7 @@ void mcb_codegen_free(mcb_codegen *cg)
 {
     if (!cg)
         return;
-    for (int i = 0; cg->low && i < cg->g->n_ops; i++)
-        mcb_lowered_free(&cg->low[i]);
-    free(cg->low);
-    free(cg->is_lowered);
+    mcb_exec_free(cg->exec);
     for (int s = 0; s < cg->n_steps; s++) {
         mcb_aot_conv_free(&cg->steps[s].aconv);
         mcb_aot_fc_free(&cg->steps[s].afc);

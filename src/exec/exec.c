@@ -249,6 +249,16 @@ const void *mcb_exec_tensor(const mcb_exec *e, int t)
     return t >= 0 && t < e->g->n_tensors ? e->data[t] : NULL;
 }
 
+const void *mcb_exec_op_state(const mcb_exec *e, int i)
+{
+    return i >= 0 && i < e->g->n_ops ? e->state[i] : NULL;
+}
+
+const mcb_exec_kernel *mcb_exec_op_kernel(const mcb_exec *e, int i)
+{
+    return i >= 0 && i < e->g->n_ops ? e->kern[i] : NULL;
+}
+
 void mcb_input_from_pixels(const mcb_tensor *t, const uint8_t *px, size_t n, void *in)
 {
     mcb_input_from_pixels_range(t, px, n, in, 1.0);

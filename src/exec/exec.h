@@ -51,6 +51,10 @@ mcb_exec *mcb_exec_prepare(const mcb_graph *g, const char *what);
 void mcb_exec_run(mcb_exec *e, const void *input, void *output);
 /* Tensor t's bytes after a run (constants: their data), for tests and tracing. */
 const void *mcb_exec_tensor(const mcb_exec *e, int t);
+/* Op i's prepared state (what its kernel's prepare derived), or NULL for a check/run kernel. */
+const void *mcb_exec_op_state(const mcb_exec *e, int i);
+/* The kernel that runs op i. */
+const mcb_exec_kernel *mcb_exec_op_kernel(const mcb_exec *e, int i);
 void mcb_exec_free(mcb_exec *e);
 
 /* One image's pixels (n values) as the bytes of input tensor t: float32 gets pixel/255

@@ -45,3 +45,9 @@ void mcb_exec_register_int8(void)
         mcb_exec_register(&k);
     }
 }
+
+const mcb_lowered *mcb_exec_int8_lowered(const mcb_exec *e, int i)
+{
+    const mcb_exec_kernel *k = mcb_exec_op_kernel(e, i);
+    return k && k->prepare == prepare ? mcb_exec_op_state(e, i) : NULL;
+}

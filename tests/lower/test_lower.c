@@ -5,6 +5,7 @@
  * refused op says why and keeps nothing. */
 #include "../test.h"
 #include "exec.h"
+#include "exec_int8.h"
 #include "graph.h"
 #include "graphs.h"
 #include "lower.h"
@@ -35,6 +36,7 @@ static void check_graph(const mcb_graph *g, unsigned seed)
     CHECK(e != NULL);
     if (!e)
         return;
+    CHECK(mcb_exec_int8_lowered(e, -1) == NULL && mcb_exec_int8_lowered(e, g->n_ops) == NULL);
     mcb_lowered *low = calloc((size_t)g->n_ops, sizeof *low);
     void **data = calloc((size_t)g->n_tensors, sizeof *data);
     char why[256];
@@ -46,6 +48,17 @@ static void check_graph(const mcb_graph *g, unsigned seed)
         CHECK_EQ_INT(l->in[0], op->in[0]);
         CHECK_EQ_INT(l->out, op->out[0]);
         CHECK_EQ_INT(l->macs, mcb_op_macs(g, op));
+        /* the generators' source: the executor's own lowering of the op, the same one */
+        const mcb_lowered *ex = mcb_exec_int8_lowered(e, i);
+        CHECK(ex != NULL && ex != l);
+        if (ex) {
+            CHECK_EQ_INT(ex->code, l->code);
+            CHECK_EQ_INT(ex->out, l->out);
+            CHECK_EQ_INT(ex->n_mult, l->n_mult);
+            CHECK(l->n_mult == 0 || (memcmp(ex->mult, l->mult, 4 * (size_t)l->n_mult) == 0 &&
+                                     memcmp(ex->shift, l->shift, 4 * (size_t)l->n_mult) == 0));
+            CHECK(ex->filter == l->filter && ex->bias == l->bias);
+        }
         const mcb_tensor *y = &g->tensors[op->out[0]];
         if (op->code == MCB_OP_CONV_2D || op->code == MCB_OP_DEPTHWISE_CONV_2D) {
             const mcb_tensor *x = &g->tensors[op->in[0]];

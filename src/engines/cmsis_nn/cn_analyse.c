@@ -115,16 +115,22 @@ static void dwconv_dispatch(cn_step *s)
     }
 }
 
-/* The lowered op oi (lower.h): the host executor's kernel parameters, whose checks passed
- * already in cn_analyse; NULL after reporting. */
+/* The lowered op oi (lower.h): the host executor's own, derived once when cn_analyse
+ * prepared the graph. An op the executor runs with other kernels (a q7 graph's) is lowered
+ * here only for the reason it is refused; NULL after reporting. */
 static const mcb_lowered *lowered(cn_model *m, int oi)
 {
-    char why[256];
-    if (mcb_lower_op(m->g, &m->g->ops[oi], &m->low[oi], why, sizeof why)) {
+    const mcb_lowered *l = mcb_exec_int8_lowered(m->exec, oi);
+    if (!l) {
+        mcb_lowered tmp;
+        char why[256];
+        if (mcb_lower_op(m->g, &m->g->ops[oi], &tmp, why, sizeof why) == 0) {
+            mcb_lowered_free(&tmp);
+            snprintf(why, sizeof why, "not an int8 operator");
+        }
         problem(m, oi, "%s", why);
-        return NULL;
     }
-    return &m->low[oi];
+    return l;
 }
 
 static int conv_step(cn_model *m, const mcb_lowered *l, int depthwise, cn_step *s)
@@ -302,10 +308,9 @@ cn_model *cn_analyse(const mcb_graph *g, const char *what)
     }
     m->g = g;
     mcb_exec_register_int8();
-    mcb_exec *e = mcb_exec_prepare(g, what); /* one line per invalid operator */
-    if (!e)
+    /* one line per invalid operator; the lowered ops stay with it for the steps */
+    if (!(m->exec = mcb_exec_prepare(g, what)))
         goto fail;
-    mcb_exec_free(e);
     if (graph_checks(m))
         goto fail;
     m->canon = malloc(sizeof(int) * (size_t)g->n_tensors);
@@ -315,11 +320,6 @@ cn_model *cn_analyse(const mcb_graph *g, const char *what)
     }
     for (int t = 0; t < g->n_tensors; t++)
         m->canon[t] = t;
-    m->low = calloc((size_t)g->n_ops, sizeof *m->low);
-    if (!m->low) {
-        problem(m, -1, "out of memory");
-        goto fail;
-    }
     if (build_steps(m) || plan(m))
         goto fail;
     weight_bytes(m);
@@ -333,9 +333,7 @@ void cn_free(cn_model *m)
 {
     if (!m)
         return;
-    for (int i = 0; m->low && i < m->g->n_ops; i++)
-        mcb_lowered_free(&m->low[i]);
-    free(m->low);
+    mcb_exec_free(m->exec);
     free(m->steps);
     free(m->canon);
     free(m->buf_of);

@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "graph.h"
+#include "exec.h"
 #include "lower.h"
 #include "mcb_kernels.h"
 
@@ -70,7 +71,7 @@ typedef struct {
     int n_bufs;
     int64_t arena, bound;  /* the planned arena and the planner's lower bound */
     int64_t weight_bytes;  /* filters, biases, multipliers and shifts */
-    mcb_lowered *low;      /* per graph operator: its lowering (lower.h) */
+    mcb_exec *exec;        /* the host executor's plan: its lowered ops (exec_int8.h) */
 } cn_model;
 
 /* Checks g and builds the calls and the arena plan; every problem (an operator the engine
