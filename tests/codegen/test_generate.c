@@ -225,6 +225,8 @@ static void check_graph(const mcb_graph *g, const char *name, unsigned seed)
     mcb_codegen_free(cg);
 }
 
+static int lib_file_has(const char *file, const char *text);
+
 /* ADD fused into the conv that makes one of its inputs (mcb_aot_conv_add_s8): which conv, the
  * output written over the residual where nothing later reads it (the fused layer's live bytes
  * count one buffer for both), not over the conv's own input, bit-exact. */
@@ -261,6 +263,8 @@ static void check_residual(void)
     }
     mcb_codegen_free(cg);
     check_graph(&g, "residual", 11);
+    /* its SAME 3x3 convs of 8 channels build their border rows by filter columns (EDGE4) */
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_EDGE4 0\n"));
     mcb_graph_free(&g);
 }
 
@@ -291,11 +295,11 @@ static void check_switches(void)
      * the perm4 patches and the int8 main loop */
     const char *off[] = {"PLAIN",  "PADDED", "WRAP",   "KW14",    "KW5",    "W16",   "W8KW14",
                          "SHIFT0", "W8KW6",  "NATGEN", "W8KW6H",  "NATURAL", "C1U",   "PW8",
-                         "C3S2"};
+                         "C3S2",   "EDGE4"};
     /* SPLIT: the second conv's 16 channels end in a partial block, stored unpadded */
     const char *on[] = {"POOL", "PERM4", "W8", "C1", "SPLIT"};
     char d[64];
-    for (int i = 0; i < 15; i++) {
+    for (int i = 0; i < 16; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }

@@ -92,6 +92,9 @@ static int c3_cases;
 /* conv layers packed with an unpadded partial last block (mcb_aot_conv_split), so that the
  * random shapes are known to reach split_tail */
 static int split_layers;
+/* ... and the layers whose border rows patch() builds by filter columns (mcb_aot_conv_edge4),
+ * counted only when a border row exists (some padding) */
+static int edge4_cases;
 
 static long run_conv(const conv_case *cc)
 {
@@ -177,6 +180,7 @@ static long run_conv(const conv_case *cc)
         c1u_cases += mcb_aot_conv_c1u_ok(&pk.k);
         pw8_cases += mcb_aot_conv_pw8_ok(&pk.k);
         c3_cases += mcb_aot_conv_c3_ok(&pk.k);
+        edge4_cases += mcb_aot_conv_edge4(&pk.k) && (p.pad_h > 0 || p.pad_w > 0);
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
         /* scratch filled with garbage: pad values must not matter */
@@ -529,6 +533,32 @@ int main(void)
         CHECK(r >= 0);
         bad += r != 0;
     }
+    /* unpooled SAME convs with in_c % 4 == 0 (border rows by filter columns, EDGE4):
+     * ResNet-8's 3x3 shapes (fewer rows), stride 2, 5x5 filters (two columns and rows
+     * outside), unequal sizes, 1-pixel-wide inputs (every column but one outside), then
+     * random ones */
+    const conv_case e4[] = {
+        {6, 32, 16, 16, 3, 3, 1, 1, 0, 0}, {8, 8, 32, 32, 3, 3, 2, 1, 0, 0},
+        {5, 5, 64, 64, 3, 3, 1, 1, 0, 1},  {7, 6, 4, 5, 5, 5, 1, 1, 0, 0},
+        {1, 7, 8, 3, 3, 3, 1, 1, 0, 0},    {6, 1, 12, 7, 5, 5, 2, 1, 0, 0},
+        {3, 4, 4, 2, 5, 3, 1, 1, 0, 0},
+    };
+    const int e4_before = edge4_cases;
+    for (size_t i = 0; i < sizeof e4 / sizeof e4[0]; i++, cases++)
+        bad += run_conv(&e4[i]) != 0;
+    for (int i = 0; i < 120; i++, cases++) {
+        conv_case cc;
+        memset(&cc, 0, sizeof cc);
+        cc.in_c = 4 * uniform(1, 12), cc.out_c = uniform(1, 20);
+        cc.fh = uniform(1, 5), cc.fw = uniform(1, 5);
+        cc.stride = uniform(1, 2), cc.same = 1;
+        cc.in_h = uniform(1, 9), cc.in_w = uniform(1, 9);
+        cc.pos_shifts = uniform(0, 4) == 0;
+        const long r = run_conv(&cc);
+        CHECK(r >= 0);
+        bad += r != 0;
+    }
+    CHECK(edge4_cases - e4_before >= 100); /* both storages: int8 weights only take it */
     /* 8 input channels (conv_pw8 when the output range is all of int8 and the shifts <= -1):
      * MobileNet's 8 -> 16 at 48x48 (person_detect, VWW), odd pixel counts (the last pixel
      * twice), stride 2, odd out_c (the channel after the pairs), 1 output channel */

@@ -169,6 +169,23 @@ static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
            c->act_max == 127;
 }
 
+/* Variant switch of aot_conv.c read by the predicate below: the generator defines it 0 when
+ * no layer satisfies the predicate (the paper family's pooled convs), so those firmwares
+ * compile main's patch code. Undefined: 1. */
+#ifndef MCB_AOT_CONV_EDGE4
+#define MCB_AOT_CONV_EDGE4 1
+#endif
+
+/* Whether patch() in aot_conv.c builds a border row of an unpooled perm4 conv by filter
+ * columns (in_c a multiple of 4: a column inside the input is one run of whole groups, one
+ * outside is the zero point) instead of value by value: ResNet-8's 3x3 convs with SAME
+ * padding (docs/codegen.md, "ResNet-8's convs"). The code generator asks the same (variant
+ * switch EDGE4). */
+static inline int mcb_aot_conv_edge4(const mcb_aot_conv *c)
+{
+    return MCB_AOT_CONV_EDGE4 && !c->pool && c->perm4 && c->in_c % 4 == 0;
+}
+
 /* Whether the last, partial block (out_c % MCB_AOT_CONV_BLOCK = 1 or 2 channels) of an
  * int8-weight conv is stored unpadded, channel after channel (kw/2 words each, after the full
  * blocks), and run as plain dot products: every such layer that takes the general patch path
