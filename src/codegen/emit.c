@@ -223,7 +223,7 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
     if (!strcmp(src, "aot/aot_conv.c")) {
         int pool = 0, plain = 0, perm4 = 0, natural = 0, padded = 0, wrap = 0, kw5 = 0,
             kw14 = 0, w16 = 0, w8 = 0, w8kw6 = 0, w8kw6h = 0, w8kw14 = 0, shift0 = 0, natgen = 0, clamp = 0,
-            pw = 0, c1 = 0, c1u = 0, c3 = 0, split = 0, pw8 = 0, c3s2 = 0, edge4 = 0;
+            pw = 0, c1 = 0, c1u = 0, c3 = 0, split = 0, pw8 = 0, c3s2 = 0, patch4 = 0, fpn = 0;
         for (int s = 0; s < cg->n_steps; s++) {
             if (cg->steps[s].kind != CG_AOT_CONV)
                 continue;
@@ -257,7 +257,8 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                 continue;
             }
             pw |= mcb_aot_conv_fused_plain(k);
-            edge4 |= mcb_aot_conv_edge4(k);
+            patch4 |= mcb_aot_conv_patch4(k);
+            fpn |= mcb_aot_conv_fused_natural(k);
             split |= k->split;
             pool |= k->pool != 0, plain |= k->pool == 0;
             perm4 |= k->perm4 != 0, natural |= k->perm4 == 0;
@@ -293,7 +294,8 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                   {"SHIFT0", shift0}, {"W8KW6H", w8kw6h},
                   {"NATGEN", natgen}, {"CLAMP", clamp}, {"PW", pw},
                   {"C1", c1},         {"C3", c3},       {"SPLIT", split}, {"C1U", c1u},
-                  {"PW8", pw8},       {"C3S2", c3s2}, {"EDGE4", edge4}};
+                  {"PW8", pw8},       {"C3S2", c3s2}, {"PATCH4", patch4},
+                  {"FPN", fpn}};
         len += (size_t)snprintf(buf + len, n - len,
                                 "/* mcubench generate: the variants this model does not use are "
                                 "left out (see below). */\n");

@@ -263,8 +263,8 @@ static void check_residual(void)
     }
     mcb_codegen_free(cg);
     check_graph(&g, "residual", 11);
-    /* its SAME 3x3 convs of 8 channels build their border rows by filter columns (EDGE4) */
-    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_EDGE4 0\n"));
+    /* its SAME 3x3 convs of 8 channels build their border rows by filter columns (PATCH4) */
+    CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_PATCH4 0\n"));
     mcb_graph_free(&g);
 }
 
@@ -295,11 +295,11 @@ static void check_switches(void)
      * the perm4 patches and the int8 main loop */
     const char *off[] = {"PLAIN",  "PADDED", "WRAP",   "KW14",    "KW5",    "W16",   "W8KW14",
                          "SHIFT0", "W8KW6",  "NATGEN", "W8KW6H",  "NATURAL", "C1U",   "PW8",
-                         "C3S2",   "EDGE4"};
+                         "C3S2",   "PATCH4", "FPN"};
     /* SPLIT: the second conv's 16 channels end in a partial block, stored unpadded */
     const char *on[] = {"POOL", "PERM4", "W8", "C1", "SPLIT"};
     char d[64];
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < 17; i++) {
         snprintf(d, sizeof d, "#define MCB_AOT_CONV_%s 0\n", off[i]);
         CHECK(lib_file_has("aot_conv.c", d));
     }

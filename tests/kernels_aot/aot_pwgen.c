@@ -104,9 +104,10 @@ static int conv_layer_v(FILE *f, int idx, int in_h, int in_w, int in_c, int out_
             (long)p.input_offset,
             (long)p.output_offset, (long)p.act_min, (long)p.act_max, idx, idx);
     fprintf(f,
-            "#define L%d_ENTRY {\"%s %dx%dx%d -> %d stride %d%s%s\", %lld, &l%d_conv, 0, "
+            "#define L%d_ENTRY {\"%s %dx%d %s %dx%dx%d -> %d stride %d%s%s\", %lld, &l%d_conv, 0, "
             "&l%d_aot, 0, 0, l%d_in, %zu, l%d_filter, l%d_bias, l%d_expect, %zu, 0}\n",
-            idx, fs == 1 ? "pointwise" : valid ? "conv 3x3 VALID" : "conv 3x3 SAME", in_h, in_w, in_c, out_c, s,
+            idx, fs == 1 ? "pointwise" : "conv", fs, fs, valid ? "VALID" : "SAME", in_h, in_w,
+            in_c, out_c, s,
             kind == 2 ? ", biases ~2^30" : kind == 1 ? ", shifts >= 0" : "",
             narrow ? ", narrow range" : "", (long long)n_out * taps, idx, idx, idx, n_in, idx,
             idx, idx, n_out);
@@ -206,6 +207,14 @@ int main(int argc, char **argv)
     rc |= conv_layer(f, n++, 7, 9, 8, 11, 3, 2, 2, 0);
     rc |= conv_layer(f, n++, 5, 6, 4, 7, 3, 1, 1, 0);
     rc |= conv_layer(f, n++, 5, 5, 12, 6, 3, 1, 0, 1);  /* narrow range: conv_plain */
+    /* in_c % 4 != 0, unpooled (the fused loop on natural patches, switch FPN: DS-CNN's first
+     * conv is 10x4x1 stride 2): 4x4x1 SAME stride 2 and 1 (16 values), 3x3x3 with odd out_c
+     * (27 values, not conv_c3), 2x2x6 (24), 5x5x1 (25: the one-pad-k-word form, conv_plain) */
+    rc |= conv_layer(f, n++, 11, 9, 1, 64, 4, 2, 0, 0);
+    rc |= conv_layer(f, n++, 7, 6, 1, 5, 4, 1, 2, 0);
+    rc |= conv_layer(f, n++, 9, 8, 3, 7, 3, 2, 0, 0);
+    rc |= conv_layer(f, n++, 6, 7, 6, 11, 2, 1, 1, 0);
+    rc |= conv_layer(f, n++, 8, 7, 1, 4, 5, 2, 0, 0);
     /* one input channel, unpooled (conv_c1u's band and two-outputs-per-pass loop): person_detect's
      * first layer on a smaller input (SAME stride 2, the last tap row and column outside),
      * odd sizes, stride 1 and 2, SAME and VALID, odd output widths, out_c not a multiple of

@@ -92,9 +92,9 @@ static int c3_cases;
 /* conv layers packed with an unpadded partial last block (mcb_aot_conv_split), so that the
  * random shapes are known to reach split_tail */
 static int split_layers;
-/* ... and the layers whose border rows patch() builds by filter columns (mcb_aot_conv_edge4),
+/* ... and the layers whose border rows patch() builds by filter columns (mcb_aot_conv_patch4),
  * counted only when a border row exists (some padding) */
-static int edge4_cases;
+static int patch4_cases;
 
 static long run_conv(const conv_case *cc)
 {
@@ -180,7 +180,7 @@ static long run_conv(const conv_case *cc)
         c1u_cases += mcb_aot_conv_c1u_ok(&pk.k);
         pw8_cases += mcb_aot_conv_pw8_ok(&pk.k);
         c3_cases += mcb_aot_conv_c3_ok(&pk.k);
-        edge4_cases += mcb_aot_conv_edge4(&pk.k) && (p.pad_h > 0 || p.pad_w > 0);
+        patch4_cases += mcb_aot_conv_patch4(&pk.k) && (p.pad_h > 0 || p.pad_w > 0);
         int8_t *got = malloc(n_out + 1);
         got[n_out] = 0x5A; /* guard */
         /* scratch filled with garbage: pad values must not matter */
@@ -533,7 +533,7 @@ int main(void)
         CHECK(r >= 0);
         bad += r != 0;
     }
-    /* unpooled SAME convs with in_c % 4 == 0 (border rows by filter columns, EDGE4):
+    /* unpooled SAME convs with in_c % 4 == 0 (border rows by filter columns, PATCH4):
      * ResNet-8's 3x3 shapes (fewer rows), stride 2, 5x5 filters (two columns and rows
      * outside), unequal sizes, 1-pixel-wide inputs (every column but one outside), then
      * random ones */
@@ -543,7 +543,7 @@ int main(void)
         {1, 7, 8, 3, 3, 3, 1, 1, 0, 0},    {6, 1, 12, 7, 5, 5, 2, 1, 0, 0},
         {3, 4, 4, 2, 5, 3, 1, 1, 0, 0},
     };
-    const int e4_before = edge4_cases;
+    const int p4_before = patch4_cases;
     for (size_t i = 0; i < sizeof e4 / sizeof e4[0]; i++, cases++)
         bad += run_conv(&e4[i]) != 0;
     for (int i = 0; i < 120; i++, cases++) {
@@ -558,7 +558,7 @@ int main(void)
         CHECK(r >= 0);
         bad += r != 0;
     }
-    CHECK(edge4_cases - e4_before >= 100); /* both storages: int8 weights only take it */
+    CHECK(patch4_cases - p4_before >= 100); /* both storages: int8 weights only take it */
     /* 8 input channels (conv_pw8 when the output range is all of int8 and the shifts <= -1):
      * MobileNet's 8 -> 16 at 48x48 (person_detect, VWW), odd pixel counts (the last pixel
      * twice), stride 2, odd out_c (the channel after the pairs), 1 output channel */

@@ -191,7 +191,7 @@ static void patch(const mcb_aot_conv *c, const int8_t *in, int oy, int ox, uint3
                     o[0] = aot_sxtb16(x);
                     o[2] = aot_sxtb16_ror8(x);
                 }
-            } else if (MCB_AOT_CONV_EDGE4 && mcb_aot_conv_edge4(c)) {
+            } else if (MCB_AOT_CONV_PATCH4 && mcb_aot_conv_patch4(c)) {
                 /* A row at the border, whole groups per filter column (in_c % 4 == 0): a
                  * column inside is in_c contiguous bytes widened as above, a column (or the
                  * whole row) outside the input is the zero point; tap() per value cost about
@@ -1806,6 +1806,59 @@ AOT_INLINE void pw_widen(const int8_t *sa, const int8_t *sb, int in_c, uint32_t 
     }
 }
 
+/* Two runs of n bytes (n a multiple of 4; sa, sb: pixels A and B) widened into the lanes of
+ * the pair buffer d as pw_widen does. On the DSP path two groups per pass in assembly: 4
+ * loads, 8 SXTB16, 8 stores, about 24 cycles per 2 groups of both pixels against about 38
+ * for the compiled pw_widen (its end pointer spilled, the stores' address just computed). */
+AOT_INLINE void widen_pair(const int8_t *sa, const int8_t *sb, int n, uint32_t *d)
+{
+#if defined(AOT_GROUP)
+    if (n & 4) {
+        const uint32_t xa = aot_load32(sa), xb = aot_load32(sb);
+        d[0] = aot_sxtb16(xa);
+        d[1] = aot_sxtb16(xb);
+        d[2] = aot_sxtb16_ror8(xa);
+        d[3] = aot_sxtb16_ror8(xb);
+        sa += 4, sb += 4, d += 4;
+    }
+    if (n >= 8) {
+        const int8_t *const end = sa + (n & ~7);
+        uint32_t xa, xb, ya, yb, t0, t1;
+        __asm__ volatile(".p2align 2\n1:\n\t"
+                         "ldr %[xa], [%[sa]], #4\n\t"
+                         "ldr %[xb], [%[sb]], #4\n\t"
+                         "ldr %[ya], [%[sa]], #4\n\t"
+                         "ldr %[yb], [%[sb]], #4\n\t"
+                         "sxtb16 %[t0], %[xa]\n\t"
+                         "sxtb16 %[t1], %[xb]\n\t"
+                         "sxtb16 %[xa], %[xa], ror #8\n\t"
+                         "sxtb16 %[xb], %[xb], ror #8\n\t"
+                         "str %[t0], [%[d]]\n\t"
+                         "str %[t1], [%[d], #4]\n\t"
+                         "str %[xa], [%[d], #8]\n\t"
+                         "str %[xb], [%[d], #12]\n\t"
+                         "sxtb16 %[t0], %[ya]\n\t"
+                         "sxtb16 %[t1], %[yb]\n\t"
+                         "sxtb16 %[ya], %[ya], ror #8\n\t"
+                         "sxtb16 %[yb], %[yb], ror #8\n\t"
+                         "str %[t0], [%[d], #16]\n\t"
+                         "str %[t1], [%[d], #20]\n\t"
+                         "str %[ya], [%[d], #24]\n\t"
+                         "str %[yb], [%[d], #28]\n\t"
+                         "adds %[d], %[d], #32\n\t"
+                         "cmp %[sa], %[e]\n\t"
+                         "bne 1b\n\t"
+                         : [sa] "+r"(sa), [sb] "+r"(sb), [d] "+r"(d), [xa] "=&r"(xa),
+                           [xb] "=&r"(xb), [ya] "=&r"(ya), [yb] "=&r"(yb), [t0] "=&r"(t0),
+                           [t1] "=&r"(t1)
+                         : [e] "r"(end)
+                         : "cc", "memory");
+    }
+#else
+    pw_widen(sa, sb, n, d);
+#endif
+}
+
 #if defined(AOT_GROUP)
 /* What the fused block loop keeps in memory (13 of the 14 registers hold the micro-kernel's
  * state; a local, so GCC addresses it from sp and needs no register for it). */
@@ -2004,7 +2057,9 @@ static int pw_codes(const mcb_aot_conv *c, int32_t *codes)
  * quad, MCB_AOT_CONV_BLOCK words apart) against both lanes, into *s0 and *s1 (which hold the
  * bias). 13 cycles per quad (8 MACs), 4 quads per pass, then one; the compiled C took 16
  * (LDRD pairs never pipeline, and the loop counter). ResNet-8's 16-, 32- and 64-channel convs
- * and MobileNet's pointwise layers (64, 128, 256 channels) have 1 or 2 such channels. */
+ * have 1 or 2 such channels. Only with switch PATCH4 (models with unpooled 3x3 convs of
+ * in_c % 4 == 0, ResNet-8's kind): in MobileNet-VWW's firmware the new code layout cost more
+ * instruction-cache misses (+0.23 M cycles) than the loop saved. */
 #define AOT_PW_T1                                                                              \
     "ldr %[wv], [%[w]], #12\n\t"                                                               \
     "ldr %[b], [%[x], #4]\n\t"                                                                 \
@@ -2046,8 +2101,8 @@ AOT_INLINE void pw_tail1(const uint32_t *x, int quads, const int32_t *w, int32_t
 /* Every output channel of a widened pixel pair (perm4 positions, int8 weights): the full
  * blocks in the fused loop, the 1 or 2 channels of a partial last block as plain dot products
  * over the pair (a whole block would compute 3 for the price of 1 or 2). */
-static void pw_pair(const mcb_aot_conv *c, const uint32_t *pair, const int32_t *codes,
-                    int8_t *out0, int8_t *out1)
+AOT_INLINE void pw_pair_body(const mcb_aot_conv *c, const uint32_t *pair, const int32_t *codes,
+                             int8_t *out0, int8_t *out1)
 {
     const int out_c = c->out_c, quads = c->kw / 2;
     const int full = out_c / MCB_AOT_CONV_BLOCK;
@@ -2059,10 +2114,27 @@ static void pw_pair(const mcb_aot_conv *c, const uint32_t *pair, const int32_t *
     const int32_t *wl = W + (size_t)full * quads * MCB_AOT_CONV_BLOCK;
     for (int ch = full * MCB_AOT_CONV_BLOCK; ch < out_c; ch++, wl++) {
         int32_t a0 = B[ch], a1 = B[ch];
-        pw_tail1(pair, quads, wl, &a0, &a1);
+        if (MCB_AOT_CONV_PATCH4) {
+            pw_tail1(pair, quads, wl, &a0, &a1);
+        } else {
+            const uint32_t *xp = pair, *wp = (const uint32_t *)wl;
+            for (int g = 0; g < quads; g++, xp += 4, wp += MCB_AOT_CONV_BLOCK) {
+                const uint32_t lo = aot_sxtb16(*wp), hi = aot_sxtb16_ror8(*wp);
+                a0 = aot_smlad(xp[2], hi, aot_smlad(xp[0], lo, a0));
+                a1 = aot_smlad(xp[3], hi, aot_smlad(xp[1], lo, a1));
+            }
+        }
         out0[ch] = (int8_t)mcb_clamp_i32(requant_any(a0, M[ch], S[ch]) + off, -128, 127);
         out1[ch] = (int8_t)mcb_clamp_i32(requant_any(a1, M[ch], S[ch]) + off, -128, 127);
     }
+}
+
+/* pw_pair_body out of line (the pointwise path; conv_plain_fused inlines it with switch
+ * PATCH4, so that ResNet-8's hot code is two pieces, not three, in the instruction cache). */
+static void pw_pair(const mcb_aot_conv *c, const uint32_t *pair, const int32_t *codes,
+                    int8_t *out0, int8_t *out1)
+{
+    pw_pair_body(c, pair, codes, out0, out1);
 }
 #endif
 
@@ -2106,10 +2178,40 @@ static void conv_1x1(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
     }
 }
 
+/* The patches of conv pixels t and t1 (raster order) into the pair buffer when both windows
+ * are inside the input (returns 1; 0: nothing written): each filter row of the two pixels is
+ * one run of contiguous bytes, widened together into the pair's lanes (widen_pair; ResNet-8's
+ * 3x3 convs, switch PATCH4). */
+AOT_INLINE int patch_pair_inside(const mcb_aot_conv *c, const int8_t *input, int t, int t1,
+                                 uint32_t *pair)
+{
+    const int oy0 = t / c->out_w, ox0 = t % c->out_w, oy1 = t1 / c->out_w, ox1 = t1 % c->out_w;
+    const int iy0 = oy0 * c->stride_h - c->pad_h, ix0 = ox0 * c->stride_w - c->pad_w;
+    const int iy1 = oy1 * c->stride_h - c->pad_h, ix1 = ox1 * c->stride_w - c->pad_w;
+    if (iy0 < 0 || iy1 < 0 || ix0 < 0 || ix1 < 0 || iy0 + c->filter_h > c->in_h ||
+        iy1 + c->filter_h > c->in_h || ix0 + c->filter_w > c->in_w ||
+        ix1 + c->filter_w > c->in_w)
+        return 0;
+    const int run = c->filter_w * c->in_c;
+    const size_t row = (size_t)c->in_w * c->in_c;
+    const int8_t *sa = input + (size_t)iy0 * row + (size_t)ix0 * c->in_c;
+    const int8_t *sb = input + (size_t)iy1 * row + (size_t)ix1 * c->in_c;
+    for (int fy = 0; fy < c->filter_h; fy++, sa += row, sb += row)
+        widen_pair(sa, sb, run, pair + (size_t)fy * run);
+    return 1;
+}
+
 /* An unpooled conv with int8 weights and in_c a multiple of 4 (ResNet-8's 3x3 convs, strided
  * or not) on the DSP path, range all of int8: conv_plain's
  * patches, then pw_pair (the fused loop) instead of pair_all_blocks and the compiled C
  * epilogue. Returns 0 (nothing done) where it does not apply. */
+#if MCB_AOT_CONV_PATCH4 && defined(__GNUC__)
+/* Out of line with switch PATCH4, so that its loop sits next to pw_pair and pw_pair_blocks
+ * instead of inside mcb_aot_conv_s8: inlined, the three hot pieces shared sets of the 2 KB
+ * 2-way instruction cache (ResNet-8: 95 K misses, 0.46 M cycles more). Without the switch it
+ * stays inlined as before (the other firmwares' code unchanged). */
+__attribute__((noinline))
+#endif
 static int conv_plain_fused(const mcb_aot_conv *c, const int8_t *input, int8_t *output,
                             int32_t *scratch)
 {
@@ -2121,9 +2223,16 @@ static int conv_plain_fused(const mcb_aot_conv *c, const int8_t *input, int8_t *
     const int npix = c->out_h * c->out_w, out_c = c->out_c;
     for (int t = 0; t < npix; t += 2) {
         const int t1 = t + 1 < npix ? t + 1 : t;
-        patch(c, input, t / c->out_w, t % c->out_w, pair);
-        patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
-        pw_pair(c, pair, codes, output + (size_t)t * out_c, output + (size_t)t1 * out_c);
+        if (!(MCB_AOT_CONV_PATCH4 && mcb_aot_conv_patch4(c) &&
+              patch_pair_inside(c, input, t, t1, pair))) {
+            patch(c, input, t / c->out_w, t % c->out_w, pair);
+            patch(c, input, t1 / c->out_w, t1 % c->out_w, pair + 1);
+        }
+        if (MCB_AOT_CONV_PATCH4)
+            pw_pair_body(c, pair, codes, output + (size_t)t * out_c,
+                         output + (size_t)t1 * out_c);
+        else
+            pw_pair(c, pair, codes, output + (size_t)t * out_c, output + (size_t)t1 * out_c);
     }
     return 1;
 #else

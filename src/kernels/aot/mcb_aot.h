@@ -163,27 +163,47 @@ static inline int mcb_aot_conv_pw8_ok(const mcb_aot_conv *c)
  * (patches as before, then MACs, requantization and stores in one assembly loop): int8
  * weights, in_c a multiple of 4 (perm4 patches; first layers with 1 or 3 input channels keep
  * their own path), output range all of int8. The generator keeps MCB_AOT_CONV_PW for it too. */
+/* Variant switch of aot_conv.c read by the predicates below: the generator defines it 0 when
+ * no layer is a natural-order fused conv (mcb_aot_conv_fused_natural), so that other
+ * firmwares compile the code they compiled before. Undefined: 1. */
+#ifndef MCB_AOT_CONV_FPN
+#define MCB_AOT_CONV_FPN 1
+#endif
+
+/* Whether an unpooled conv whose in_c is not a multiple of 4 (natural-order patches, gathered
+ * as for the first layers) takes the fused loop too: int8 weights, output range all of int8,
+ * and its last group of 4 patch values not more than one pad value (filter_h * filter_w *
+ * in_c % 4 is 0 or 3: the whole-quad loop, w8_mode 1). DS-CNN's first conv (10x4x1, stride
+ * 2: its 64 channels' compiled epilogue was a third of the layer). Switch FPN. */
+static inline int mcb_aot_conv_fused_natural(const mcb_aot_conv *c)
+{
+    const int v = c->filter_h * c->filter_w * c->in_c % 4;
+    return MCB_AOT_CONV_FPN && !c->pool && c->int8w && c->in_c % 4 != 0 && c->act_min == -128 &&
+           c->act_max == 127 && (v == 0 || v == 3);
+}
+
 static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
 {
-    return !c->pool && c->int8w && c->in_c % 4 == 0 && c->act_min == -128 &&
-           c->act_max == 127;
+    return (!c->pool && c->int8w && c->in_c % 4 == 0 && c->act_min == -128 &&
+            c->act_max == 127) ||
+           mcb_aot_conv_fused_natural(c);
 }
 
 /* Variant switch of aot_conv.c read by the predicate below: the generator defines it 0 when
  * no layer satisfies the predicate (the paper family's pooled convs), so those firmwares
  * compile main's patch code. Undefined: 1. */
-#ifndef MCB_AOT_CONV_EDGE4
-#define MCB_AOT_CONV_EDGE4 1
+#ifndef MCB_AOT_CONV_PATCH4
+#define MCB_AOT_CONV_PATCH4 1
 #endif
 
 /* Whether patch() in aot_conv.c builds a border row of an unpooled perm4 conv by filter
  * columns (in_c a multiple of 4: a column inside the input is one run of whole groups, one
  * outside is the zero point) instead of value by value: ResNet-8's 3x3 convs with SAME
  * padding (docs/codegen.md, "ResNet-8's convs"). The code generator asks the same (variant
- * switch EDGE4). */
-static inline int mcb_aot_conv_edge4(const mcb_aot_conv *c)
+ * switch PATCH4). */
+static inline int mcb_aot_conv_patch4(const mcb_aot_conv *c)
 {
-    return MCB_AOT_CONV_EDGE4 && !c->pool && c->perm4 && c->in_c % 4 == 0;
+    return MCB_AOT_CONV_PATCH4 && !c->pool && c->perm4 && c->in_c % 4 == 0;
 }
 
 /* Whether the last, partial block (out_c % MCB_AOT_CONV_BLOCK = 1 or 2 channels) of an
