@@ -159,10 +159,6 @@ static inline int mcb_aot_conv_pw8_ok(const mcb_aot_conv *c)
     return 1;
 }
 
-/* Whether an unpooled conv that is not pointwise takes the same fused loop on the DSP path
- * (patches as before, then MACs, requantization and stores in one assembly loop): int8
- * weights, in_c a multiple of 4 (perm4 patches; first layers with 1 or 3 input channels keep
- * their own path), output range all of int8. The generator keeps MCB_AOT_CONV_PW for it too. */
 /* Variant switch of aot_conv.c read by the predicates below: the generator defines it 0 when
  * no layer is a natural-order fused conv (mcb_aot_conv_fused_natural), so that other
  * firmwares compile the code they compiled before. Undefined: 1. */
@@ -182,6 +178,11 @@ static inline int mcb_aot_conv_fused_natural(const mcb_aot_conv *c)
            c->act_max == 127 && (v == 0 || v == 3);
 }
 
+/* Whether an unpooled conv that is not pointwise takes the same fused loop on the DSP path
+ * (patches as before, then MACs, requantization and stores in one assembly loop): int8
+ * weights, in_c a multiple of 4 (perm4 patches; first layers with 1 or 3 input channels keep
+ * their own path), output range all of int8; or a natural-order one (above). The generator
+ * keeps MCB_AOT_CONV_PW for it too. */
 static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
 {
     return (!c->pool && c->int8w && c->in_c % 4 == 0 && c->act_min == -128 &&
@@ -196,11 +197,13 @@ static inline int mcb_aot_conv_fused_plain(const mcb_aot_conv *c)
 #define MCB_AOT_CONV_PATCH4 1
 #endif
 
-/* Whether patch() in aot_conv.c builds a border row of an unpooled perm4 conv by filter
- * columns (in_c a multiple of 4: a column inside the input is one run of whole groups, one
- * outside is the zero point) instead of value by value: ResNet-8's 3x3 convs with SAME
- * padding (docs/codegen.md, "ResNet-8's convs"). The code generator asks the same (variant
- * switch PATCH4). */
+/* Whether aot_conv.c's patch code for an unpooled perm4 conv with in_c a multiple of 4 takes
+ * its whole-group forms: patch() builds a border row by filter columns (a column inside the
+ * input is one run of whole groups, one outside is the zero point) instead of value by value,
+ * and conv_plain_fused widens both patches of a pixel pair at once when both windows are
+ * inside (widen_pair), with the partial block's channels in assembly (pw_tail1): ResNet-8's
+ * 3x3 convs (docs/codegen.md, "ResNet-8's 3x3 convs and DS-CNN's first conv"). The code
+ * generator asks the same (variant switch PATCH4). */
 static inline int mcb_aot_conv_patch4(const mcb_aot_conv *c)
 {
     return MCB_AOT_CONV_PATCH4 && !c->pool && c->perm4 && c->in_c % 4 == 0;
