@@ -325,6 +325,18 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                                 generic ? "" : "#define MCB_AOT_FC_GENERIC 0\n",
                                 fused ? "" : "#define MCB_AOT_FC_FUSED 0\n",
                                 g1 ? "" : "#define MCB_AOT_FC_G1 0\n");
+    } else if (!strcmp(src, "aot/aot_dw.c")) {
+        int full = 0, clamp = 0; /* the fast requantization with or without its clamp */
+        for (int s = 0; s < cg->n_steps; s++)
+            if (cg->steps[s].kind == CG_AOT_DWCONV) {
+                const int f = mcb_aot_dw_full_range(&cg->steps[s].adw.k);
+                full |= f, clamp |= !f;
+            }
+        len += (size_t)snprintf(buf, n,
+                                "/* mcubench generate: the variants this model does not use are "
+                                "left out (aot_dw.c). */\n%s%s",
+                                full ? "" : "#define MCB_AOT_DW_FULL 0\n",
+                                clamp ? "" : "#define MCB_AOT_DW_CLAMP 0\n");
     } else if (!strcmp(src, "softmax.c")) {
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: optimized for size (once per inference; "

@@ -265,6 +265,14 @@ typedef struct {
 
 void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output);
 
+/* Whether the activation range is all of int8 (ReLU6 at its usual scale, no activation): the
+ * kernel's fast requantization then needs no clamp beyond SSAT's (aot_dw.c, MCB_AOT_DW_FULL;
+ * the generator's switches for aot_dw.c use the same test). */
+static inline int mcb_aot_dw_full_range(const mcb_aot_dw *d)
+{
+    return d->act_min <= -128 && d->act_max >= 127;
+}
+
 /* ADD int8 (same shapes): TFLM's arithmetic, with each input's part (offset, left shift,
  * rescale to the common scale) a function of its 256 possible values, tabulated at pack time;
  * per element two table loads, one add and the output requantization. */
