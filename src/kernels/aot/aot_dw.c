@@ -30,6 +30,8 @@
 #else
 #define DW_NOINLINE
 #endif
+/* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none */
+#define DW_ARG(x) x __attribute__((unused))
 
 /* TFLM MultiplyByQuantizedMultiplier for m >= 0, as in aot_conv.c / aot_fc.c. With a shift
  * <= -1 (the usual case) the rounding divide by 2^e is ((x - (x < 0)) >> (e - 1) + 1) >> 1
@@ -216,6 +218,86 @@ DW_3X3_REQUANT_FN(dw_3x3_rqf, DW_RQFC_ASM)
 #endif
 #if MCB_AOT_DW_FULL
 DW_3X3_REQUANT_FN(dw_3x3_rqff, DW_RQFF_ASM)
+#endif
+#if MCB_AOT_DW_FULL
+/* A whole group of a tiny layer (dw_tiny) in one call when its 4 channels take the fast
+ * requantization without the clamp: per output the 3x3 block of dw_3x3_rqff and its
+ * requantization, the loop in the same assembly (a call per output, which must save and
+ * restore r4-r11 around the block's 13 registers, cost about 60 cycles of 230). The windows
+ * are 4 bytes apart in a row of the padded plane (C = 4). Word offsets fixed by the
+ * assembly. */
+typedef struct {
+    int32_t b[4], m[4], p[4]; /* bias, multiplier, -shift - 1 */
+    int32_t k;                /* 1 + 2 * output offset */
+    int32_t C;                /* output bytes per pixel */
+    int32_t sw4;              /* bytes from one window to the next in a row (4 * stride_w) */
+    int32_t rowskip;          /* bytes from past a row's last window to the next row's first */
+    int32_t out_w, rows, left; /* outputs per row, rows left, outputs left in the row */
+    const int8_t *wg;          /* the group's weights */
+    int32_t row;               /* bytes per padded row */
+} dw_tloop;
+/* one tap: input word at [r12, #OFF], weight word at [r1], 4 (#4 bytes on) */
+#define DW_TL_TAP(OFF)                                                                         \
+    "ldr r6, [r12, #" #OFF "]\n\t"                                                             \
+    "ldr r7, [r1], #4\n\t"                                                                     \
+    "sxtb16 r8, r6\n\t"                                                                        \
+    "sxtb16 r9, r7\n\t"                                                                        \
+    "sxtb16 r6, r6, ror #8\n\t"                                                                \
+    "sxtb16 r7, r7, ror #8\n\t"                                                                \
+    "smlabb r2, r8, r9, r2\n\t"                                                                \
+    "smlatt r4, r8, r9, r4\n\t"                                                                \
+    "smlabb r3, r6, r7, r3\n\t"                                                                \
+    "smlatt r5, r6, r7, r5\n\t"
+#define DW_TL_ROW DW_TL_TAP(0) DW_TL_TAP(4) DW_TL_TAP(8)
+/* channel I's fast requantization (r12 = k) and its byte stored */
+#define DW_TL_RQ(A, I)                                                                         \
+    "ldr r6, [r10, #(16 + 4*" #I ")]\n\t"                                                      \
+    "ldr r7, [r10, #(32 + 4*" #I ")]\n\t"                                                      \
+    "lsl " A ", " A ", #1\n\t"                                                                 \
+    "smmulr " A ", " A ", r6\n\t"                                                              \
+    "sub " A ", " A ", " A ", lsr #31\n\t"                                                     \
+    "asr " A ", " A ", r7\n\t"                                                                 \
+    "add " A ", " A ", r12\n\t"                                                                \
+    "ssat " A ", #8, " A ", asr #1\n\t"                                                        \
+    "strb " A ", [r11, #" #I "]\n\t"
+/* r0 the first window (padded plane), r1 out, r3 the dw_tloop (rows >= 1, out_w >= 1);
+ * sums r2-r5, weights r1, the window r12, the padded row's bytes lr, out r11, t r10. */
+__attribute__((naked, noinline)) static void dw_tiny_loop(DW_ARG(const uint32_t *pad),
+                                                          DW_ARG(int8_t *out), DW_ARG(int unused),
+                                                          DW_ARG(dw_tloop *t))
+{
+    __asm__ volatile(
+        "push {r4-r11, lr}\n\t"
+        "mov r10, r3\n\t"
+        "mov r11, r1\n\t"
+        "ldr lr, [r10, #80]\n"
+        ".p2align 2\n3:\n\t"
+        "ldr r6, [r10, #64]\n\t"
+        "str r6, [r10, #72]\n"
+        ".p2align 2\n2:\n\t"
+        "ldm r10, {r2-r5}\n\t"
+        "ldr r1, [r10, #76]\n\t"
+        "mov r12, r0\n\t" DW_TL_ROW "add r12, r12, lr\n\t" DW_TL_ROW
+        "add r12, r12, lr\n\t" DW_TL_ROW
+        "ldr r12, [r10, #48]\n\t" DW_TL_RQ("r2", 0) DW_TL_RQ("r3", 1) DW_TL_RQ("r4", 2)
+            DW_TL_RQ("r5", 3)
+        "ldr r6, [r10, #52]\n\t"
+        "ldr r7, [r10, #56]\n\t"
+        "add r11, r11, r6\n\t"
+        "add r0, r0, r7\n\t"
+        "ldr r6, [r10, #72]\n\t"
+        "subs r6, r6, #1\n\t"
+        "str r6, [r10, #72]\n\t"
+        "bne 2b\n\t"
+        "ldr r6, [r10, #60]\n\t"
+        "ldr r7, [r10, #68]\n\t"
+        "add r0, r0, r6\n\t"
+        "subs r7, r7, #1\n\t"
+        "str r7, [r10, #68]\n\t"
+        "bne 3b\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+#define DW_HAS_TLOOP 1
 #endif
 /* the fast requantization's function for ff = dw_ff(d) */
 #if MCB_AOT_DW_FULL && MCB_AOT_DW_CLAMP
@@ -407,7 +489,6 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
 /* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none; their
  * loop heads are word-aligned (.p2align 2: a taken branch to a 32-bit instruction on a
  * halfword costs a cycle more) */
-#define DW_ARG(x) x __attribute__((unused))
 #define DW_RING_WORDS 64 /* words per ring row: 8 * 3 * 64 = 1.5 KB of stack with the sums */
 
 /* Words per ring row for out_w outputs (pairs, the last one maybe half used). */
@@ -1171,6 +1252,17 @@ static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t
             grp.off = 1 + 2 * off;
 #endif
         int8_t *out = output + c;
+#if defined(DW_HAS_TLOOP)
+        if (f4 && ff) { /* the whole group in one call */
+            dw_tloop t = {{grp.b[0], grp.b[1], grp.b[2], grp.b[3]},
+                          {grp.m[0], grp.m[1], grp.m[2], grp.m[3]},
+                          {grp.p[0], grp.p[1], grp.p[2], grp.p[3]},
+                          1 + 2 * off, C, 4 * sw, 4 * (sh * Wp - out_w * sw), out_w, out_h, 0,
+                          wg, 4 * Wp};
+            dw_tiny_loop(pad, out, 0, &t);
+            continue;
+        }
+#endif
         for (int oy = 0; oy < out_h; oy++)
             for (int ox = 0; ox < out_w; ox++, out += C) {
                 const int8_t *ip = (const int8_t *)(pad + (size_t)oy * sh * Wp + (size_t)ox * sw);
