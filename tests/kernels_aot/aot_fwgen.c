@@ -298,7 +298,7 @@ int main(int argc, char **argv)
         conv_layer(f, 6, &specs[5], &sz) ||
         (dw && (dw_layer(f, 7, 25, 5, 32, 1, 0, 0, &sz) || dw_layer(f, 8, 6, 32, 3, 2, 1, 0, &sz) ||
                 dw_layer(f, 9, 7, 5, 7, 2, 0, 0, &sz) || dw_layer(f, 10, 6, 6, 32, 1, 0, 1, &sz) ||
-                dw_layer(f, 11, 7, 7, 8, 2, 0, 1, &sz)))) {
+                dw_layer(f, 11, 20, 60, 8, 2, 0, 1, &sz)))) {
         fclose(f);
         remove(argv[2]);
         return 1;

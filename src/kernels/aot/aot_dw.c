@@ -1201,14 +1201,18 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
  * written once per layer), so that every output takes the inside-the-input 3x3 block
  * (dw_3x3_rq) and none the staged border window. */
 #define DW_TINY_OUT 64
-#define DW_TINY_WORDS 256
+#define DW_TINY_WORDS 640 /* 2.5 KB of stack: 25x25 words (VWW's 24x24 stride-2 input) */
 static int dw_tiny_ok(const mcb_aot_dw *d)
 {
     const int ph = d->pad_h, pw = d->pad_w;
-    const int Hp = (d->out_h - 1) * d->stride_h + 3, Wp = (d->out_w - 1) * d->stride_w + 3;
-    return d->filter_h == 3 && d->filter_w == 3 && d->out_h * d->out_w <= DW_TINY_OUT &&
+    const int Wp = (d->out_w - 1) * d->stride_w + 3;
+    /* stride 2 from wider planes too, a band of output rows at a time (VWW's 12x12x32 and
+     * 24x24x16 layers): the ring and group paths cost about 7.4 cycles/MAC there, the tiny
+     * loop about 5 */
+    const int s2 = d->stride_h == 2 && d->stride_w == 2;
+    return d->filter_h == 3 && d->filter_w == 3 && (d->out_h * d->out_w <= DW_TINY_OUT || s2) &&
            d->channels >= 4 && ph >= 0 && pw >= 0 && ph <= 2 && pw <= 2 &&
-           (size_t)Hp * Wp <= DW_TINY_WORDS;
+           (size_t)3 * Wp <= DW_TINY_WORDS;
 }
 
 static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
@@ -1216,12 +1220,18 @@ static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t
     const int C = d->channels, C4 = C & ~3, in_h = d->in_h, in_w = d->in_w;
     const int out_h = d->out_h, out_w = d->out_w, sh = d->stride_h, sw = d->stride_w;
     const int ph = d->pad_h, pw = d->pad_w;
-    const int Hp = (out_h - 1) * sh + 3, Wp = (out_w - 1) * sw + 3;
-    /* the input rows and columns the padded plane holds (VALID may leave some unread) */
-    const int rows = in_h < Hp - ph ? in_h : Hp - ph, cols = in_w < Wp - pw ? in_w : Wp - pw;
+    const int Wp = (out_w - 1) * sw + 3;
+    /* output rows per band: the padded rows of a band fill at most the buffer (dw_tiny_ok:
+     * at least one) */
+    int band = (DW_TINY_WORDS / Wp - 3) / sh + 1;
+    if (band > out_h)
+        band = out_h;
+    const int Hb = (band - 1) * sh + 3; /* padded rows of a full band */
+    /* the input columns the padded plane holds (VALID may leave some unread) */
+    const int cols = in_w < Wp - pw ? in_w : Wp - pw;
     const uint32_t zp4 = (uint32_t)(uint8_t)d->input_zero_point * 0x01010101u;
     uint32_t pad[DW_TINY_WORDS];
-    for (int i = 0; i < Hp * Wp; i++)
+    for (int i = 0; i < Hb * Wp; i++)
         pad[i] = zp4;
     const int32_t off = d->output_offset, lo = d->act_min, hi = d->act_max;
 #if defined(DW_HAS_RQ)
@@ -1230,12 +1240,6 @@ static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t
 #endif
     for (int c = 0; c < C4; c += 4) {
         const int8_t *const wg = d->weights + (size_t)c * 9;
-        for (int y = 0; y < rows; y++) {
-            const int8_t *src = input + ((size_t)y * in_w) * C + c;
-            uint32_t *dst = pad + (size_t)(y + ph) * Wp + pw;
-            for (int x = 0; x < cols; x++, src += C)
-                dst[x] = aot_load32(src);
-        }
 #if defined(DW_HAS_RQ)
         dw_group grp = {{d->bias[c], d->bias[c + 1], d->bias[c + 2], d->bias[c + 3]},
                         {d->multiplier[c], d->multiplier[c + 1], d->multiplier[c + 2],
@@ -1251,30 +1255,50 @@ static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t
         if (f4)
             grp.off = 1 + 2 * off;
 #endif
-        int8_t *out = output + c;
-#if defined(DW_HAS_TLOOP)
-        if (f4 && ff) { /* the whole group in one call */
-            dw_tloop t = {{grp.b[0], grp.b[1], grp.b[2], grp.b[3]},
-                          {grp.m[0], grp.m[1], grp.m[2], grp.m[3]},
-                          {grp.p[0], grp.p[1], grp.p[2], grp.p[3]},
-                          1 + 2 * off, C, 4 * sw, 4 * (sh * Wp - out_w * sw), out_w, out_h, 0,
-                          wg, 4 * Wp};
-            dw_tiny_loop(pad, out, 0, &t);
-            continue;
-        }
-#endif
-        for (int oy = 0; oy < out_h; oy++)
-            for (int ox = 0; ox < out_w; ox++, out += C) {
-                const int8_t *ip = (const int8_t *)(pad + (size_t)oy * sh * Wp + (size_t)ox * sw);
-#if defined(DW_HAS_RQ)
-                (f4 ? DW_RQF_FN(ff) : dw_3x3_rq)(ip, wg, 4, 4 * Wp, &grp, out);
-#else
-                int32_t a[4] = {d->bias[c], d->bias[c + 1], d->bias[c + 2], d->bias[c + 3]};
-                dw_3x3_group(ip, wg, 4, 4 * Wp, a);
-                for (int n = 0; n < 4; n++)
-                    out[n] = dw_q(a[n], d->multiplier[c + n], d->shift[c + n], off, lo, hi);
-#endif
+        for (int oy0 = 0; oy0 < out_h; oy0 += band) {
+            const int nb = out_h - oy0 < band ? out_h - oy0 : band;
+            /* the band's padded rows: input rows r_lo..r_hi - 1, the others the zero point
+             * (the buffer's row may hold an input row of the band before; with one band the
+             * first fill stands) */
+            const int nr = (nb - 1) * sh + 3, y0 = oy0 * sh - ph;
+            const int r_lo = y0 < 0 ? -y0 : 0, r_hi = in_h - y0 < nr ? in_h - y0 : nr;
+            if (band < out_h)
+                for (int r = 0; r < nr; r++)
+                    if (r < r_lo || r >= r_hi)
+                        for (int x = 0; x < cols; x++)
+                            pad[(size_t)r * Wp + pw + x] = zp4;
+            for (int r = r_lo; r < r_hi; r++) {
+                const int8_t *src = input + ((size_t)(y0 + r) * in_w) * C + c;
+                uint32_t *dst = pad + (size_t)r * Wp + pw;
+                for (int x = 0; x < cols; x++, src += C)
+                    dst[x] = aot_load32(src);
             }
+            int8_t *out = output + (size_t)oy0 * out_w * C + c;
+#if defined(DW_HAS_TLOOP)
+            if (f4 && ff) { /* the band in one call */
+                dw_tloop t = {{grp.b[0], grp.b[1], grp.b[2], grp.b[3]},
+                              {grp.m[0], grp.m[1], grp.m[2], grp.m[3]},
+                              {grp.p[0], grp.p[1], grp.p[2], grp.p[3]},
+                              1 + 2 * off, C, 4 * sw, 4 * (sh * Wp - out_w * sw), out_w, nb, 0,
+                              wg, 4 * Wp};
+                dw_tiny_loop(pad, out, 0, &t);
+                continue;
+            }
+#endif
+            for (int oy = 0; oy < nb; oy++)
+                for (int ox = 0; ox < out_w; ox++, out += C) {
+                    const int8_t *ip =
+                        (const int8_t *)(pad + (size_t)oy * sh * Wp + (size_t)ox * sw);
+#if defined(DW_HAS_RQ)
+                    (f4 ? DW_RQF_FN(ff) : dw_3x3_rq)(ip, wg, 4, 4 * Wp, &grp, out);
+#else
+                    int32_t a[4] = {d->bias[c], d->bias[c + 1], d->bias[c + 2], d->bias[c + 3]};
+                    dw_3x3_group(ip, wg, 4, 4 * Wp, a);
+                    for (int n = 0; n < 4; n++)
+                        out[n] = dw_q(a[n], d->multiplier[c + n], d->shift[c + n], off, lo, hi);
+#endif
+                }
+        }
     }
     if (C4 < C) /* the channels beyond a multiple of 4: the group path's own loop */
         dw_rest(d, input, output);
