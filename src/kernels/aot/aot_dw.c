@@ -16,12 +16,16 @@
  * code, docs/codegen.md "Flash"):
  *   FULL   some layer's activation range is all of int8 (mcb_aot_dw_full_range): the tiny
  *          and group paths' fast requantization without the clamp (dw_3x3_rqff)
- *   CLAMP  some layer's range is narrower: the fast requantization with it (dw_3x3_rqf) */
+ *   CLAMP  some layer's range is narrower: the fast requantization with it (dw_3x3_rqf)
+ *   TINY   some layer takes the tiny path (mcb_aot_dw_tiny: dw_tiny, dw_tiny_loop) */
 #ifndef MCB_AOT_DW_FULL
 #define MCB_AOT_DW_FULL 1
 #endif
 #ifndef MCB_AOT_DW_CLAMP
 #define MCB_AOT_DW_CLAMP 1
+#endif
+#ifndef MCB_AOT_DW_TINY
+#define MCB_AOT_DW_TINY 1
 #endif
 
 /* The paths keep separate stack frames (each has its own buffer). */
@@ -219,7 +223,7 @@ DW_3X3_REQUANT_FN(dw_3x3_rqf, DW_RQFC_ASM)
 #if MCB_AOT_DW_FULL
 DW_3X3_REQUANT_FN(dw_3x3_rqff, DW_RQFF_ASM)
 #endif
-#if MCB_AOT_DW_FULL
+#if MCB_AOT_DW_FULL && MCB_AOT_DW_TINY
 /* A whole group of a tiny layer (dw_tiny) in one call when its 4 channels take the fast
  * requantization without the clamp: per output the 3x3 block of dw_3x3_rqff and its
  * requantization, the loop in the same assembly (a call per output, which must save and
@@ -489,14 +493,9 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
 /* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none; their
  * loop heads are word-aligned (.p2align 2: a taken branch to a 32-bit instruction on a
  * halfword costs a cycle more) */
-#define DW_RING_WORDS 64 /* words per ring row: 8 * 3 * 64 = 1.5 KB of stack with the sums */
+#define DW_RING_WORDS MCB_AOT_DW_RING_WORDS /* words per ring row: 1.25 KB of stack with the sums */
 
-/* Words per ring row for out_w outputs (pairs, the last one maybe half used). */
-static int dw_ring_words(int out_w, int stride)
-{
-    const int pairs = (out_w + 1) / 2;
-    return stride == 1 ? pairs + 1 : 2 * pairs + 1;
-}
+#define dw_ring_words mcb_aot_dw_ring_words
 
 /* Whether the ring path takes d (else the channel-group path). */
 static int dw_ring_ok(const mcb_aot_dw *d)
@@ -1095,7 +1094,8 @@ static int dw_mod3(int v)
  * - ring (wider planes): the ring of 3 rows (row iy in slot iy mod 3, the weights rotated to
  *   match), one MAC call per output row, the sums after the ring, requantized per row or,
  *   when they fit, once. */
-#define DW_BUF_WORDS (3 * DW_RING_WORDS + 2 * DW_RING_WORDS)
+#define DW_BUF_WORDS MCB_AOT_DW_BUF_WORDS
+#define dw_plane_fits mcb_aot_dw_plane_fits
 static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
     const int C = d->channels, out_h = d->out_h, out_w = d->out_w;
@@ -1103,7 +1103,7 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
     const int words = dw_ring_words(out_w, sw), pairs = (out_w + 1) / 2;
     const int fresh = sh < 3 ? sh : 3; /* new input rows per output row after the first */
     const int R = (out_h - 1) * sh + 3; /* padded input rows of the plane */
-    const int plane = sh == sw && R * words + 2 * out_h <= DW_BUF_WORDS;
+    const int plane = dw_plane_fits(d);
     const dw_rowplan rp = dw_plan_row(d, words);
     uint32_t buf[DW_BUF_WORDS];
     uint32_t *const ring = buf;
@@ -1196,25 +1196,13 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
     }
 }
 
-/* Tiny planes (3x3 filter, at most DW_TINY_OUT outputs): the 4-channel groups of the group
- * path, each group's input first copied into a padded plane of words (the zero point around,
- * written once per layer), so that every output takes the inside-the-input 3x3 block
- * (dw_3x3_rq) and none the staged border window. */
-#define DW_TINY_OUT 64
-#define DW_TINY_WORDS 640 /* 2.5 KB of stack: 25x25 words (VWW's 24x24 stride-2 input) */
-static int dw_tiny_ok(const mcb_aot_dw *d)
-{
-    const int ph = d->pad_h, pw = d->pad_w;
-    const int Wp = (d->out_w - 1) * d->stride_w + 3;
-    /* stride 2 from wider planes too, a band of output rows at a time (VWW's 12x12x32 and
-     * 24x24x16 layers): the ring and group paths cost about 7.4 cycles/MAC there, the tiny
-     * loop about 5 */
-    const int s2 = d->stride_h == 2 && d->stride_w == 2;
-    return d->filter_h == 3 && d->filter_w == 3 && (d->out_h * d->out_w <= DW_TINY_OUT || s2) &&
-           d->channels >= 4 && ph >= 0 && pw >= 0 && ph <= 2 && pw <= 2 &&
-           (size_t)3 * Wp <= DW_TINY_WORDS;
-}
-
+/* Tiny planes and the others mcb_aot_dw_tiny gives this path: the 4-channel groups of the
+ * group path, each group's input first copied into a padded plane of words, a band of output
+ * rows at a time (the zero point around, written once per layer), so that every output takes
+ * the inside-the-input 3x3 block (dw_3x3_rq, or the one-call loop dw_tiny_loop) and none the
+ * staged border window. */
+#define DW_TINY_WORDS MCB_AOT_DW_TINY_WORDS
+#if MCB_AOT_DW_TINY
 static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
     const int C = d->channels, C4 = C & ~3, in_h = d->in_h, in_w = d->in_w;
@@ -1303,12 +1291,16 @@ static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t
     if (C4 < C) /* the channels beyond a multiple of 4: the group path's own loop */
         dw_rest(d, input, output);
 }
+#endif
 
 void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
-    if (dw_tiny_ok(d))
+#if MCB_AOT_DW_TINY
+    if (mcb_aot_dw_tiny(d))
         dw_tiny(d, input, output);
-    else if (dw_ring_ok(d))
+    else
+#endif
+        if (dw_ring_ok(d))
         dw_ring(d, input, output);
     else
         dw_groups(d, input, output);
