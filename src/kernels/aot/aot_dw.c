@@ -1103,7 +1103,7 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
     const int words = dw_ring_words(out_w, sw), pairs = (out_w + 1) / 2;
     const int fresh = sh < 3 ? sh : 3; /* new input rows per output row after the first */
     const int R = (out_h - 1) * sh + 3; /* padded input rows of the plane */
-    const int plane = dw_plane_fits(d);
+    const int plane = sh == sw && R * words + 2 * out_h <= DW_BUF_WORDS; /* dw_plane_fits */
     const dw_rowplan rp = dw_plan_row(d, words);
     uint32_t buf[DW_BUF_WORDS];
     uint32_t *const ring = buf;
