@@ -16,8 +16,12 @@
  * code, docs/codegen.md "Flash"):
  *   FULL   some layer's activation range is all of int8 (mcb_aot_dw_full_range): the tiny
  *          and group paths' fast requantization without the clamp (dw_3x3_rqff)
- *   CLAMP  some layer's range is narrower: the fast requantization with it (dw_3x3_rqf)
- *   TINY   some layer takes the tiny path (mcb_aot_dw_tiny: dw_tiny, dw_tiny_loop) */
+ *   CLAMP  some layer's range is narrower: the fast requantization with it (dw_3x3_rqf, the
+ *          ring/plane path's dw_rq*_lo / _clamp)
+ *   TINY   some layer takes the tiny path (mcb_aot_dw_tiny: dw_tiny, dw_tiny_loop)
+ *   GROUPS some layer takes neither the tiny nor the ring path (mcb_aot_dw_ring): dw_groups
+ *   ROWS   some layer takes the ring path's rows, not its plane way (mcb_aot_dw_rows):
+ *          dw_row_s1 / dw_row_s2 and the row requantization dw_rq_* */
 #ifndef MCB_AOT_DW_FULL
 #define MCB_AOT_DW_FULL 1
 #endif
@@ -26,6 +30,12 @@
 #endif
 #ifndef MCB_AOT_DW_TINY
 #define MCB_AOT_DW_TINY 1
+#endif
+#ifndef MCB_AOT_DW_GROUPS
+#define MCB_AOT_DW_GROUPS 1
+#endif
+#ifndef MCB_AOT_DW_ROWS
+#define MCB_AOT_DW_ROWS 1
 #endif
 
 /* The paths keep separate stack frames (each has its own buffer). */
@@ -87,6 +97,7 @@ static inline int dw_ff(const mcb_aot_dw *d)
 }
 
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+#if MCB_AOT_DW_GROUPS || MCB_AOT_DW_TINY
 /* Whether channels c..c+3 (a group, 3x3) all allow the fast requantization: shift <= -1 and
  * |2 (bias + sum)| < 2^31, from |sum| <= 128 * sum |w| (int8 inputs and zero point). */
 static int dw_fast4(const mcb_aot_dw *d, int c)
@@ -105,6 +116,7 @@ static int dw_fast4(const mcb_aot_dw *d, int c)
     }
     return 1;
 }
+#endif
 
 /* 3x3, window inside the input, one group of 4 channels: 9 taps of 2 loads, 4 SXTB16 and 4
  * multiply-accumulates (11 cycles), no loop: about 102 cycles per 36 MACs. */
@@ -332,6 +344,7 @@ static inline int8_t dw_q(int32_t acc, int32_t m, int32_t sh, int32_t off, int32
     return (int8_t)mcb_clamp_i32(dw_requant(acc, m, sh) + off, lo, hi);
 }
 
+#if MCB_AOT_DW_GROUPS || MCB_AOT_DW_TINY
 /* The channels beyond a multiple of 4, one at a time. */
 static void dw_rest(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
@@ -356,7 +369,9 @@ static void dw_rest(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
             }
     }
 }
+#endif
 
+#if MCB_AOT_DW_GROUPS
 /* Channel group by channel group (4 channels: their bias, multipliers and shifts in locals for
  * the whole plane), pixel by pixel inside. */
 static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
@@ -472,6 +487,7 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
     }
     dw_rest(d, input, output);
 }
+#endif
 
 /* ---- 3x3, stride 1 or 2: one channel at a time through a ring of 3 widened rows ----
  *
@@ -497,16 +513,7 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
 
 #define dw_ring_words mcb_aot_dw_ring_words
 
-/* Whether the ring path takes d (else the channel-group path). */
-static int dw_ring_ok(const mcb_aot_dw *d)
-{
-    /* measured on MLPerf's layers: below these widths the per-row calls cost more than the
-     * channel-group path's 4-channel loads (docs/codegen.md) */
-    const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 16;
-    return wide && d->filter_h == 3 && d->filter_w == 3 && (d->stride_w == 1 || d->stride_w == 2) &&
-           d->pad_w >= 0 && d->pad_w <= 2 && d->pad_h >= 0 && d->pad_h <= 2 &&
-           dw_ring_words(d->out_w, d->stride_w) <= DW_RING_WORDS;
-}
+#define dw_ring_ok mcb_aot_dw_ring
 
 /* How a row of `words` words is made from an input row (the same for every row of a layer):
  * word k holds input columns 2k - L and 2k + 1 - L (L = pad_w <= 2), the zero point outside:
@@ -632,6 +639,7 @@ static DW_NOINLINE void dw_fill_plane(const int8_t *src, size_t C, size_t row, i
 /* w[0..2]: the (w0, w1) pair of the filter row in slot 0, 1, 2; w[3]: (w2 of slot 0, w2 of
  * slot 1); w[4]: w2 of slot 2 (low half). sums: 2 * pairs words. */
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+#if MCB_AOT_DW_ROWS
 /* r0 ring, r1 sums, r2 rows >= 1, r3 w; the weights in r4-r8, A r9, B r10, PKHBT / C r11,
  * the two sums r3 and r12, the rows left in lr, the end of a row's sums in r2 (w[5] bytes
  * per row on the stack). About 31 cycles per output pair (18 MACs). The rows are those of a
@@ -725,6 +733,7 @@ __attribute__((naked, noinline)) static void dw_row_s2(DW_ARG(const uint32_t *ri
         "add sp, sp, #8\n\t"
         "pop {r4-r11, pc}\n\t");
 }
+#endif
 /* Down one column pair of a plane (words k at r0 and k + 1 at r0 + w[5] bytes, one word per
  * padded row): r1 sums, r2 end of sums, r3 w; the second pointer in lr. Stride 1: per output
  * row the pair of outputs (2k, 2k + 1), about 31 cycles; the next row is the next word. */
@@ -804,6 +813,7 @@ DW_COL1_FN(dw_col1_s1, 4)
 static inline int32_t dw_lo(uint32_t v) { return (int16_t)(v & 0xFFFF); }
 static inline int32_t dw_hi(uint32_t v) { return (int16_t)(v >> 16); }
 
+#if MCB_AOT_DW_ROWS
 static void dw_row_s1(const uint32_t *ring, int32_t *sums, int rows, const uint32_t *w)
 {
     const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
@@ -836,6 +846,7 @@ static void dw_row_s2(const uint32_t *ring, int32_t *sums, int rows, const uint3
     }
 }
 
+#endif
 static void dw_col_s1(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w)
 {
     const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
@@ -952,9 +963,16 @@ typedef struct {
                          "add sp, sp, #8\n\t"                                                  \
                          "pop {r4-r11, pc}\n\t");                                              \
     }
+#if MCB_AOT_DW_ROWS
 DW_RQ_FN(dw_rq_full, "")
+#if MCB_AOT_DW_CLAMP /* (else every layer takes the full forms: never called) */
 DW_RQ_FN(dw_rq_clamp, DW_CLAMP)
 DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
+#else
+#define dw_rq_clamp dw_rq_full
+#define dw_rq_lo dw_rq_full
+#endif
+#endif
 /* Down a column: r1 rows >= 1 of BODY (one or two outputs), then the sums skip and the
  * output row skip; the parameters stay in r4-r12. */
 #define DW_RQC_FN(NAME, BODY)                                                                  \
@@ -973,8 +991,13 @@ DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
     }
 #define DW_LO "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t"
 DW_RQC_FN(dw_rqc1_full, DW_RQ1(""))
+#if MCB_AOT_DW_CLAMP
 DW_RQC_FN(dw_rqc1_lo, DW_RQ1(DW_LO))
 DW_RQC_FN(dw_rqc1_clamp, DW_RQ1(DW_CLAMP))
+#else
+#define dw_rqc1_lo dw_rqc1_full
+#define dw_rqc1_clamp dw_rqc1_full
+#endif
 /* Two outputs per row (a column pair): both sums by one LDM, the second byte stored after
  * advancing by C, the row's rest (outskip + C) added once; no sums skip (always 0 here). */
 #define DW_RQ2(R)                                                                                  \
@@ -1005,8 +1028,13 @@ DW_RQC_FN(dw_rqc1_clamp, DW_RQ1(DW_CLAMP))
                          "pop {r4-r11, pc}\n\t");                                                  \
     }
 DW_RQC2_FN(dw_rqc2_full, "", "")
+#if MCB_AOT_DW_CLAMP
 DW_RQC2_FN(dw_rqc2_lo, DW_LO_R("r3"), DW_LO_R("r12"))
 DW_RQC2_FN(dw_rqc2_clamp, DW_CLAMP_R("r3"), DW_CLAMP_R("r12"))
+#else
+#define dw_rqc2_lo dw_rqc2_full
+#define dw_rqc2_clamp dw_rqc2_full
+#endif
 #else
 static void dw_rq_any(const int32_t *sums, int n, int8_t *out, const dw_rq *q)
 {
@@ -1047,8 +1075,9 @@ DW_RQC_ANY(2)
 static void dw_requant_rows(const mcb_aot_dw *d, int c, int fast, const dw_rq *q,
                             const int32_t *sums, int n, int8_t *out)
 {
+#if MCB_AOT_DW_ROWS /* (else only dw_requant_col calls it, with fast = 0) */
     if (fast) {
-        if (q->lo <= -128 && q->hi >= 127)
+        if (!MCB_AOT_DW_CLAMP || (q->lo <= -128 && q->hi >= 127))
             dw_rq_full(sums, n, out, q);
         else if (q->hi >= 127)
             dw_rq_lo(sums, n, out, q);
@@ -1056,6 +1085,8 @@ static void dw_requant_rows(const mcb_aot_dw *d, int c, int fast, const dw_rq *q
             dw_rq_clamp(sums, n, out, q);
         return;
     }
+#endif
+    (void)fast;
     const int C = d->channels;
     const int32_t bias = d->bias[c];
     for (int r = 0; r < q->rows; r++, sums += q->skip / 4, out += q->outskip)
@@ -1072,18 +1103,21 @@ static void dw_requant_col(const mcb_aot_dw *d, int c, int fast, const dw_rq *q,
         dw_requant_rows(d, c, 0, q, sums, n, out);
         return;
     }
-    const int full = q->lo <= -128 && q->hi >= 127, lo_only = !full && q->hi >= 127;
+    const int full = !MCB_AOT_DW_CLAMP || (q->lo <= -128 && q->hi >= 127);
+    const int lo_only = !full && q->hi >= 127;
     if (n == 2)
         (full ? dw_rqc2_full : lo_only ? dw_rqc2_lo : dw_rqc2_clamp)(sums, q->rows, out, q);
     else
         (full ? dw_rqc1_full : lo_only ? dw_rqc1_lo : dw_rqc1_clamp)(sums, q->rows, out, q);
 }
 
+#if MCB_AOT_DW_ROWS
 static int dw_mod3(int v)
 {
     const int r = v % 3;
     return r < 0 ? r + 3 : r;
 }
+#endif
 
 /* Two ways through a channel, in one buffer:
  * - plane (stride_h = stride_w and the padded plane fits): the whole padded input plane of
@@ -1110,8 +1144,12 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
     int32_t *const sums = plane ? (int32_t *)(buf + (size_t)R * words)
                                 : (int32_t *)(buf + 3 * DW_RING_WORDS);
     const int whole = !plane && out_h * out_w + 1 <= 2 * DW_RING_WORDS;
+#if MCB_AOT_DW_ROWS
     void (*const row_fn)(const uint32_t *, int32_t *, int, const uint32_t *) =
         sw == 1 ? dw_row_s1 : dw_row_s2;
+#else /* every layer here takes the plane way */
+    (void)ring, (void)whole, (void)fresh;
+#endif
     /* the input rows the plane holds (VALID may leave the last ones unread) */
     const int in_rows = d->in_h < R - ph ? d->in_h : R - ph;
     if (plane) { /* the padding of every channel's plane */
@@ -1178,6 +1216,7 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
             }
             continue;
         }
+#if MCB_AOT_DW_ROWS
         int8_t *out = output + c;
         int32_t *srow = sums;
         for (int oy = 0; oy < out_h; oy++, out += (size_t)out_w * C) {
@@ -1193,6 +1232,7 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
         if (whole) {
             dw_requant_rows(d, c, fast, &q, sums, out_h * out_w, output + c);
         }
+#endif
     }
 }
 
@@ -1296,12 +1336,16 @@ static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t
 void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
 #if MCB_AOT_DW_TINY
-    if (mcb_aot_dw_tiny(d))
+    if (mcb_aot_dw_tiny(d)) {
         dw_tiny(d, input, output);
-    else
+        return;
+    }
 #endif
-        if (dw_ring_ok(d))
-        dw_ring(d, input, output);
-    else
+#if MCB_AOT_DW_GROUPS
+    if (!dw_ring_ok(d)) {
         dw_groups(d, input, output);
+        return;
+    }
+#endif
+    dw_ring(d, input, output); /* (without GROUPS every layer not tiny takes it) */
 }

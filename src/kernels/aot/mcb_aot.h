@@ -290,6 +290,18 @@ static inline int mcb_aot_dw_plane_fits(const mcb_aot_dw *d)
                MCB_AOT_DW_BUF_WORDS;
 }
 
+/* Whether the ring path takes d when the tiny path does not (else the channel-group path):
+ * measured on MLPerf's layers, below these widths the per-row calls cost more than the group
+ * path's 4-channel loads. */
+static inline int mcb_aot_dw_ring(const mcb_aot_dw *d)
+{
+    const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 16;
+    return wide && d->filter_h == 3 && d->filter_w == 3 &&
+           (d->stride_w == 1 || d->stride_w == 2) && d->pad_w >= 0 && d->pad_w <= 2 &&
+           d->pad_h >= 0 && d->pad_h <= 2 &&
+           mcb_aot_dw_ring_words(d->out_w, d->stride_w) <= MCB_AOT_DW_RING_WORDS;
+}
+
 /* Whether the tiny path takes d (3x3, at least 4 channels, padding <= 2, 3 padded rows in its
  * buffer): small outputs; stride 2 from wider planes (a band of rows at a time: the ring and
  * group paths cost about 7.4 cycles/MAC there, the tiny loop about 5.6); stride 1 where the
@@ -304,6 +316,13 @@ static inline int mcb_aot_dw_tiny(const mcb_aot_dw *d)
            (d->out_h * d->out_w <= MCB_AOT_DW_TINY_OUT || s2 || wide) && d->channels >= 4 &&
            d->pad_h >= 0 && d->pad_w >= 0 && d->pad_h <= 2 && d->pad_w <= 2 &&
            3 * Wp <= MCB_AOT_DW_TINY_WORDS;
+}
+
+/* Whether d takes the ring path's rows (not the tiny path, not the plane way, not the group
+ * path): aot_dw.c's switch ROWS. */
+static inline int mcb_aot_dw_rows(const mcb_aot_dw *d)
+{
+    return !mcb_aot_dw_tiny(d) && mcb_aot_dw_ring(d) && !mcb_aot_dw_plane_fits(d);
 }
 
 /* Whether the activation range is all of int8 (ReLU6 at its usual scale, no activation): the
