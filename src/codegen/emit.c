@@ -328,6 +328,24 @@ static size_t copy_prefix(const mcb_codegen *cg, const char *src, char *buf, siz
                                 generic ? "" : "#define MCB_AOT_FC_GENERIC 0\n",
                                 fused ? "" : "#define MCB_AOT_FC_FUSED 0\n",
                                 g1 ? "" : "#define MCB_AOT_FC_G1 0\n");
+    } else if (!strcmp(src, "aot/aot_dw.c")) {
+        /* the fast requantization with or without its clamp, the tiny and group paths */
+        int full = 0, clamp = 0, tiny = 0, groups = 0, rows = 0;
+        for (int s = 0; s < cg->n_steps; s++)
+            if (cg->steps[s].kind == CG_AOT_DWCONV) {
+                const mcb_aot_dw *k = &cg->steps[s].adw.k;
+                const int f = mcb_aot_dw_full_range(k), t = mcb_aot_dw_tiny(k);
+                full |= f, clamp |= !f, tiny |= t, groups |= !t && !mcb_aot_dw_ring(k);
+                rows |= mcb_aot_dw_rows(k);
+            }
+        len += (size_t)snprintf(buf, n,
+                                "/* mcubench generate: the variants this model does not use are "
+                                "left out (aot_dw.c). */\n%s%s%s%s%s",
+                                full ? "" : "#define MCB_AOT_DW_FULL 0\n",
+                                clamp ? "" : "#define MCB_AOT_DW_CLAMP 0\n",
+                                tiny ? "" : "#define MCB_AOT_DW_TINY 0\n",
+                                groups ? "" : "#define MCB_AOT_DW_GROUPS 0\n",
+                                rows ? "" : "#define MCB_AOT_DW_ROWS 0\n");
     } else if (!strcmp(src, "softmax.c")) {
         len += (size_t)snprintf(buf, n,
                                 "/* mcubench generate: optimized for size (once per inference; "

@@ -508,6 +508,11 @@ int main(int argc, char **argv)
     CHECK(!lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3 0\n"));
     CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C1 0\n"));
     CHECK(lib_file_has("aot_conv.c", "#define MCB_AOT_CONV_C3S2 0\n")); /* stride 1 */
+    /* its depthwise conv (10x10x8 output, stride 1) takes the ring path's plane way: no
+     * tiny, group or row code in the firmware that ran bit-exact above */
+    CHECK(lib_file_has("aot_dw.c", "#define MCB_AOT_DW_TINY 0\n"));
+    CHECK(lib_file_has("aot_dw.c", "#define MCB_AOT_DW_GROUPS 0\n"));
+    CHECK(lib_file_has("aot_dw.c", "#define MCB_AOT_DW_ROWS 0\n"));
     mcb_graph_free(&g);
 
     CHECK(cgt_head_graph(21, &g) == 0);

@@ -186,8 +186,10 @@ static int fc_layer(FILE *f, int idx, const mcb_family_layer *dl, sizes *sz)
 }
 
 /* A depthwise layer (multiplier 1): 3x3 SAME, stride 1 or 2; wide: multipliers around 1
- * (shifts 0 and 1, the general requantization of the assembly path). */
-static int dw_layer(FILE *f, int idx, int h, int w, int ch, int stride, int wide, sizes *sz)
+ * (shifts 0 and 1, the general requantization of the assembly path); full: the activation
+ * range all of int8 (the fast requantization without the clamp, dw_tiny_loop). */
+static int dw_layer(FILE *f, int idx, int h, int w, int ch, int stride, int wide, int full,
+                    sizes *sz)
 {
     mcb_conv_params p;
     memset(&p, 0, sizeof p);
@@ -197,7 +199,9 @@ static int dw_layer(FILE *f, int idx, int h, int w, int ch, int stride, int wide
     p.out_h = mcb_compute_padding(0, h, 3, stride, 1, &p.pad_h);
     p.out_w = mcb_compute_padding(0, w, 3, stride, 1, &p.pad_w);
     p.input_offset = -uniform(-128, 20), p.output_offset = uniform(-128, -100);
-    p.act_min = p.output_offset, p.act_max = 127;
+    p.act_min = full ? -128 : p.output_offset, p.act_max = 127;
+    if (!full && p.act_min == -128) /* keep a clamp to test */
+        p.act_min = -127;
     int32_t *mult = malloc(4 * (size_t)ch), *shift = malloc(4 * (size_t)ch);
     int32_t *bias = malloc(4 * (size_t)ch);
     if (quant(ch, 9, wide, mult, shift) != 0)
@@ -239,9 +243,10 @@ static int dw_layer(FILE *f, int idx, int h, int w, int ch, int stride, int wide
             (long)p.input_offset, (long)p.output_offset, (long)p.act_min, (long)p.act_max, idx,
             idx);
     fprintf(f,
-            "#define L%d_ENTRY {\"depthwise 3x3 SAME stride %d%s %dx%dx%d\", %lld, &l%d_conv, 0, 0, "
+            "#define L%d_ENTRY {\"depthwise 3x3 SAME stride %d%s%s %dx%dx%d\", %lld, &l%d_conv, 0, 0, "
             "0, 0, l%d_in, %zu, l%d_filter, l%d_bias, l%d_expect, %zu, &l%d_aot}\n",
-            idx, stride, wide ? " (shifts >= 0)" : "", h, w, ch, (long long)n_out * 9, idx, idx,
+            idx, stride, wide ? " (shifts >= 0)" : "", full ? " (full range)" : "", h, w, ch,
+            (long long)n_out * 9, idx, idx,
             n_in, idx, idx, idx, n_out, idx);
     grow(&sz->in, n_in), grow(&sz->out, n_out);
     mcb_aot_dw_free(&pk);
@@ -291,8 +296,9 @@ int main(int argc, char **argv)
         fc_layer(f, 2, &l[5], &sz) || conv_layer(f, 3, &specs[2], &sz) ||
         conv_layer(f, 4, &specs[3], &sz) || conv_layer(f, 5, &specs[4], &sz) ||
         conv_layer(f, 6, &specs[5], &sz) ||
-        (dw && (dw_layer(f, 7, 25, 5, 32, 1, 0, &sz) || dw_layer(f, 8, 6, 32, 3, 2, 1, &sz) ||
-                dw_layer(f, 9, 7, 5, 7, 2, 0, &sz)))) {
+        (dw && (dw_layer(f, 7, 25, 5, 32, 1, 0, 0, &sz) || dw_layer(f, 8, 6, 32, 3, 2, 1, 0, &sz) ||
+                dw_layer(f, 9, 7, 5, 7, 2, 0, 0, &sz) || dw_layer(f, 10, 6, 6, 32, 1, 0, 1, &sz) ||
+                dw_layer(f, 11, 20, 60, 8, 2, 0, 1, &sz)))) {
         fclose(f);
         remove(argv[2]);
         return 1;
@@ -304,8 +310,9 @@ int main(int argc, char **argv)
             "l2_bias, l2_expect, %d},\n    L3_ENTRY,\n    L4_ENTRY,\n    L5_ENTRY,\n"
             "    L6_ENTRY,\n%s};\n",
             l[5].in_c, l[5].out_c, (long long)l[5].macs, l[5].in_c, l[5].out_c,
-            dw ? "    L7_ENTRY,\n    L8_ENTRY,\n    L9_ENTRY,\n" : "");
-    fprintf(f, "const int aot_fw_n_layers = %d;\n", dw ? 10 : 7);
+            dw ? "    L7_ENTRY,\n    L8_ENTRY,\n    L9_ENTRY,\n    L10_ENTRY,\n    L11_ENTRY,\n"
+               : "");
+    fprintf(f, "const int aot_fw_n_layers = %d;\n", dw ? 12 : 7);
     fprintf(f, "int8_t aot_fw_in[%zu];\nint8_t aot_fw_conv[%zu];\nint8_t aot_fw_ref[%zu];\n"
                "int8_t aot_fw_out[%zu];\nint32_t aot_fw_scratch[%zu];\n",
             sz.in, sz.conv, sz.out, sz.out, sz.scratch / 4);

@@ -43,9 +43,15 @@ int main(int argc, char **argv)
             CHECK(out && strstr(out, "layer 8 depthwise") != NULL);
         /* depthwise: layers 7 (stride 1, 25x5) and 8 (stride 2, 3 channels, some shifts >= 0) on
          * the one-channel plane path, layer 9 (a 3-wide output) on the 4-channel group path; the
-         * ring path (wider planes) runs on the simulator in codegen.external (person_detect) */
-        if (strstr(argv[1], "mnist-conv128"))
+         * ring path (wider planes) runs on the simulator in codegen.external (person_detect);
+         * layers 10 (6x6, stride 1) and 11 (20x60, stride 2: 3 bands of rows) on the tiny
+         * path's one-call loop
+         * (dw_tiny_loop: the activation range all of int8) */
+        if (strstr(argv[1], "mnist-conv128")) {
             CHECK(out && strstr(out, "layer 9 depthwise") != NULL);
+            CHECK(out && strstr(out, "layer 10 depthwise 3x3 SAME stride 1 (full range) 6x6x32") != NULL);
+            CHECK(out && strstr(out, "layer 11 depthwise 3x3 SAME stride 2 (full range) 20x60x8") != NULL);
+        }
     }
     CHECK_EQ_INT(code, 0);
     free(out);

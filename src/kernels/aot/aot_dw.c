@@ -12,12 +12,40 @@
 #include "mcb_aot.h"
 #include "mcb_fixedpoint.h"
 
+/* Variant switches (mcubench generate defines a switch 0 when no layer of the model needs its
+ * code, docs/codegen.md "Flash"):
+ *   FULL   some layer's activation range is all of int8 (mcb_aot_dw_full_range): the tiny
+ *          and group paths' fast requantization without the clamp (dw_3x3_rqff)
+ *   CLAMP  some layer's range is narrower: the fast requantization with it (dw_3x3_rqf, the
+ *          ring/plane path's dw_rq*_lo / _clamp)
+ *   TINY   some layer takes the tiny path (mcb_aot_dw_tiny: dw_tiny, dw_tiny_loop)
+ *   GROUPS some layer takes neither the tiny nor the ring path (mcb_aot_dw_ring): dw_groups
+ *   ROWS   some layer takes the ring path's rows, not its plane way (mcb_aot_dw_rows):
+ *          dw_row_s1 / dw_row_s2 and the row requantization dw_rq_* */
+#ifndef MCB_AOT_DW_FULL
+#define MCB_AOT_DW_FULL 1
+#endif
+#ifndef MCB_AOT_DW_CLAMP
+#define MCB_AOT_DW_CLAMP 1
+#endif
+#ifndef MCB_AOT_DW_TINY
+#define MCB_AOT_DW_TINY 1
+#endif
+#ifndef MCB_AOT_DW_GROUPS
+#define MCB_AOT_DW_GROUPS 1
+#endif
+#ifndef MCB_AOT_DW_ROWS
+#define MCB_AOT_DW_ROWS 1
+#endif
+
 /* The paths keep separate stack frames (each has its own buffer). */
 #if defined(__GNUC__)
 #define DW_NOINLINE __attribute__((noinline))
 #else
 #define DW_NOINLINE
 #endif
+/* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none */
+#define DW_ARG(x) x __attribute__((unused))
 
 /* TFLM MultiplyByQuantizedMultiplier for m >= 0, as in aot_conv.c / aot_fc.c. With a shift
  * <= -1 (the usual case) the rounding divide by 2^e is ((x - (x < 0)) >> (e - 1) + 1) >> 1
@@ -62,7 +90,14 @@ static inline int32_t dw_weight(const mcb_aot_dw *d, int c, int t)
     return d->weights[(size_t)C4 * taps + (size_t)t * (d->channels - C4) + (c - C4)];
 }
 
+/* Whether the layer's fast requantization leaves out the clamp (DW_RQF_FN). */
+static inline int dw_ff(const mcb_aot_dw *d)
+{
+    return MCB_AOT_DW_FULL && (!MCB_AOT_DW_CLAMP || mcb_aot_dw_full_range(d));
+}
+
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+#if MCB_AOT_DW_GROUPS || MCB_AOT_DW_TINY
 /* Whether channels c..c+3 (a group, 3x3) all allow the fast requantization: shift <= -1 and
  * |2 (bias + sum)| < 2^31, from |sum| <= 128 * sum |w| (int8 inputs and zero point). */
 static int dw_fast4(const mcb_aot_dw *d, int c)
@@ -81,6 +116,7 @@ static int dw_fast4(const mcb_aot_dw *d, int c)
     }
     return 1;
 }
+#endif
 
 /* 3x3, window inside the input, one group of 4 channels: 9 taps of 2 loads, 4 SXTB16 and 4
  * multiply-accumulates (11 cycles), no loop: about 102 cycles per 36 MACs. */
@@ -184,11 +220,109 @@ DW_3X3_REQUANT_FN(dw_3x3_rq, DW_RQ_ASM)
     "sub %[" A "], %[" A "], %[" A "], lsr #31\n\t"                                           \
     "asr %[" A "], %[" A "], %[t2]\n\t"                                                      \
     "add %[" A "], %[" A "], %[c1]\n\t"                                                      \
-    "ssat %[" A "], #8, %[" A "], asr #1\n\t"                                                \
+    "ssat %[" A "], #8, %[" A "], asr #1\n\t"
+#define DW_RQFC_ASM(A, I)                                                                      \
+    DW_RQF_ASM(A, I)                                                                           \
     "cmp %[" A "], %[c2]\n\tit lt\n\tmovlt %[" A "], %[c2]\n\t"                                 \
     "cmp %[" A "], %[row]\n\tit gt\n\tmovgt %[" A "], %[row]\n\t"                               \
     "strb %[" A "], [%[ip], #" #I "]\n\t"
-DW_3X3_REQUANT_FN(dw_3x3_rqf, DW_RQF_ASM)
+/* the activation range all of int8 (ReLU6 at MLPerf's scales): SSAT's clamp is the whole
+ * clamp, 6 cycles per channel less */
+#define DW_RQFF_ASM(A, I) DW_RQF_ASM(A, I) "strb %[" A "], [%[ip], #" #I "]\n\t"
+#if MCB_AOT_DW_CLAMP
+DW_3X3_REQUANT_FN(dw_3x3_rqf, DW_RQFC_ASM)
+#endif
+#if MCB_AOT_DW_FULL
+DW_3X3_REQUANT_FN(dw_3x3_rqff, DW_RQFF_ASM)
+#endif
+#if MCB_AOT_DW_FULL && MCB_AOT_DW_TINY
+/* A whole group of a tiny layer (dw_tiny) in one call when its 4 channels take the fast
+ * requantization without the clamp: per output the 3x3 block of dw_3x3_rqff and its
+ * requantization, the loop in the same assembly (a call per output, which must save and
+ * restore r4-r11 around the block's 13 registers, cost about 60 cycles of 230). The windows
+ * are 4 bytes apart in a row of the padded plane (C = 4). Word offsets fixed by the
+ * assembly. */
+typedef struct {
+    int32_t b[4], m[4], p[4]; /* bias, multiplier, -shift - 1 */
+    int32_t k;                /* 1 + 2 * output offset */
+    int32_t C;                /* output bytes per pixel */
+    int32_t sw4;              /* bytes from one window to the next in a row (4 * stride_w) */
+    int32_t rowskip;          /* bytes from past a row's last window to the next row's first */
+    int32_t out_w, rows, left; /* outputs per row, rows left, outputs left in the row */
+    const int8_t *wg;          /* the group's weights */
+    int32_t row;               /* bytes per padded row */
+} dw_tloop;
+/* one tap: input word at [r12, #OFF], weight word at [r1], 4 (#4 bytes on) */
+#define DW_TL_TAP(OFF)                                                                         \
+    "ldr r6, [r12, #" #OFF "]\n\t"                                                             \
+    "ldr r7, [r1], #4\n\t"                                                                     \
+    "sxtb16 r8, r6\n\t"                                                                        \
+    "sxtb16 r9, r7\n\t"                                                                        \
+    "sxtb16 r6, r6, ror #8\n\t"                                                                \
+    "sxtb16 r7, r7, ror #8\n\t"                                                                \
+    "smlabb r2, r8, r9, r2\n\t"                                                                \
+    "smlatt r4, r8, r9, r4\n\t"                                                                \
+    "smlabb r3, r6, r7, r3\n\t"                                                                \
+    "smlatt r5, r6, r7, r5\n\t"
+#define DW_TL_ROW DW_TL_TAP(0) DW_TL_TAP(4) DW_TL_TAP(8)
+/* channel I's fast requantization (r12 = k) and its byte stored */
+#define DW_TL_RQ(A, I)                                                                         \
+    "ldr r6, [r10, #(16 + 4*" #I ")]\n\t"                                                      \
+    "ldr r7, [r10, #(32 + 4*" #I ")]\n\t"                                                      \
+    "lsl " A ", " A ", #1\n\t"                                                                 \
+    "smmulr " A ", " A ", r6\n\t"                                                              \
+    "sub " A ", " A ", " A ", lsr #31\n\t"                                                     \
+    "asr " A ", " A ", r7\n\t"                                                                 \
+    "add " A ", " A ", r12\n\t"                                                                \
+    "ssat " A ", #8, " A ", asr #1\n\t"                                                        \
+    "strb " A ", [r11, #" #I "]\n\t"
+/* r0 the first window (padded plane), r1 out, r3 the dw_tloop (rows >= 1, out_w >= 1);
+ * sums r2-r5, weights r1, the window r12, the padded row's bytes lr, out r11, t r10. */
+__attribute__((naked, noinline)) static void dw_tiny_loop(DW_ARG(const uint32_t *pad),
+                                                          DW_ARG(int8_t *out), DW_ARG(int unused),
+                                                          DW_ARG(dw_tloop *t))
+{
+    __asm__ volatile(
+        "push {r4-r11, lr}\n\t"
+        "mov r10, r3\n\t"
+        "mov r11, r1\n\t"
+        "ldr lr, [r10, #80]\n"
+        ".p2align 2\n3:\n\t"
+        "ldr r6, [r10, #64]\n\t"
+        "str r6, [r10, #72]\n"
+        ".p2align 2\n2:\n\t"
+        "ldm r10, {r2-r5}\n\t"
+        "ldr r1, [r10, #76]\n\t"
+        "mov r12, r0\n\t" DW_TL_ROW "add r12, r12, lr\n\t" DW_TL_ROW
+        "add r12, r12, lr\n\t" DW_TL_ROW
+        "ldr r12, [r10, #48]\n\t" DW_TL_RQ("r2", 0) DW_TL_RQ("r3", 1) DW_TL_RQ("r4", 2)
+            DW_TL_RQ("r5", 3)
+        "ldr r6, [r10, #52]\n\t"
+        "ldr r7, [r10, #56]\n\t"
+        "add r11, r11, r6\n\t"
+        "add r0, r0, r7\n\t"
+        "ldr r6, [r10, #72]\n\t"
+        "subs r6, r6, #1\n\t"
+        "str r6, [r10, #72]\n\t"
+        "bne 2b\n\t"
+        "ldr r6, [r10, #60]\n\t"
+        "ldr r7, [r10, #68]\n\t"
+        "add r0, r0, r6\n\t"
+        "subs r7, r7, #1\n\t"
+        "str r7, [r10, #68]\n\t"
+        "bne 3b\n\t"
+        "pop {r4-r11, pc}\n\t");
+}
+#define DW_HAS_TLOOP 1
+#endif
+/* the fast requantization's function for ff = dw_ff(d) */
+#if MCB_AOT_DW_FULL && MCB_AOT_DW_CLAMP
+#define DW_RQF_FN(ff) ((ff) ? dw_3x3_rqff : dw_3x3_rqf)
+#elif MCB_AOT_DW_FULL
+#define DW_RQF_FN(ff) dw_3x3_rqff
+#else
+#define DW_RQF_FN(ff) dw_3x3_rqf
+#endif
 #else
 static inline void dw_3x3_group(const int8_t *ip, const int8_t *wp, int C, int row,
                                 int32_t a[4])
@@ -210,6 +344,7 @@ static inline int8_t dw_q(int32_t acc, int32_t m, int32_t sh, int32_t off, int32
     return (int8_t)mcb_clamp_i32(dw_requant(acc, m, sh) + off, lo, hi);
 }
 
+#if MCB_AOT_DW_GROUPS || MCB_AOT_DW_TINY
 /* The channels beyond a multiple of 4, one at a time. */
 static void dw_rest(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
@@ -234,7 +369,9 @@ static void dw_rest(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
             }
     }
 }
+#endif
 
+#if MCB_AOT_DW_GROUPS
 /* Channel group by channel group (4 channels: their bias, multipliers and shifts in locals for
  * the whole plane), pixel by pixel inside. */
 static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
@@ -243,6 +380,10 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
     const int in_h = d->in_h, in_w = d->in_w, out_h = d->out_h, out_w = d->out_w;
     const int sh = d->stride_h, sw = d->stride_w, ph = d->pad_h, pw = d->pad_w;
     const int32_t off = d->output_offset, lo = d->act_min, hi = d->act_max;
+#if defined(DW_HAS_RQ)
+    const int ff = dw_ff(d);
+    (void)ff; /* (one variant compiled: DW_RQF_FN ignores it) */
+#endif
     const int row = in_w * C, taps = fh * fw;
     const uint32_t zp4 = (uint32_t)(uint8_t)d->input_zero_point * 0x01010101u;
     for (int c = 0; c < C4; c += 4) {
@@ -276,7 +417,7 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
 #if defined(DW_HAS_RQ)
                 if (rq) {
                     if (inside) {
-                        (f4 ? dw_3x3_rqf : dw_3x3_rq)(
+                        (f4 ? DW_RQF_FN(ff) : dw_3x3_rq)(
                             input + ((size_t)iy0 * in_w + (size_t)ix0) * C + c, wg, C, row,
                             &grp, out);
                     } else { /* the window staged with the zero point outside the input */
@@ -297,7 +438,7 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
                             wr[1] = c1 ? aot_load32(input + at + C) : zp4;
                             wr[2] = c2 ? aot_load32(input + at + 2 * C) : zp4;
                         }
-                        (f4 ? dw_3x3_rqf : dw_3x3_rq)((const int8_t *)win, wg, 4, 12, &grp, out);
+                        (f4 ? DW_RQF_FN(ff) : dw_3x3_rq)((const int8_t *)win, wg, 4, 12, &grp, out);
                     }
                     continue;
                 }
@@ -346,6 +487,7 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
     }
     dw_rest(d, input, output);
 }
+#endif
 
 /* ---- 3x3, stride 1 or 2: one channel at a time through a ring of 3 widened rows ----
  *
@@ -367,26 +509,11 @@ static DW_NOINLINE void dw_groups(const mcb_aot_dw *d, const int8_t *input, int8
 /* the arguments of the naked functions arrive in r0-r3 (AAPCS): their bodies name none; their
  * loop heads are word-aligned (.p2align 2: a taken branch to a 32-bit instruction on a
  * halfword costs a cycle more) */
-#define DW_ARG(x) x __attribute__((unused))
-#define DW_RING_WORDS 64 /* words per ring row: 8 * 3 * 64 = 1.5 KB of stack with the sums */
+#define DW_RING_WORDS MCB_AOT_DW_RING_WORDS /* words per ring row: 1.25 KB of stack with the sums */
 
-/* Words per ring row for out_w outputs (pairs, the last one maybe half used). */
-static int dw_ring_words(int out_w, int stride)
-{
-    const int pairs = (out_w + 1) / 2;
-    return stride == 1 ? pairs + 1 : 2 * pairs + 1;
-}
+#define dw_ring_words mcb_aot_dw_ring_words
 
-/* Whether the ring path takes d (else the channel-group path). */
-static int dw_ring_ok(const mcb_aot_dw *d)
-{
-    /* measured on MLPerf's layers: below these widths the per-row calls cost more than the
-     * channel-group path's 4-channel loads (docs/codegen.md) */
-    const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 16;
-    return wide && d->filter_h == 3 && d->filter_w == 3 && (d->stride_w == 1 || d->stride_w == 2) &&
-           d->pad_w >= 0 && d->pad_w <= 2 && d->pad_h >= 0 && d->pad_h <= 2 &&
-           dw_ring_words(d->out_w, d->stride_w) <= DW_RING_WORDS;
-}
+#define dw_ring_ok mcb_aot_dw_ring
 
 /* How a row of `words` words is made from an input row (the same for every row of a layer):
  * word k holds input columns 2k - L and 2k + 1 - L (L = pad_w <= 2), the zero point outside:
@@ -512,6 +639,7 @@ static DW_NOINLINE void dw_fill_plane(const int8_t *src, size_t C, size_t row, i
 /* w[0..2]: the (w0, w1) pair of the filter row in slot 0, 1, 2; w[3]: (w2 of slot 0, w2 of
  * slot 1); w[4]: w2 of slot 2 (low half). sums: 2 * pairs words. */
 #if MCB_AOT_DSP && defined(__GNUC__) && defined(__OPTIMIZE__)
+#if MCB_AOT_DW_ROWS
 /* r0 ring, r1 sums, r2 rows >= 1, r3 w; the weights in r4-r8, A r9, B r10, PKHBT / C r11,
  * the two sums r3 and r12, the rows left in lr, the end of a row's sums in r2 (w[5] bytes
  * per row on the stack). About 31 cycles per output pair (18 MACs). The rows are those of a
@@ -605,6 +733,7 @@ __attribute__((naked, noinline)) static void dw_row_s2(DW_ARG(const uint32_t *ri
         "add sp, sp, #8\n\t"
         "pop {r4-r11, pc}\n\t");
 }
+#endif
 /* Down one column pair of a plane (words k at r0 and k + 1 at r0 + w[5] bytes, one word per
  * padded row): r1 sums, r2 end of sums, r3 w; the second pointer in lr. Stride 1: per output
  * row the pair of outputs (2k, 2k + 1), about 31 cycles; the next row is the next word. */
@@ -684,6 +813,7 @@ DW_COL1_FN(dw_col1_s1, 4)
 static inline int32_t dw_lo(uint32_t v) { return (int16_t)(v & 0xFFFF); }
 static inline int32_t dw_hi(uint32_t v) { return (int16_t)(v >> 16); }
 
+#if MCB_AOT_DW_ROWS
 static void dw_row_s1(const uint32_t *ring, int32_t *sums, int rows, const uint32_t *w)
 {
     const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
@@ -716,6 +846,7 @@ static void dw_row_s2(const uint32_t *ring, int32_t *sums, int rows, const uint3
     }
 }
 
+#endif
 static void dw_col_s1(const uint32_t *plane, int32_t *sums, int32_t *end, const uint32_t *w)
 {
     const uint32_t w2[3] = {w[3] & 0xFFFF, w[3] >> 16, w[4] & 0xFFFF};
@@ -832,9 +963,16 @@ typedef struct {
                          "add sp, sp, #8\n\t"                                                  \
                          "pop {r4-r11, pc}\n\t");                                              \
     }
+#if MCB_AOT_DW_ROWS
 DW_RQ_FN(dw_rq_full, "")
+#if MCB_AOT_DW_CLAMP /* (else every layer takes the full forms: never called) */
 DW_RQ_FN(dw_rq_clamp, DW_CLAMP)
 DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
+#else
+#define dw_rq_clamp dw_rq_full
+#define dw_rq_lo dw_rq_full
+#endif
+#endif
 /* Down a column: r1 rows >= 1 of BODY (one or two outputs), then the sums skip and the
  * output row skip; the parameters stay in r4-r12. */
 #define DW_RQC_FN(NAME, BODY)                                                                  \
@@ -853,8 +991,13 @@ DW_RQ_FN(dw_rq_lo, "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t")
     }
 #define DW_LO "cmp r3, r9\n\tit lt\n\tmovlt r3, r9\n\t"
 DW_RQC_FN(dw_rqc1_full, DW_RQ1(""))
+#if MCB_AOT_DW_CLAMP
 DW_RQC_FN(dw_rqc1_lo, DW_RQ1(DW_LO))
 DW_RQC_FN(dw_rqc1_clamp, DW_RQ1(DW_CLAMP))
+#else
+#define dw_rqc1_lo dw_rqc1_full
+#define dw_rqc1_clamp dw_rqc1_full
+#endif
 /* Two outputs per row (a column pair): both sums by one LDM, the second byte stored after
  * advancing by C, the row's rest (outskip + C) added once; no sums skip (always 0 here). */
 #define DW_RQ2(R)                                                                                  \
@@ -885,8 +1028,13 @@ DW_RQC_FN(dw_rqc1_clamp, DW_RQ1(DW_CLAMP))
                          "pop {r4-r11, pc}\n\t");                                                  \
     }
 DW_RQC2_FN(dw_rqc2_full, "", "")
+#if MCB_AOT_DW_CLAMP
 DW_RQC2_FN(dw_rqc2_lo, DW_LO_R("r3"), DW_LO_R("r12"))
 DW_RQC2_FN(dw_rqc2_clamp, DW_CLAMP_R("r3"), DW_CLAMP_R("r12"))
+#else
+#define dw_rqc2_lo dw_rqc2_full
+#define dw_rqc2_clamp dw_rqc2_full
+#endif
 #else
 static void dw_rq_any(const int32_t *sums, int n, int8_t *out, const dw_rq *q)
 {
@@ -927,8 +1075,9 @@ DW_RQC_ANY(2)
 static void dw_requant_rows(const mcb_aot_dw *d, int c, int fast, const dw_rq *q,
                             const int32_t *sums, int n, int8_t *out)
 {
+#if MCB_AOT_DW_ROWS /* (else only dw_requant_col calls it, with fast = 0) */
     if (fast) {
-        if (q->lo <= -128 && q->hi >= 127)
+        if (!MCB_AOT_DW_CLAMP || (q->lo <= -128 && q->hi >= 127))
             dw_rq_full(sums, n, out, q);
         else if (q->hi >= 127)
             dw_rq_lo(sums, n, out, q);
@@ -936,6 +1085,8 @@ static void dw_requant_rows(const mcb_aot_dw *d, int c, int fast, const dw_rq *q
             dw_rq_clamp(sums, n, out, q);
         return;
     }
+#endif
+    (void)fast;
     const int C = d->channels;
     const int32_t bias = d->bias[c];
     for (int r = 0; r < q->rows; r++, sums += q->skip / 4, out += q->outskip)
@@ -952,18 +1103,21 @@ static void dw_requant_col(const mcb_aot_dw *d, int c, int fast, const dw_rq *q,
         dw_requant_rows(d, c, 0, q, sums, n, out);
         return;
     }
-    const int full = q->lo <= -128 && q->hi >= 127, lo_only = !full && q->hi >= 127;
+    const int full = !MCB_AOT_DW_CLAMP || (q->lo <= -128 && q->hi >= 127);
+    const int lo_only = !full && q->hi >= 127;
     if (n == 2)
         (full ? dw_rqc2_full : lo_only ? dw_rqc2_lo : dw_rqc2_clamp)(sums, q->rows, out, q);
     else
         (full ? dw_rqc1_full : lo_only ? dw_rqc1_lo : dw_rqc1_clamp)(sums, q->rows, out, q);
 }
 
+#if MCB_AOT_DW_ROWS
 static int dw_mod3(int v)
 {
     const int r = v % 3;
     return r < 0 ? r + 3 : r;
 }
+#endif
 
 /* Two ways through a channel, in one buffer:
  * - plane (stride_h = stride_w and the padded plane fits): the whole padded input plane of
@@ -974,7 +1128,8 @@ static int dw_mod3(int v)
  * - ring (wider planes): the ring of 3 rows (row iy in slot iy mod 3, the weights rotated to
  *   match), one MAC call per output row, the sums after the ring, requantized per row or,
  *   when they fit, once. */
-#define DW_BUF_WORDS (3 * DW_RING_WORDS + 2 * DW_RING_WORDS)
+#define DW_BUF_WORDS MCB_AOT_DW_BUF_WORDS
+#define dw_plane_fits mcb_aot_dw_plane_fits
 static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
     const int C = d->channels, out_h = d->out_h, out_w = d->out_w;
@@ -982,15 +1137,19 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
     const int words = dw_ring_words(out_w, sw), pairs = (out_w + 1) / 2;
     const int fresh = sh < 3 ? sh : 3; /* new input rows per output row after the first */
     const int R = (out_h - 1) * sh + 3; /* padded input rows of the plane */
-    const int plane = sh == sw && R * words + 2 * out_h <= DW_BUF_WORDS;
+    const int plane = sh == sw && R * words + 2 * out_h <= DW_BUF_WORDS; /* dw_plane_fits */
     const dw_rowplan rp = dw_plan_row(d, words);
     uint32_t buf[DW_BUF_WORDS];
     uint32_t *const ring = buf;
     int32_t *const sums = plane ? (int32_t *)(buf + (size_t)R * words)
                                 : (int32_t *)(buf + 3 * DW_RING_WORDS);
     const int whole = !plane && out_h * out_w + 1 <= 2 * DW_RING_WORDS;
+#if MCB_AOT_DW_ROWS
     void (*const row_fn)(const uint32_t *, int32_t *, int, const uint32_t *) =
         sw == 1 ? dw_row_s1 : dw_row_s2;
+#else /* every layer here takes the plane way */
+    (void)ring, (void)whole, (void)fresh;
+#endif
     /* the input rows the plane holds (VALID may leave the last ones unread) */
     const int in_rows = d->in_h < R - ph ? d->in_h : R - ph;
     if (plane) { /* the padding of every channel's plane */
@@ -1057,6 +1216,7 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
             }
             continue;
         }
+#if MCB_AOT_DW_ROWS
         int8_t *out = output + c;
         int32_t *srow = sums;
         for (int oy = 0; oy < out_h; oy++, out += (size_t)out_w * C) {
@@ -1072,45 +1232,42 @@ static DW_NOINLINE void dw_ring(const mcb_aot_dw *d, const int8_t *input, int8_t
         if (whole) {
             dw_requant_rows(d, c, fast, &q, sums, out_h * out_w, output + c);
         }
+#endif
     }
 }
 
-/* Tiny planes (3x3 filter, at most DW_TINY_OUT outputs): the 4-channel groups of the group
- * path, each group's input first copied into a padded plane of words (the zero point around,
- * written once per layer), so that every output takes the inside-the-input 3x3 block
- * (dw_3x3_rq) and none the staged border window. */
-#define DW_TINY_OUT 64
-#define DW_TINY_WORDS 256
-static int dw_tiny_ok(const mcb_aot_dw *d)
-{
-    const int ph = d->pad_h, pw = d->pad_w;
-    const int Hp = (d->out_h - 1) * d->stride_h + 3, Wp = (d->out_w - 1) * d->stride_w + 3;
-    return d->filter_h == 3 && d->filter_w == 3 && d->out_h * d->out_w <= DW_TINY_OUT &&
-           d->channels >= 4 && ph >= 0 && pw >= 0 && ph <= 2 && pw <= 2 &&
-           (size_t)Hp * Wp <= DW_TINY_WORDS;
-}
-
+/* Tiny planes and the others mcb_aot_dw_tiny gives this path: the 4-channel groups of the
+ * group path, each group's input first copied into a padded plane of words, a band of output
+ * rows at a time (the zero point around, written once per layer), so that every output takes
+ * the inside-the-input 3x3 block (dw_3x3_rq, or the one-call loop dw_tiny_loop) and none the
+ * staged border window. */
+#define DW_TINY_WORDS MCB_AOT_DW_TINY_WORDS
+#if MCB_AOT_DW_TINY
 static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
     const int C = d->channels, C4 = C & ~3, in_h = d->in_h, in_w = d->in_w;
     const int out_h = d->out_h, out_w = d->out_w, sh = d->stride_h, sw = d->stride_w;
     const int ph = d->pad_h, pw = d->pad_w;
-    const int Hp = (out_h - 1) * sh + 3, Wp = (out_w - 1) * sw + 3;
-    /* the input rows and columns the padded plane holds (VALID may leave some unread) */
-    const int rows = in_h < Hp - ph ? in_h : Hp - ph, cols = in_w < Wp - pw ? in_w : Wp - pw;
+    const int Wp = (out_w - 1) * sw + 3;
+    /* output rows per band: the padded rows of a band fill at most the buffer (dw_tiny_ok:
+     * at least one) */
+    int band = (DW_TINY_WORDS / Wp - 3) / sh + 1;
+    if (band > out_h)
+        band = out_h;
+    const int Hb = (band - 1) * sh + 3; /* padded rows of a full band */
+    /* the input columns the padded plane holds (VALID may leave some unread) */
+    const int cols = in_w < Wp - pw ? in_w : Wp - pw;
     const uint32_t zp4 = (uint32_t)(uint8_t)d->input_zero_point * 0x01010101u;
     uint32_t pad[DW_TINY_WORDS];
-    for (int i = 0; i < Hp * Wp; i++)
+    for (int i = 0; i < Hb * Wp; i++)
         pad[i] = zp4;
     const int32_t off = d->output_offset, lo = d->act_min, hi = d->act_max;
+#if defined(DW_HAS_RQ)
+    const int ff = dw_ff(d);
+    (void)ff; /* (one variant compiled: DW_RQF_FN ignores it) */
+#endif
     for (int c = 0; c < C4; c += 4) {
         const int8_t *const wg = d->weights + (size_t)c * 9;
-        for (int y = 0; y < rows; y++) {
-            const int8_t *src = input + ((size_t)y * in_w) * C + c;
-            uint32_t *dst = pad + (size_t)(y + ph) * Wp + pw;
-            for (int x = 0; x < cols; x++, src += C)
-                dst[x] = aot_load32(src);
-        }
 #if defined(DW_HAS_RQ)
         dw_group grp = {{d->bias[c], d->bias[c + 1], d->bias[c + 2], d->bias[c + 3]},
                         {d->multiplier[c], d->multiplier[c + 1], d->multiplier[c + 2],
@@ -1126,30 +1283,69 @@ static DW_NOINLINE void dw_tiny(const mcb_aot_dw *d, const int8_t *input, int8_t
         if (f4)
             grp.off = 1 + 2 * off;
 #endif
-        int8_t *out = output + c;
-        for (int oy = 0; oy < out_h; oy++)
-            for (int ox = 0; ox < out_w; ox++, out += C) {
-                const int8_t *ip = (const int8_t *)(pad + (size_t)oy * sh * Wp + (size_t)ox * sw);
-#if defined(DW_HAS_RQ)
-                (f4 ? dw_3x3_rqf : dw_3x3_rq)(ip, wg, 4, 4 * Wp, &grp, out);
-#else
-                int32_t a[4] = {d->bias[c], d->bias[c + 1], d->bias[c + 2], d->bias[c + 3]};
-                dw_3x3_group(ip, wg, 4, 4 * Wp, a);
-                for (int n = 0; n < 4; n++)
-                    out[n] = dw_q(a[n], d->multiplier[c + n], d->shift[c + n], off, lo, hi);
-#endif
+        for (int oy0 = 0; oy0 < out_h; oy0 += band) {
+            const int nb = out_h - oy0 < band ? out_h - oy0 : band;
+            /* the band's padded rows: input rows r_lo..r_hi - 1, the others the zero point
+             * (the buffer's row may hold an input row of the band before; with one band the
+             * first fill stands) */
+            const int nr = (nb - 1) * sh + 3, y0 = oy0 * sh - ph;
+            const int r_lo = y0 < 0 ? -y0 : 0, r_hi = in_h - y0 < nr ? in_h - y0 : nr;
+            if (band < out_h)
+                for (int r = 0; r < nr; r++)
+                    if (r < r_lo || r >= r_hi)
+                        for (int x = 0; x < cols; x++)
+                            pad[(size_t)r * Wp + pw + x] = zp4;
+            for (int r = r_lo; r < r_hi; r++) {
+                const int8_t *src = input + ((size_t)(y0 + r) * in_w) * C + c;
+                uint32_t *dst = pad + (size_t)r * Wp + pw;
+                for (int x = 0; x < cols; x++, src += C)
+                    dst[x] = aot_load32(src);
             }
+            int8_t *out = output + (size_t)oy0 * out_w * C + c;
+#if defined(DW_HAS_TLOOP)
+            if (f4 && ff) { /* the band in one call */
+                dw_tloop t = {{grp.b[0], grp.b[1], grp.b[2], grp.b[3]},
+                              {grp.m[0], grp.m[1], grp.m[2], grp.m[3]},
+                              {grp.p[0], grp.p[1], grp.p[2], grp.p[3]},
+                              1 + 2 * off, C, 4 * sw, 4 * (sh * Wp - out_w * sw), out_w, nb, 0,
+                              wg, 4 * Wp};
+                dw_tiny_loop(pad, out, 0, &t);
+                continue;
+            }
+#endif
+            for (int oy = 0; oy < nb; oy++)
+                for (int ox = 0; ox < out_w; ox++, out += C) {
+                    const int8_t *ip =
+                        (const int8_t *)(pad + (size_t)oy * sh * Wp + (size_t)ox * sw);
+#if defined(DW_HAS_RQ)
+                    (f4 ? DW_RQF_FN(ff) : dw_3x3_rq)(ip, wg, 4, 4 * Wp, &grp, out);
+#else
+                    int32_t a[4] = {d->bias[c], d->bias[c + 1], d->bias[c + 2], d->bias[c + 3]};
+                    dw_3x3_group(ip, wg, 4, 4 * Wp, a);
+                    for (int n = 0; n < 4; n++)
+                        out[n] = dw_q(a[n], d->multiplier[c + n], d->shift[c + n], off, lo, hi);
+#endif
+                }
+        }
     }
     if (C4 < C) /* the channels beyond a multiple of 4: the group path's own loop */
         dw_rest(d, input, output);
 }
+#endif
 
 void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output)
 {
-    if (dw_tiny_ok(d))
+#if MCB_AOT_DW_TINY
+    if (mcb_aot_dw_tiny(d)) {
         dw_tiny(d, input, output);
-    else if (dw_ring_ok(d))
-        dw_ring(d, input, output);
-    else
+        return;
+    }
+#endif
+#if MCB_AOT_DW_GROUPS
+    if (!dw_ring_ok(d)) {
         dw_groups(d, input, output);
+        return;
+    }
+#endif
+    dw_ring(d, input, output); /* (without GROUPS every layer not tiny takes it) */
 }

@@ -305,6 +305,74 @@ typedef struct {
 
 void mcb_aot_dw_s8(const mcb_aot_dw *d, const int8_t *input, int8_t *output);
 
+/* The depthwise kernel's paths (aot_dw.c), shared by its dispatch and the generator's variant
+ * switches: words per ring row, the ring/plane buffer (words), the tiny path's plane buffer
+ * (words: 2.5 KB, VWW's 24x24 stride-2 input padded) and its output limit for any stride. */
+#define MCB_AOT_DW_RING_WORDS 64
+#define MCB_AOT_DW_BUF_WORDS (5 * MCB_AOT_DW_RING_WORDS)
+#define MCB_AOT_DW_TINY_WORDS 640
+#define MCB_AOT_DW_TINY_OUT 64
+
+/* Words per ring row for out_w outputs (pairs, the last one maybe half used). */
+static inline int mcb_aot_dw_ring_words(int out_w, int stride)
+{
+    const int pairs = (out_w + 1) / 2;
+    return stride == 1 ? pairs + 1 : 2 * pairs + 1;
+}
+
+/* Whether the ring path takes the plane way (stride_h = stride_w, the padded plane and a
+ * column's sums in the buffer). */
+static inline int mcb_aot_dw_plane_fits(const mcb_aot_dw *d)
+{
+    const int R = (d->out_h - 1) * d->stride_h + 3;
+    return d->stride_h == d->stride_w &&
+           R * mcb_aot_dw_ring_words(d->out_w, d->stride_w) + 2 * d->out_h <=
+               MCB_AOT_DW_BUF_WORDS;
+}
+
+/* Whether the ring path takes d when the tiny path does not (else the channel-group path):
+ * measured on MLPerf's layers, below these widths the per-row calls cost more than the group
+ * path's 4-channel loads. */
+static inline int mcb_aot_dw_ring(const mcb_aot_dw *d)
+{
+    const int wide = d->stride_w == 1 ? d->out_w >= 4 : d->out_w >= 16;
+    return wide && d->filter_h == 3 && d->filter_w == 3 &&
+           (d->stride_w == 1 || d->stride_w == 2) && d->pad_w >= 0 && d->pad_w <= 2 &&
+           d->pad_h >= 0 && d->pad_h <= 2 &&
+           mcb_aot_dw_ring_words(d->out_w, d->stride_w) <= MCB_AOT_DW_RING_WORDS;
+}
+
+/* Whether the tiny path takes d (3x3, at least 4 channels, padding <= 2, 3 padded rows in its
+ * buffer): small outputs; stride 2 from wider planes (a band of rows at a time: the ring and
+ * group paths cost about 7.4 cycles/MAC there, the tiny loop about 5.6); stride 1 where the
+ * plane way does not fit and rows are short (measured on VWW: 24x24x32, ring 871K cycles,
+ * tiny 811K; 48x48x8, ring 745K, tiny 805K). */
+static inline int mcb_aot_dw_tiny(const mcb_aot_dw *d)
+{
+    const int Wp = (d->out_w - 1) * d->stride_w + 3;
+    const int s2 = d->stride_h == 2 && d->stride_w == 2;
+    const int wide = !mcb_aot_dw_plane_fits(d) && d->out_w <= 32;
+    return d->filter_h == 3 && d->filter_w == 3 &&
+           (d->out_h * d->out_w <= MCB_AOT_DW_TINY_OUT || s2 || wide) && d->channels >= 4 &&
+           d->pad_h >= 0 && d->pad_w >= 0 && d->pad_h <= 2 && d->pad_w <= 2 &&
+           3 * Wp <= MCB_AOT_DW_TINY_WORDS;
+}
+
+/* Whether d takes the ring path's rows (not the tiny path, not the plane way, not the group
+ * path): aot_dw.c's switch ROWS. */
+static inline int mcb_aot_dw_rows(const mcb_aot_dw *d)
+{
+    return !mcb_aot_dw_tiny(d) && mcb_aot_dw_ring(d) && !mcb_aot_dw_plane_fits(d);
+}
+
+/* Whether the activation range is all of int8 (ReLU6 at its usual scale, no activation): the
+ * kernel's fast requantization then needs no clamp beyond SSAT's (aot_dw.c, MCB_AOT_DW_FULL;
+ * the generator's switches for aot_dw.c use the same test). */
+static inline int mcb_aot_dw_full_range(const mcb_aot_dw *d)
+{
+    return d->act_min <= -128 && d->act_max >= 127;
+}
+
 /* ADD int8 (same shapes): TFLM's arithmetic, with each input's part (offset, left shift,
  * rescale to the common scale) a function of its 256 possible values, tabulated at pack time;
  * per element two table loads, one add and the output requantization. */
