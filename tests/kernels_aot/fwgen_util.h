@@ -1,6 +1,7 @@
-/* What the kernel-firmware data generators (aot_fwgen.c, aot_pwgen.c) share: a xorshift
- * generator each seeds with its own constant (fixed seeds: deterministic output) and the
- * writers of const arrays into the generated C file. */
+/* What the aot kernel tests (test_aot.c, test_aot_fused.c) and the kernel-firmware data
+ * generators (aot_fwgen.c, aot_pwgen.c) share: a xorshift generator each seeds with its own
+ * constant (fixed seeds: the same cases every run) and the writers of const arrays into a
+ * generated C file. */
 #ifndef MCB_FWGEN_UTIL_H
 #define MCB_FWGEN_UTIL_H
 
