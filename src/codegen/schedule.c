@@ -23,22 +23,10 @@
 /* One line naming the model (and operator op >= 0); -1. */
 #define problem(cg, op, ...) mcb_walk_problem((cg)->g, (cg)->what, (op), __VA_ARGS__)
 
-/* The lowered op oi (lower.h): the host executor's own, derived once when mcb_codegen_analyse
- * prepared the graph. An op the executor runs with other kernels (a q7 graph's) is lowered
- * here only for the reason it is refused; NULL after reporting. */
+/* The lowered op oi: the host executor's own (mcb_walk_lowered); NULL after reporting. */
 static const mcb_lowered *lowered(mcb_codegen *cg, int oi)
 {
-    const mcb_lowered *l = mcb_exec_int8_lowered(cg->exec, oi);
-    if (!l) {
-        mcb_lowered tmp;
-        char why[256];
-        if (mcb_lower_op(cg->g, &cg->g->ops[oi], &tmp, why, sizeof why) == 0) {
-            mcb_lowered_free(&tmp);
-            snprintf(why, sizeof why, "not an int8 operator");
-        }
-        problem(cg, oi, "%s", why);
-    }
-    return l;
+    return mcb_walk_lowered(cg->exec, cg->g, cg->what, oi);
 }
 
 /* A conv or depthwise conv step's parameters (s->conv, which the step may change) and

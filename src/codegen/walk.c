@@ -1,6 +1,7 @@
 /* The graph walk of the code generators (walk.h). */
 #include "walk.h"
 
+#include "exec_int8.h"
 #include "graph_mem.h"
 
 #include <stdarg.h>
@@ -21,6 +22,22 @@ int mcb_walk_problem(const mcb_graph *g, const char *what, int op, const char *f
     else
         mcb_error("%s: %s", what, msg);
     return -1;
+}
+
+const mcb_lowered *mcb_walk_lowered(const mcb_exec *e, const mcb_graph *g, const char *what,
+                                    int op)
+{
+    const mcb_lowered *l = mcb_exec_int8_lowered(e, op);
+    if (!l) {
+        mcb_lowered tmp;
+        char why[256];
+        if (mcb_lower_op(g, &g->ops[op], &tmp, why, sizeof why) == 0) {
+            mcb_lowered_free(&tmp);
+            snprintf(why, sizeof why, "not an int8 operator");
+        }
+        mcb_walk_problem(g, what, op, "%s", why);
+    }
+    return l;
 }
 
 int mcb_walk_readers(const mcb_graph *g, int t, int *only)

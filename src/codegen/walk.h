@@ -7,7 +7,9 @@
 #define MCB_CODEGEN_WALK_H
 
 #include "err.h"
+#include "exec.h"
 #include "graph.h"
+#include "lower.h"
 #include "plan.h"
 
 #include <stdint.h>
@@ -16,6 +18,12 @@
  * returns -1. */
 int mcb_walk_problem(const mcb_graph *g, const char *what, int op, const char *fmt, ...)
     MCB_PRINTF(4, 5);
+
+/* Operator op's parameters (lower.h) as the host executor e (prepared on g) lowered them, so
+ * that each op is lowered once per model. An op e runs with other kernels (a q7 graph's) is
+ * lowered here only for the reason it is refused: NULL after reporting it. */
+const mcb_lowered *mcb_walk_lowered(const mcb_exec *e, const mcb_graph *g, const char *what,
+                                    int op);
 
 /* Operators reading tensor t (*only: the last of them). */
 int mcb_walk_readers(const mcb_graph *g, int t, int *only);

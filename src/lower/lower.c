@@ -79,6 +79,36 @@ int lower_fail(char *why, size_t n, const char *fmt, ...)
     return -1;
 }
 
+int lower_prep(int was_quiet, int rc, char *why, size_t n)
+{
+    mcb_err_quiet(was_quiet);
+    return rc ? lower_fail(why, n, "%s", mcb_last_error()) : 0;
+}
+
+int lower_int8_weighted(const mcb_tensor *x, const mcb_tensor *w, const char *wrole,
+                        const mcb_tensor *y, char *why, size_t n)
+{
+    if (lower_is_type(x, MCB_INT8, "input", why, n) || lower_is_type(w, MCB_INT8, wrole, why, n) ||
+        lower_is_type(y, MCB_INT8, "output", why, n) || lower_per_tensor(x, "input", why, n) ||
+        lower_per_tensor(y, "output", why, n))
+        return -1;
+    return 0;
+}
+
+int lower_bias(const mcb_graph *g, const mcb_op *op, int count, mcb_lowered *l, char *why,
+               size_t n)
+{
+    if (op->n_in <= 2 || op->in[2] < 0)
+        return 0;
+    const mcb_tensor *b = T(g, op->in[2]);
+    if (lower_is_type(b, MCB_INT32, "bias", why, n))
+        return -1;
+    if (!b->data || mcb_tensor_elems(b) != count)
+        return lower_fail(why, n, "bias must be a constant of %d elements", count);
+    l->bias = (const int32_t *)b->data;
+    return 0;
+}
+
 int lower_per_tensor(const mcb_tensor *t, const char *role, char *why, size_t n)
 {
     if (t->n_quant != 1)
@@ -110,18 +140,16 @@ int lower_io_count(const mcb_op *op, int need, int opt, char *why, size_t n)
     return 0;
 }
 
-/* kernel_prep reports through mcb_error and the caller reports the op's failure itself, so
- * prep runs silenced (the problem is printed once) and its message becomes the reason. */
 int lower_act_range(const mcb_op *op, const mcb_tensor *out, int32_t *lo, int32_t *hi,
                     char *why, size_t n)
 {
     if (op->activation < MCB_ACT_NONE || op->activation > MCB_ACT_RELU6)
         return lower_fail(why, n, "unsupported fused activation %d", op->activation);
     const int was_quiet = mcb_err_quiet(1);
-    int rc = mcb_activation_range_s8(op->activation, out->scale[0], (int32_t)out->zero_point[0],
-                                     lo, hi);
-    mcb_err_quiet(was_quiet);
-    return rc ? lower_fail(why, n, "%s", mcb_last_error()) : 0;
+    return lower_prep(was_quiet,
+                      mcb_activation_range_s8(op->activation, out->scale[0],
+                                              (int32_t)out->zero_point[0], lo, hi),
+                      why, n);
 }
 
 /* TFLite's converter guarantees it for pooling and reshape; the kernels rely on it. */

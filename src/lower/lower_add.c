@@ -23,12 +23,12 @@ int lower_add(const mcb_graph *g, const mcb_op *op, mcb_lowered *l, char *why, s
     if (op->activation < MCB_ACT_NONE || op->activation > MCB_ACT_RELU6)
         return lower_fail(why, n, "unsupported fused activation %d", op->activation);
     const int was_quiet = mcb_err_quiet(1);
-    int rc = mcb_add_prepare(a->scale[0], (int32_t)a->zero_point[0], b->scale[0],
-                             (int32_t)b->zero_point[0], y->scale[0], (int32_t)y->zero_point[0],
-                             op->activation, &l->add);
-    mcb_err_quiet(was_quiet);
-    if (rc)
-        return lower_fail(why, n, "%s", mcb_last_error());
+    if (lower_prep(was_quiet,
+                   mcb_add_prepare(a->scale[0], (int32_t)a->zero_point[0], b->scale[0],
+                                   (int32_t)b->zero_point[0], y->scale[0],
+                                   (int32_t)y->zero_point[0], op->activation, &l->add),
+                   why, n))
+        return -1;
     l->in[1] = op->in[1];
     l->n_in = 2;
     l->elems = ny, l->elems1 = na, l->elems2 = nb;

@@ -13,10 +13,7 @@ static int conv_params(const mcb_graph *g, const mcb_op *op, int depthwise, mcb_
     if (lower_io_count(op, 2, 1, why, n))
         return -1;
     const mcb_tensor *x = T(g, op->in[0]), *w = T(g, op->in[1]), *y = T(g, op->out[0]);
-    if (lower_is_type(x, MCB_INT8, "input", why, n) ||
-        lower_is_type(w, MCB_INT8, "filter", why, n) ||
-        lower_is_type(y, MCB_INT8, "output", why, n) || lower_per_tensor(x, "input", why, n) ||
-        lower_per_tensor(y, "output", why, n))
+    if (lower_int8_weighted(x, w, "filter", y, why, n))
         return -1;
     if (x->rank != 4 || w->rank != 4 || y->rank != 4)
         return lower_fail(why, n, "input, filter and output must be 4-D");
@@ -42,14 +39,8 @@ static int conv_params(const mcb_graph *g, const mcb_op *op, int depthwise, mcb_
         if (w->zero_point[c] != 0)
             return lower_fail(why, n, "filter zero point %lld: int8 weights must be symmetric",
                               (long long)w->zero_point[c]);
-    if (op->n_in > 2 && op->in[2] >= 0) {
-        const mcb_tensor *b = T(g, op->in[2]);
-        if (lower_is_type(b, MCB_INT32, "bias", why, n))
-            return -1;
-        if (!b->data || mcb_tensor_elems(b) != cout)
-            return lower_fail(why, n, "bias must be a constant of %d elements", cout);
-        l->bias = (const int32_t *)b->data;
-    }
+    if (lower_bias(g, op, cout, l, why, n))
+        return -1;
     if (op->padding != MCB_PAD_SAME && op->padding != MCB_PAD_VALID)
         return lower_fail(why, n, "unknown padding %d", op->padding);
     mcb_conv_params *p = &l->conv;
@@ -75,11 +66,11 @@ static int conv_params(const mcb_graph *g, const mcb_op *op, int depthwise, mcb_
         lower_alloc_mult(l, cout, why, n))
         return -1;
     const int was_quiet = mcb_err_quiet(1);
-    int rc = mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant, y->scale[0], cout, l->mult,
-                                  l->shift);
-    mcb_err_quiet(was_quiet);
-    if (rc)
-        return lower_fail(why, n, "%s", mcb_last_error());
+    if (lower_prep(was_quiet,
+                   mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant, y->scale[0], cout,
+                                        l->mult, l->shift),
+                   why, n))
+        return -1;
     p->multiplier = l->mult;
     p->shift = l->shift;
     l->filter = (const int8_t *)w->data;

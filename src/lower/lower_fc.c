@@ -12,10 +12,7 @@ int lower_fc(const mcb_graph *g, const mcb_op *op, mcb_lowered *l, char *why, si
     if (lower_io_count(op, 2, 1, why, n))
         return -1;
     const mcb_tensor *x = T(g, op->in[0]), *w = T(g, op->in[1]), *y = T(g, op->out[0]);
-    if (lower_is_type(x, MCB_INT8, "input", why, n) ||
-        lower_is_type(w, MCB_INT8, "weights", why, n) ||
-        lower_is_type(y, MCB_INT8, "output", why, n) || lower_per_tensor(x, "input", why, n) ||
-        lower_per_tensor(y, "output", why, n))
+    if (lower_int8_weighted(x, w, "weights", y, why, n))
         return -1;
     if (w->rank != 2 || !w->data)
         return lower_fail(why, n, "weights must be a constant [outputs, inputs] matrix");
@@ -42,14 +39,8 @@ int lower_fc(const mcb_graph *g, const mcb_op *op, mcb_lowered *l, char *why, si
     if (w->n_quant == 1 && (w->zero_point[0] < -128 || w->zero_point[0] > 127))
         return lower_fail(why, n, "weights zero point %lld is outside int8",
                           (long long)w->zero_point[0]);
-    if (op->n_in > 2 && op->in[2] >= 0) {
-        const mcb_tensor *b = T(g, op->in[2]);
-        if (lower_is_type(b, MCB_INT32, "bias", why, n))
-            return -1;
-        if (!b->data || mcb_tensor_elems(b) != o)
-            return lower_fail(why, n, "bias must be a constant of %d elements", o);
-        l->bias = (const int32_t *)b->data;
-    }
+    if (lower_bias(g, op, o, l, why, n))
+        return -1;
     mcb_fc_params *p = &l->fc;
     memset(p, 0, sizeof *p);
     p->batches = (int)(xe / i);
@@ -64,13 +55,13 @@ int lower_fc(const mcb_graph *g, const mcb_op *op, mcb_lowered *l, char *why, si
         return -1;
     l->n_mult = p->per_channel ? o : 1;
     const int was_quiet = mcb_err_quiet(1);
-    int rc = p->per_channel ? mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant,
-                                                   y->scale[0], o, l->mult, l->shift)
-                            : mcb_fc_multiplier(x->scale[0], w->scale[0], y->scale[0], l->mult,
-                                                l->shift);
-    mcb_err_quiet(was_quiet);
-    if (rc)
-        return lower_fail(why, n, "%s", mcb_last_error());
+    if (lower_prep(was_quiet,
+                   p->per_channel ? mcb_conv_multipliers(x->scale[0], w->scale, w->n_quant,
+                                                         y->scale[0], o, l->mult, l->shift)
+                                  : mcb_fc_multiplier(x->scale[0], w->scale[0], y->scale[0],
+                                                      l->mult, l->shift),
+                   why, n))
+        return -1;
     p->multiplier = l->mult;
     p->shift = l->shift;
     l->filter = (const int8_t *)w->data;

@@ -23,6 +23,17 @@ int lower_act_range(const mcb_op *op, const mcb_tensor *out, int32_t *lo, int32_
                     char *why, size_t n);
 /* Ops that pass int8 values through unchanged need equal input and output quantization. */
 int lower_same_quant(const mcb_tensor *x, const mcb_tensor *y, char *why, size_t n);
+/* The checks of an op with constant weights (conv, depthwise, fully connected): x, w (its role
+ * "filter" or "weights") and y are int8, x and y quantized per tensor. */
+int lower_int8_weighted(const mcb_tensor *x, const mcb_tensor *w, const char *wrole,
+                        const mcb_tensor *y, char *why, size_t n);
+/* The op's optional bias (input 2): a constant int32 of count elements, into l->bias. */
+int lower_bias(const mcb_graph *g, const mcb_op *op, int count, mcb_lowered *l, char *why,
+               size_t n);
+/* kernel_prep reports through mcb_error, but a refused op is reported once, by its caller:
+ * a prep call runs silenced (was_quiet = mcb_err_quiet(1) before it) and its result rc goes
+ * here, which restores the reporting and turns a failure's message into the reason. */
+int lower_prep(int was_quiet, int rc, char *why, size_t n);
 /* n_mult int32 entries each for l->mult and l->shift. */
 int lower_alloc_mult(mcb_lowered *l, int n_mult, char *why, size_t n);
 

@@ -47,10 +47,10 @@ int lower_quantize(const mcb_graph *g, const mcb_op *op, mcb_lowered *l, char *w
         if (lower_per_tensor(x, "input", why, n))
             return -1;
         const int was_quiet = mcb_err_quiet(1);
-        int rc = mcb_requantize_prepare(x->scale[0], y->scale[0], &l->q_mult, &l->q_shift);
-        mcb_err_quiet(was_quiet);
-        if (rc)
-            return lower_fail(why, n, "%s", mcb_last_error());
+        if (lower_prep(was_quiet,
+                       mcb_requantize_prepare(x->scale[0], y->scale[0], &l->q_mult, &l->q_shift),
+                       why, n))
+            return -1;
         l->in_zp = (int32_t)x->zero_point[0];
     }
     return 0;

@@ -26,10 +26,8 @@ int lower_softmax(const mcb_graph *g, const mcb_op *op, mcb_lowered *l, char *wh
     if (!(op->beta > 0))
         return lower_fail(why, n, "beta must be positive");
     const int was_quiet = mcb_err_quiet(1);
-    int rc = mcb_softmax_prepare(op->beta, x->scale[0], &l->softmax);
-    mcb_err_quiet(was_quiet);
-    if (rc)
-        return lower_fail(why, n, "%s", mcb_last_error());
+    if (lower_prep(was_quiet, mcb_softmax_prepare(op->beta, x->scale[0], &l->softmax), why, n))
+        return -1;
     l->depth = x->shape[x->rank - 1];
     l->outer = (int)(mcb_tensor_elems(x) / l->depth);
     return 0;

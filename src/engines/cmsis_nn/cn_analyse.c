@@ -115,22 +115,10 @@ static void dwconv_dispatch(cn_step *s)
     }
 }
 
-/* The lowered op oi (lower.h): the host executor's own, derived once when cn_analyse
- * prepared the graph. An op the executor runs with other kernels (a q7 graph's) is lowered
- * here only for the reason it is refused; NULL after reporting. */
+/* The lowered op oi: the host executor's own (mcb_walk_lowered); NULL after reporting. */
 static const mcb_lowered *lowered(cn_model *m, int oi)
 {
-    const mcb_lowered *l = mcb_exec_int8_lowered(m->exec, oi);
-    if (!l) {
-        mcb_lowered tmp;
-        char why[256];
-        if (mcb_lower_op(m->g, &m->g->ops[oi], &tmp, why, sizeof why) == 0) {
-            mcb_lowered_free(&tmp);
-            snprintf(why, sizeof why, "not an int8 operator");
-        }
-        problem(m, oi, "%s", why);
-    }
-    return l;
+    return mcb_walk_lowered(m->exec, m->g, m->what, oi);
 }
 
 static int conv_step(cn_model *m, const mcb_lowered *l, int depthwise, cn_step *s)
