@@ -23,6 +23,10 @@ int cli_parse_int(const char *cmd, const char *flag, const char *s, long lo, lon
 /* Value of the option at argv[*i] ("--flag VALUE"); advances *i. NULL (after a usage error) if
  * missing. */
 const char *cli_value(const char *cmd, int argc, char **argv, int *i);
+/* An --opt value: one of GCC's -O levels. 0, or reports a usage error and -1. */
+int cli_check_opt(const char *cmd, const char *s);
+/* An engine name the registry knows. 0, or reports a usage error naming the engines and -1. */
+int cli_check_engine(const char *cmd, const char *name);
 
 /* Before long work: checks that an output FILE can be created where it is to go (by creating
  * and removing a probe beside it), so an hour of training does not end in "cannot write".

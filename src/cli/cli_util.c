@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "engine.h"
 #include "err.h"
 #include "fileio.h"
 
@@ -41,6 +42,26 @@ int cli_parse_int(const char *cmd, const char *flag, const char *s, long lo, lon
     }
     *out = v;
     return 0;
+}
+
+int cli_check_opt(const char *cmd, const char *s)
+{
+    static const char *const levels[] = {"-O0", "-O1", "-O2", "-O3", "-Os", "-Ofast", "-Og"};
+    for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++)
+        if (!strcmp(s, levels[k]))
+            return 0;
+    cli_usage_error(cmd, "--opt takes -O0, -O1, -O2, -O3, -Os, -Ofast or -Og, not '%s'", s);
+    return -1;
+}
+
+int cli_check_engine(const char *cmd, const char *name)
+{
+    if (mcb_engine_find(name))
+        return 0;
+    char names[256];
+    mcb_engine_names(names, sizeof names);
+    cli_usage_error(cmd, "unknown engine '%s' (engines: %s)", name, names);
+    return -1;
 }
 
 const char *cli_value(const char *cmd, int argc, char **argv, int *i)

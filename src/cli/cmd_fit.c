@@ -49,14 +49,8 @@ int cmd_fit(int argc, char **argv)
                     return cli_usage_error("fit", "--weights takes int8 or int16, not '%s'", v);
                 o.cond.weights_int16 = !strcmp(v, "int16");
             } else {
-                static const char *const levels[] = {"-O0", "-O1", "-O2", "-O3", "-Os",
-                                                     "-Ofast", "-Og", NULL};
-                int ok = 0;
-                for (int k = 0; levels[k]; k++)
-                    ok |= !strcmp(v, levels[k]);
-                if (!ok)
-                    return cli_usage_error("fit", "--opt takes -O0, -O1, -O2, -O3, -Os, -Ofast "
-                                           "or -Og, not '%s'", v);
+                if (cli_check_opt("fit", v) < 0)
+                    return MCB_EXIT_USAGE;
                 o.cond.opt = v;
             }
         } else if (!strcmp(a, "--json")) {
@@ -71,11 +65,8 @@ int cmd_fit(int argc, char **argv)
     }
     if (!o.model)
         return cli_usage_error("fit", "missing MODEL.tflite");
-    if (o.engine && !mcb_engine_find(o.engine)) {
-        char names[256];
-        mcb_engine_names(names, sizeof names);
-        return cli_usage_error("fit", "unknown engine '%s' (engines: %s)", o.engine, names);
-    }
+    if (o.engine && cli_check_engine("fit", o.engine) < 0)
+        return MCB_EXIT_USAGE;
     mcb_fit f;
     if (mcb_fit_run(&o, &f) < 0) {
         mcb_fit_free(&f);

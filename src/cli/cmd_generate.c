@@ -126,12 +126,9 @@ int cmd_generate(int argc, char **argv)
         return cli_usage_error("generate", "missing INT8.tflite");
     if (!out)
         return cli_usage_error("generate", "missing -o DIR");
+    if (cli_check_engine("generate", engine) < 0)
+        return MCB_EXIT_USAGE;
     const mcb_engine *e = mcb_engine_find(engine);
-    if (!e) {
-        char names[256];
-        mcb_engine_names(names, sizeof names);
-        return cli_usage_error("generate", "unknown engine '%s' (engines: %s)", engine, names);
-    }
     if (strcmp(engine, "aot") != 0)
         return generate_other(e, path, target, out);
 

@@ -69,14 +69,8 @@ int cmd_profile(int argc, char **argv)
             else if (!strcmp(a, "--keep"))
                 o.keep = v;
             else if (!strcmp(a, "--opt")) {
-                static const char *const levels[] = {"-O0", "-O1", "-O2", "-O3", "-Os", "-Ofast",
-                                                     "-Og", NULL};
-                int ok = 0;
-                for (int k = 0; levels[k]; k++)
-                    ok |= !strcmp(v, levels[k]);
-                if (!ok)
-                    return cli_usage_error("profile", "--opt takes -O0, -O1, -O2, -O3, -Os, "
-                                           "-Ofast or -Og, not '%s'", v);
+                if (cli_check_opt("profile", v) < 0)
+                    return MCB_EXIT_USAGE;
                 o.cond.opt = v;
             }
             else {
@@ -99,11 +93,8 @@ int cmd_profile(int argc, char **argv)
     }
     if (!o.model)
         return cli_usage_error("profile", "missing INT8.tflite");
-    if (!mcb_engine_find(engine)) {
-        char names[256];
-        mcb_engine_names(names, sizeof names);
-        return cli_usage_error("profile", "unknown engine '%s' (engines: %s)", engine, names);
-    }
+    if (cli_check_engine("profile", engine) < 0)
+        return MCB_EXIT_USAGE;
     o.engine = engine;
     mcb_measure p;
     int rc = MCB_EXIT_INPUT;
